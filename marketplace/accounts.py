@@ -1,0 +1,22 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+
+from marketplace import emails
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth's e-mails (verification, password reset), rendered here, delivered by a worker."""
+
+    def send_mail(self, template_prefix, email, context):
+        request = allauth_context.request
+        context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        message = self.render_mail(template_prefix, email, context)
+        if message.content_subtype == "html":
+            body, html_body = "", message.body
+        else:
+            body = message.body
+            html_body = next(
+                (content for content, mimetype in message.alternatives if mimetype == "text/html"), None
+            )
+        emails.send_later(to=message.to, subject=message.subject, body=body, html_body=html_body)

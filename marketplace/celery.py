@@ -1,0 +1,50 @@
+"""The Celery app, and how the rest of the code enqueues work.
+
+Tasks are declared with ``@app.task`` and inherit ``MarketplaceTask``: retried with
+exponential backoff on any exception, acknowledged late so a crashed worker's task
+runs again. Tasks must therefore be idempotent.
+"""
+
+import logging
+import os
+
+from celery import Celery, Task
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+
+logger = logging.getLogger(__name__)
+
+
+class MarketplaceTask(Task):
+    autoretry_for = (Exception,)
+    retry_backoff = 2
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 6
+
+
+app = Celery("marketplace", task_cls=MarketplaceTask)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def enqueue_on_commit(task, *args, run_inline_if_broker_down=False, **kwargs):
+    """Send ``task`` once the current transaction commits, so it never sees uncommitted rows.
+
+    If the broker cannot be reached the request still succeeds: the failure is logged,
+    and with ``run_inline_if_broker_down`` the task runs here and now instead (for cheap
+    work such as one e-mail whose loss would hurt more than a slower response).
+    Work that must never be lost keeps its own durable record and a periodic re-send.
+    """
+
+    def send():
+        try:
+            task.apply_async(args=args, kwargs=kwargs)
+        except BrokerError:
+            logger.exception("Broker unreachable while enqueueing %s", task.name)
+            if run_inline_if_broker_down:
+                task.apply(args=args, kwargs=kwargs)
+
+    transaction.on_commit(send)

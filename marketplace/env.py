@@ -1,0 +1,89 @@
+"""Reading configuration from the environment.
+
+Every helper fails with a ``ConfigError`` naming the variable, so a typo in a
+deployment stops start-up with one clear line instead of a traceback.
+"""
+
+import os
+from urllib.parse import urlsplit
+
+import dj_database_url
+
+
+class ConfigError(Exception):
+    pass
+
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_str(name, default=""):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default=False):
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
+
+
+def env_int(name, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number; got {raw!r}") from None
+
+
+def env_list(name, default=()):
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+DATABASE_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
+
+
+def database_config(name, default_url):
+    """A ``DATABASES['default']`` dict from a URL such as postgres://user@host:5432/db."""
+    url = os.environ.get(name, "").strip() or default_url
+    scheme = urlsplit(url).scheme
+    if scheme not in DATABASE_SCHEMES:
+        raise ConfigError(
+            f"{name} must look like postgres://user:password@host:5432/dbname or sqlite:///path; got {url!r}"
+        )
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as error:
+        raise ConfigError(f"{name} is not a valid database URL ({error}); got {url!r}") from None
+    if scheme != "sqlite" and not config.get("NAME"):
+        raise ConfigError(f"{name} names no database (add /dbname at the end); got {url!r}")
+    return config
+
+
+REDIS_SCHEMES = {"redis", "rediss"}
+
+
+def redis_url(name):
+    """The Redis URL, or "" when the variable is unset (tasks then run eagerly)."""
+    url = os.environ.get(name, "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        raise ConfigError(f"{name} has a port that is not a number; got {url!r}") from None
+    if parts.scheme not in REDIS_SCHEMES or not parts.hostname:
+        raise ConfigError(f"{name} must look like redis://host:6379/0; got {url!r}")
+    return url
