@@ -1,5 +1,11 @@
 from django.conf import settings
 
+from marketplace.notifications import unread_count
+
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_REGION": settings.SITE_REGION}
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_REGION": settings.SITE_REGION}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["unread_notifications"] = unread_count(user)
+    return context

@@ -98,3 +98,33 @@ class District(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Notification(models.Model):
+    """One message to one user: shown in the in-app inbox and sent by e-mail.
+
+    The row is written in the same transaction as the change it reports, so it survives a
+    broker outage; `emailed_at` makes the e-mail go out once, however often the task runs.
+    """
+
+    user = models.ForeignKey(
+        "marketplace.User", on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            models.Index(fields=["emailed_at", "created_at"], name="notification_unsent"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -29,6 +29,8 @@ try:
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
     SITE_NAME = env_str("SITE_NAME", "Warung Online")
     SITE_REGION = env_str("SITE_REGION", "Kabupaten Purwakarta")
+    # Where links in e-mails point.
+    SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
     DATABASES = {"default": database_config("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
     REDIS_URL = redis_url("REDIS_URL")
@@ -215,7 +217,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 # The one place for periodic work; later issues add their entries here.
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "resend-undelivered-notifications": {
+        "task": "marketplace.tasks.resend_undelivered_notifications",
+        "schedule": 300,
+    },
+}
 
 # --- E-mail -------------------------------------------------------------------------------
 if EMAIL_HOST:
