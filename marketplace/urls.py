@@ -3,10 +3,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from catalog import views as catalog_views
 from marketplace import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page shows the catalogue, so the catalogue serves it.
+    path("", catalog_views.home, name="home"),
+    path("", include("catalog.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("notifikasi/", views.notification_inbox, name="notifications"),
     path("accounts/", include("allauth.urls")),
