@@ -2,8 +2,14 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from marketplace import views
+
+admin.site.site_header = format_lazy("{} · {}", settings.SITE_NAME, _("Dinas administration"))
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = _("Dinas work desk")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -7,7 +7,6 @@ from marketplace import notifications
 from marketplace.models import Notification
 from marketplace.tasks import email_notification, resend_undelivered_notifications
 
-
 pytestmark = pytest.mark.django_db
 
 
