@@ -2,9 +2,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from catalog import views as catalog_views
 from marketplace import views
+
+admin.site.site_header = format_lazy("{} · {}", settings.SITE_NAME, _("Dinas administration"))
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = _("Dinas work desk")
 
 urlpatterns = [
     # The home page shows the catalogue, so the catalogue serves it.
@@ -15,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("vendors.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.phones import whatsapp_link
 from marketplace.storage import private_storage
+
+# Whole rupiah; anything above is a typing mistake (an extra zero), not a real fee.
+MAX_SHIPPING_FEE = 5_000_000
 
 
 class Community(models.Model):
@@ -147,6 +152,24 @@ class Shop(models.Model):
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
+    def whatsapp_chat_url(self):
+        """A click-to-chat link that opens WhatsApp with a greeting already typed in."""
+        if not self.whatsapp:
+            return ""
+        message = gettext("Hello %(shop)s, I found your shop on %(site)s and would like to ask.") % {
+            "shop": self.name,
+            "site": settings.SITE_NAME,
+        }
+        return whatsapp_link(self.whatsapp, message)
+
+    @property
+    def instagram_url(self):
+        return f"https://www.instagram.com/{self.instagram}/" if self.instagram else ""
+
+    @property
+    def facebook_url(self):
+        return f"https://www.facebook.com/{self.facebook}" if self.facebook else ""
 
 
 class ShopMember(models.Model):

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from vendors.models import Shop, ShopMember
@@ -49,3 +50,19 @@ def can_view_identity_document(user, shop) -> bool:
     if user.is_staff and user.has_perm("vendors.view_shop"):
         return True
     return ShopMember.objects.filter(shop=shop, user=user, role=ShopMember.Role.OWNER).exists()
+
+
+def identity_document_shop(user, shop_slug) -> Shop:
+    """The shop whose KTP photo `user` asks for, if they may see it.
+
+    Staff of the shop know the shop exists but may not see the owner's document (403);
+    anyone else is told nothing, as for every other dashboard URL (404).
+    """
+    shop = Shop.objects.filter(slug=shop_slug).first()
+    if shop is None:
+        raise Http404
+    if can_view_identity_document(user, shop):
+        return shop
+    if user.is_authenticated and shop.members.filter(user=user).exists():
+        raise PermissionDenied
+    raise Http404

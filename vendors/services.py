@@ -13,14 +13,22 @@ from django.utils.translation import gettext_lazy
 
 from marketplace import emails
 from marketplace.notifications import notify
-from vendors.models import Shop, ShopInvitation, ShopMember, ShopStatusEvent
+from vendors.models import BankAccount, CourierRate, Shop, ShopInvitation, ShopMember, ShopStatusEvent
 
 Status = Shop.Status
 
 RESERVED_SLUGS = {
     "admin", "dashboard", "accounts", "akun", "api", "static", "media", "toko", "cari", "kategori",
     "komunitas", "expo", "keranjang", "checkout", "pesanan", "notifikasi", "healthz", "baru", "i18n",
+    # Fixed addresses under /dashboard/ that a shop's own dashboard would otherwise hide.
+    "buka-toko", "undangan", "wilayah",
 }  # fmt: skip
+
+# The onboarding form's steps; Shop.onboarding_step is the one to continue at.
+ONBOARDING_PROFILE, ONBOARDING_ADDRESS, ONBOARDING_LEGAL, ONBOARDING_REVIEW = 1, 2, 3, 4
+
+# Statuses in which the shop's address (slug) may still change: nobody has shared it yet.
+SLUG_EDITABLE = {Status.DRAFT, Status.REJECTED}
 
 # The verification life cycle: (from, to) -> does the move need a written reason?
 ALLOWED_MOVES = {
@@ -61,11 +69,118 @@ def unique_shop_slug(name, *, wanted=""):
 
 
 @transaction.atomic
-def start_shop(*, owner, name, slug="", **details) -> Shop:
+def start_shop(*, owner, name, slug="", categories=(), **details) -> Shop:
     """Create a draft shop with `owner` as its owner; the first onboarding step."""
     shop = Shop.objects.create(name=name.strip(), slug=unique_shop_slug(name, wanted=slug), **details)
+    shop.categories.set(categories)
     ShopMember.objects.create(shop=shop, user=owner, role=ShopMember.Role.OWNER)
     return shop
+
+
+def _advance_onboarding(shop, completed_step):
+    """Remember how far the owner got, so a draft resumes at the next unfinished step."""
+    if completed_step is not None:
+        shop.onboarding_step = max(shop.onboarding_step, completed_step + 1)
+
+
+@transaction.atomic
+def update_profile(*, shop, slug=None, categories=None, completed_step=None, **details) -> Shop:
+    """Change what buyers read about the shop; its address only while it is not yet public."""
+    for field, value in details.items():
+        setattr(shop, field, value)
+    if slug is not None and slugify(slug) != shop.slug:
+        if shop.status not in SLUG_EDITABLE:
+            raise ValidationError(
+                _("The shop address cannot change once the shop was submitted; links may be shared."),
+                code="slug_locked",
+            )
+        shop.slug = unique_shop_slug(shop.name, wanted=slug)
+    if "name" in details:
+        shop.name = shop.name.strip()
+    _advance_onboarding(shop, completed_step)
+    shop.save()
+    if categories is not None:
+        shop.categories.set(categories)
+    return shop
+
+
+@transaction.atomic
+def save_address(*, shop, street_address, district, postal_code="", completed_step=None) -> Shop:
+    shop.street_address, shop.district, shop.postal_code = street_address.strip(), district, postal_code
+    _advance_onboarding(shop, completed_step)
+    shop.save(update_fields=["street_address", "district", "postal_code", "onboarding_step", "updated_at"])
+    return shop
+
+
+@transaction.atomic
+def save_legal_details(
+    *, shop, nib="", identity_document=None, bank, account_number, holder_name, completed_step=None
+) -> Shop:
+    """NIB, the owner's KTP photo (kept when none is uploaded) and the shop's first bank account."""
+    shop.nib = nib
+    if identity_document:
+        shop.identity_document = identity_document
+    _advance_onboarding(shop, completed_step)
+    shop.save()
+    account = shop.bank_accounts.first()
+    details = {"bank": bank.strip(), "account_number": account_number, "holder_name": holder_name.strip()}
+    if account is None:
+        add_bank_account(shop=shop, **details)
+    elif (account.bank, account.account_number) == (details["bank"], account_number):
+        account.holder_name = details["holder_name"]
+        account.save(update_fields=["holder_name"])
+    else:
+        _ensure_new_bank_account(shop, details["bank"], account_number, exclude=account.pk)
+        BankAccount.objects.filter(pk=account.pk).update(**details)
+    return shop
+
+
+# --- Bank accounts and shipping -----------------------------------------------------------
+
+
+def _ensure_new_bank_account(shop, bank, account_number, exclude=None):
+    others = shop.bank_accounts.exclude(pk=exclude)
+    if others.filter(bank__iexact=bank, account_number=account_number).exists():
+        raise ValidationError(
+            _("This account is already listed for the shop."), code="duplicate_bank_account"
+        )
+
+
+@transaction.atomic
+def add_bank_account(*, shop, bank, account_number, holder_name) -> BankAccount:
+    bank = bank.strip()
+    _ensure_new_bank_account(shop, bank, account_number)
+    return BankAccount.objects.create(
+        shop=shop, bank=bank, account_number=account_number, holder_name=holder_name.strip()
+    )
+
+
+def remove_bank_account(*, account):
+    account.delete()
+
+
+def update_shipping(*, shop, pickup_enabled, own_delivery_fee, cod_enabled) -> Shop:
+    shop.pickup_enabled, shop.own_delivery_fee, shop.cod_enabled = (
+        pickup_enabled,
+        own_delivery_fee,
+        cod_enabled,
+    )
+    shop.save(update_fields=["pickup_enabled", "own_delivery_fee", "cod_enabled", "updated_at"])
+    return shop
+
+
+def set_courier_rate(*, shop, province, first_kg_fee, next_kg_fee) -> CourierRate:
+    """One rate per destination province: setting it again replaces the old one."""
+    rate, _created = CourierRate.objects.update_or_create(
+        shop=shop,
+        province=province,
+        defaults={"first_kg_fee": first_kg_fee, "next_kg_fee": next_kg_fee},
+    )
+    return rate
+
+
+def remove_courier_rate(*, rate):
+    rate.delete()
 
 
 def change_status(*, shop, to, actor, reason=""):

@@ -1,0 +1,351 @@
+"""The vendor dashboard, onboarding, and the public shop and community pages.
+
+Each view reads a form, calls one service, and redirects; who may act for which shop is
+decided by `vendors.permissions`.
+"""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from marketplace.models import District, Regency
+from vendors import forms, selectors, services
+from vendors.models import ShopInvitation
+from vendors.permissions import identity_document_shop, shop_member_required
+
+# --- Helpers ------------------------------------------------------------------------------
+
+# Which form field a service's refusal belongs to (by its code); the rest go on top of the form.
+ERROR_FIELDS = {
+    "empty_slug": "slug",
+    "reserved": "slug",
+    "slug_locked": "slug",
+    "duplicate_bank_account": "account_number",
+    "member": "email",
+}
+
+
+def call_service(form, service, **kwargs):
+    """Run `service`; on a refusal show its message on the form (nothing typed is lost)."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        field = ERROR_FIELDS.get(error.code)
+        form.add_error(field if field in form.fields else None, error)
+        return None
+
+
+def next_step_or_leave(request, url_name):
+    """ "Save and continue later" goes back to the list of shops; otherwise to the next step."""
+    if "leave" in request.POST:
+        messages.success(request, _("Saved. Continue whenever you like from your dashboard."))
+        return redirect("vendors:my_shops")
+    return redirect(url_name, request.shop.slug)
+
+
+# --- My shops and onboarding --------------------------------------------------------------
+
+
+@login_required
+def my_shops(request):
+    memberships = selectors.memberships_of(request.user)
+    rows = [(m, selectors.onboarding_url(m.shop) if m.is_owner else "") for m in memberships]
+    return render(request, "vendors/my_shops.html", {"rows": rows})
+
+
+@login_required
+def start_shop(request):
+    form = forms.OnboardingProfileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        shop = call_service(
+            form,
+            services.start_shop,
+            owner=request.user,
+            onboarding_step=services.ONBOARDING_ADDRESS,
+            **form.changes(),
+        )
+        if shop:
+            if "leave" in request.POST:
+                messages.success(request, _("Saved. Continue whenever you like from your dashboard."))
+                return redirect("vendors:my_shops")
+            return redirect("vendors:onboarding_address", shop.slug)
+    return render(request, "vendors/onboarding/profile.html", {"form": form, "step": 1})
+
+
+@shop_member_required(owner_only=True)
+def onboarding(request):
+    return redirect(selectors.onboarding_url(request.shop))
+
+
+@shop_member_required(owner_only=True)
+def onboarding_profile(request):
+    shop = request.shop
+    form_class = (
+        forms.OnboardingProfileForm if shop.status in services.SLUG_EDITABLE else forms.ShopProfileForm
+    )
+    form = form_class(request.POST or None, request.FILES or None, instance=shop, initial={"slug": shop.slug})
+    if request.method == "POST" and form.is_valid():
+        done = call_service(
+            form,
+            services.update_profile,
+            shop=shop,
+            completed_step=services.ONBOARDING_PROFILE,
+            **form.changes(),
+        )
+        if done:
+            return next_step_or_leave(request, "vendors:onboarding_address")
+    return render(request, "vendors/onboarding/profile.html", {"form": form, "step": 1})
+
+
+@shop_member_required(owner_only=True)
+def onboarding_address(request):
+    shop = request.shop
+    if request.method == "POST" and "choose" in request.POST:
+        # The no-JavaScript way to fill the next list: show the form again, no errors yet.
+        form = forms.AddressForm(initial=request.POST.dict())
+    else:
+        form = forms.AddressForm(request.POST or None, initial=forms.AddressForm.initial_for(shop))
+    if request.method == "POST" and form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        services.save_address(
+            shop=shop,
+            street_address=data["street_address"],
+            district=data["district"],
+            postal_code=data["postal_code"],
+            completed_step=services.ONBOARDING_ADDRESS,
+        )
+        return next_step_or_leave(request, "vendors:onboarding_legal")
+    return render(request, "vendors/onboarding/address.html", {"form": form, "step": 2})
+
+
+@shop_member_required(owner_only=True)
+def onboarding_legal(request):
+    shop = request.shop
+    account = shop.bank_accounts.first()
+    initial = {"nib": shop.nib}
+    if account:
+        initial |= {
+            "bank": account.bank,
+            "account_number": account.account_number,
+            "holder_name": account.holder_name,
+        }
+    form = forms.LegalForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        has_identity_document=bool(shop.identity_document),
+    )
+    if request.method == "POST" and form.is_valid():
+        done = call_service(
+            form,
+            services.save_legal_details,
+            shop=shop,
+            completed_step=services.ONBOARDING_LEGAL,
+            **form.cleaned_data,
+        )
+        if done:
+            return next_step_or_leave(request, "vendors:onboarding_review")
+    return render(request, "vendors/onboarding/legal.html", {"form": form, "step": 3})
+
+
+@shop_member_required(owner_only=True)
+def onboarding_review(request):
+    shop = request.shop
+    error = ""
+    if request.method == "POST":
+        try:
+            services.submit_for_verification(shop=shop, actor=request.user)
+        except ValidationError as refusal:
+            error = refusal.messages[0]
+        else:
+            messages.success(request, _("Submitted. We will tell you when the dinas has checked your shop."))
+            return redirect("vendors:dashboard", shop.slug)
+    context = {
+        "step": 4,
+        "error": error,
+        "missing": services.missing_for_submission(shop),
+        "can_submit": (shop.status, services.Status.PENDING) in services.ALLOWED_MOVES,
+        "bank_accounts": shop.bank_accounts.all(),
+    }
+    return render(request, "vendors/onboarding/review.html", context)
+
+
+@require_GET
+def region_options(request):
+    """Options of the next region list, as JSON: regencies of ?province=, districts of ?regency=."""
+    if request.GET.get("province"):
+        regions = Regency.objects.filter(province_id=request.GET["province"])
+    elif request.GET.get("regency"):
+        regions = District.objects.filter(regency_id=request.GET["regency"])
+    else:
+        raise Http404
+    options = [{"value": code, "label": name} for code, name in regions.values_list("code", "name")]
+    response = JsonResponse({"options": options})
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+# --- The dashboard --------------------------------------------------------------------------
+
+
+@shop_member_required
+def dashboard(request):
+    return render(request, "vendors/dashboard.html")
+
+
+@shop_member_required
+def shop_settings(request):
+    shop = request.shop
+    form = forms.ShopProfileForm(request.POST or None, request.FILES or None, instance=shop)
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(shop=shop, **form.changes())
+        messages.success(request, _("The shop details are saved."))
+        return redirect("vendors:settings", shop.slug)
+    return render(request, "vendors/settings.html", {"form": form})
+
+
+@shop_member_required(owner_only=True)
+def members(request):
+    shop = request.shop
+    form = forms.InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation = call_service(
+            form,
+            services.invite_staff,
+            shop=shop,
+            email=form.cleaned_data["email"],
+            invited_by=request.user,
+        )
+        if invitation:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("vendors:members", shop.slug)
+    context = {
+        "form": form,
+        "members": shop.members.select_related("user").order_by("role", "created_at"),
+        "invitations": shop.invitations.filter(accepted_at__isnull=True).order_by("-created_at"),
+    }
+    return render(request, "vendors/members.html", context)
+
+
+@shop_member_required(owner_only=True)
+@require_POST
+def remove_member(request, member_id):
+    member = get_object_or_404(request.shop.members.select_related("user"), pk=member_id)
+    try:
+        services.remove_member(member=member, actor=request.user)
+    except ValidationError as refusal:
+        messages.error(request, refusal.messages[0])
+    else:
+        messages.success(request, _("%(user)s no longer works for the shop.") % {"user": member.user})
+    return redirect("vendors:members", request.shop.slug)
+
+
+@shop_member_required(owner_only=True)
+def bank_accounts(request):
+    shop = request.shop
+    form = forms.BankAccountForm(request.POST or None)
+    added = request.method == "POST" and form.is_valid()
+    if added and call_service(form, services.add_bank_account, shop=shop, **form.cleaned_data):
+        messages.success(request, _("The bank account is added."))
+        return redirect("vendors:bank_accounts", shop.slug)
+    return render(request, "vendors/bank_accounts.html", {"form": form, "accounts": shop.bank_accounts.all()})
+
+
+@shop_member_required(owner_only=True)
+@require_POST
+def remove_bank_account(request, account_id):
+    services.remove_bank_account(account=get_object_or_404(request.shop.bank_accounts, pk=account_id))
+    messages.success(request, _("The bank account is removed."))
+    return redirect("vendors:bank_accounts", request.shop.slug)
+
+
+@shop_member_required
+def shipping(request):
+    shop = request.shop
+    is_rate = "add_rate" in request.POST
+    options_form = forms.ShippingForm(
+        request.POST if request.method == "POST" and not is_rate else None,
+        initial={
+            "pickup_enabled": shop.pickup_enabled,
+            "own_delivery_fee": shop.own_delivery_fee,
+            "cod_enabled": shop.cod_enabled,
+        },
+    )
+    rate_form = forms.CourierRateForm(request.POST if is_rate else None)
+    if options_form.is_bound and options_form.is_valid():
+        services.update_shipping(shop=shop, **options_form.cleaned_data)
+        messages.success(request, _("The shipping options are saved."))
+        return redirect("vendors:shipping", shop.slug)
+    if rate_form.is_bound and rate_form.is_valid():
+        services.set_courier_rate(shop=shop, **rate_form.cleaned_data)
+        messages.success(request, _("The courier rate is saved."))
+        return redirect("vendors:shipping", shop.slug)
+    context = {
+        "options_form": options_form,
+        "rate_form": rate_form,
+        "rates": shop.courier_rates.select_related("province"),
+    }
+    return render(request, "vendors/shipping.html", context)
+
+
+@shop_member_required
+@require_POST
+def remove_courier_rate(request, rate_id):
+    services.remove_courier_rate(rate=get_object_or_404(request.shop.courier_rates, pk=rate_id))
+    messages.success(request, _("The courier rate is removed."))
+    return redirect("vendors:shipping", request.shop.slug)
+
+
+@login_required
+@cache_control(private=True, no_store=True)
+def identity_document(request, shop_slug):
+    """The owner's KTP photo, streamed from private storage to the owner and dinas staff only."""
+    shop = identity_document_shop(request.user, shop_slug)
+    if not shop.identity_document:
+        raise Http404
+    content_type, _encoding = mimetypes.guess_type(shop.identity_document.name)
+    response = FileResponse(shop.identity_document.open("rb"), content_type=content_type or "image/jpeg")
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+# --- Invitations ----------------------------------------------------------------------------
+
+
+def accept_invitation(request, token):
+    invitation = get_object_or_404(ShopInvitation.objects.select_related("shop"), token=token)
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            member = services.accept_invitation(token=token, user=request.user)
+        except ValidationError as refusal:
+            messages.error(request, refusal.messages[0])
+        else:
+            messages.success(request, _("Welcome to %(shop)s!") % {"shop": member.shop.name})
+            return redirect("vendors:dashboard", member.shop.slug)
+    return render(request, "vendors/accept_invitation.html", {"invitation": invitation})
+
+
+# --- Public pages ---------------------------------------------------------------------------
+
+
+def shop_page(request, slug):
+    shop = selectors.public_shop(slug)
+    context = {
+        "shop": shop,
+        "whatsapp_url": shop.whatsapp_chat_url(),
+        # Link previews (WhatsApp, Facebook) need an absolute address for the picture.
+        "logo_url": request.build_absolute_uri(shop.logo.url) if shop.logo else "",
+    }
+    return render(request, "vendors/shop.html", context)
+
+
+def community_page(request, slug):
+    community, shops = selectors.community_with_shops(slug)
+    return render(request, "vendors/community.html", {"community": community, "shops": shops})
