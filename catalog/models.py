@@ -217,3 +217,35 @@ class ProductImage(models.Model):
     @property
     def is_ready(self):
         return self.status == self.Status.READY and bool(self.renditions)
+
+
+class Review(models.Model):
+    """A buyer's rating of a product they received; orders decides who may write one."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("product")
+    )
+    author = models.ForeignKey(
+        "marketplace.User", on_delete=models.CASCADE, related_name="reviews", verbose_name=_("author")
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(_("review"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "author"], name="one_review_per_product_and_author"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.product} ★{self.rating}"
+
+    @property
+    def stars(self):
+        return "★" * self.rating + "☆" * (5 - self.rating)

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, FloatField, Prefetch, Q, Value
+from django.db.models import Avg, Count, F, FloatField, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from catalog.models import Category, Product, ProductImage
+from catalog.models import Category, Product, ProductImage, Review
 from vendors.models import Community, Shop
 
 PAGE_SIZE = 24
@@ -167,3 +167,16 @@ def filter_choices(*, province=""):
         else [],
         "communities": list(Community.objects.values_list("slug", "name")),
     }
+
+
+def reviews_of(product, limit=20):
+    return list(Review.objects.filter(product=product).select_related("author")[:limit])
+
+
+def product_rating(product):
+    """{"average": 4.5, "count": 12} of a product's reviews."""
+    return Review.objects.filter(product=product).aggregate(average=Avg("rating"), count=Count("id"))
+
+
+def shop_rating(shop):
+    return Review.objects.filter(product__shop=shop).aggregate(average=Avg("rating"), count=Count("id"))

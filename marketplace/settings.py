@@ -57,6 +57,10 @@ try:
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
     # When on, a vendor's new product waits for dinas staff before buyers see it.
     REQUIRE_PRODUCT_REVIEW = env_bool("REQUIRE_PRODUCT_REVIEW", False)
+    # A transfer order not paid within this many hours is cancelled and its stock returned.
+    ORDER_PAYMENT_DEADLINE_HOURS = env_int("ORDER_PAYMENT_DEADLINE_HOURS", 24)
+    # A shipped order the buyer has not confirmed completes by itself after this many days.
+    ORDER_AUTO_COMPLETE_DAYS = env_int("ORDER_AUTO_COMPLETE_DAYS", 7)
 except ConfigError as error:
     # One line naming the variable, not a traceback.
     sys.exit(f"Configuration error: {error}")
@@ -196,6 +200,9 @@ STORAGES = {
 PRODUCT_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 PRODUCT_IMAGE_MAX_PIXELS = 40_000_000
 
+# --- Payment proofs ----------------------------------------------------------------------
+PAYMENT_PROOF_MAX_BYTES = 5 * 1024 * 1024
+
 # --- Cache and Celery ---------------------------------------------------------------------
 if REDIS_URL:
     CACHES = {
@@ -231,6 +238,14 @@ CELERY_BEAT_SCHEDULE = {
     "resend-undelivered-notifications": {
         "task": "marketplace.tasks.resend_undelivered_notifications",
         "schedule": 300,
+    },
+    "cancel-unpaid-orders": {
+        "task": "orders.tasks.cancel_unpaid_orders",
+        "schedule": 600,
+    },
+    "complete-shipped-orders": {
+        "task": "orders.tasks.complete_shipped_orders",
+        "schedule": 3600,
     },
 }
 

@@ -21,6 +21,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Before vendors: orders serves /dashboard/<shop>/ (the overview shows order figures).
+    path("", include("orders.urls")),
     path("", include("vendors.urls")),
 ]
 

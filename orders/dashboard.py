@@ -1,0 +1,108 @@
+"""The shop's side: overview figures, orders by state, one order's actions, the packing slip.
+
+Every view starts from `request.shop` (set by `shop_member_required`), so another shop's
+order is simply a 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from orders import selectors, transitions
+from orders.forms import ReasonForm, ShipForm
+from orders.models import OrderStatus
+from vendors.permissions import shop_member_required
+
+S = OrderStatus
+
+
+@shop_member_required
+def overview(request):
+    """The dashboard's home: vendors' tiles plus what orders know (this app reads both)."""
+    return render(
+        request, "orders/dashboard/overview.html", {"figures": selectors.shop_overview(request.shop)}
+    )
+
+
+@shop_member_required
+def order_list(request):
+    status = request.GET.get("status", "")
+    counts = selectors.status_counts(request.shop)
+    tabs = [(value, label, counts[value]) for value, label in S.choices]
+    orders = selectors.shop_orders(request.shop, status)[:200]
+    context = {"orders": orders, "tabs": tabs, "status": status, "total_count": sum(counts.values())}
+    return render(request, "orders/dashboard/order_list.html", context)
+
+
+def allowed_actions(order, user):
+    """The buttons to show: only moves the table allows this member to make now."""
+    moves = {
+        "confirm": S.PAID,
+        "reject": S.AWAITING_PAYMENT,
+        "process": S.PROCESSING,
+        "ship": S.SHIPPED,
+        "cancel": S.CANCELLED,
+    }
+    return {name for name, to in moves.items() if transitions.can_move(order, to, user)}
+
+
+@shop_member_required
+def order_detail(request, number):
+    return render_detail(request, number)
+
+
+def render_detail(request, number, forms=None):
+    order = selectors.order_with_details(selectors.shop_order(request.shop, number))
+    forms = forms or {}
+    context = {
+        "order": order,
+        "actions": allowed_actions(order, request.user),
+        "reject_form": forms.get("reject") or ReasonForm(prefix="reject"),
+        "cancel_form": forms.get("cancel") or ReasonForm(prefix="cancel"),
+        "ship_form": forms.get("ship") or ShipForm(),
+    }
+    return render(request, "orders/dashboard/order_detail.html", context, status=400 if forms else 200)
+
+
+@shop_member_required
+@require_POST
+def order_action(request, number, action):
+    order = selectors.shop_order(request.shop, number)
+    user = request.user
+    try:
+        if action == "confirm":
+            transitions.confirm_payment(order=order, actor=user)
+        elif action == "process":
+            transitions.start_processing(order=order, actor=user)
+        elif action in ("reject", "cancel"):
+            form = ReasonForm(request.POST, prefix=action)
+            if not form.is_valid():
+                return render_detail(request, number, forms={action: form})
+            move = transitions.reject_payment if action == "reject" else transitions.cancel
+            move(order=order, actor=user, reason=form.cleaned_data["reason"])
+        elif action == "ship":
+            form = ShipForm(request.POST)
+            form.is_valid()
+            transitions.ship(
+                order=order,
+                actor=user,
+                courier=form.cleaned_data.get("courier", ""),
+                tracking_number=form.cleaned_data.get("tracking_number", ""),
+            )
+        else:
+            raise Http404
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
+    return redirect("orders:shop_order", request.shop.slug, order.number)
+
+
+@shop_member_required
+def packing_slip(request, number):
+    order = selectors.order_with_details(selectors.shop_order(request.shop, number))
+    return render(request, "orders/dashboard/packing_slip.html", {"order": order})

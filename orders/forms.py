@@ -1,0 +1,172 @@
+"""Forms of the buyer's and the shop's order pages: they check input; services do the writes."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from marketplace.images import validate_image
+from marketplace.money import format_rupiah
+from marketplace.phones import normalize_mobile_number
+from orders.models import PaymentMethod
+from vendors.forms import AddressForm as RegionAddressForm
+
+PROOF_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+class AddressForm(RegionAddressForm):
+    """The buyer's address: the shop onboarding's chained region lists plus who receives it."""
+
+    recipient = forms.CharField(label=gettext_lazy("Recipient"), max_length=100)
+    phone = forms.CharField(
+        label=gettext_lazy("Phone number"),
+        max_length=30,
+        help_text=gettext_lazy("For the courier, for example 0812 3456 7890."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    is_default = forms.BooleanField(label=gettext_lazy("Use as my default address"), required=False)
+    field_order = ["recipient", "phone", "street_address", "province", "regency", "district", "postal_code"]
+
+    def clean_phone(self):
+        return normalize_mobile_number(self.cleaned_data["phone"])
+
+    @classmethod
+    def initial_for_address(cls, address):
+        district = address.district
+        return {
+            "recipient": address.recipient,
+            "phone": address.phone,
+            "street_address": address.street_address,
+            "postal_code": address.postal_code,
+            "district": district.pk,
+            "regency": district.regency_id,
+            "province": district.regency.province_id,
+            "is_default": address.is_default,
+        }
+
+    def address_fields(self):
+        data = self.cleaned_data
+        names = ("recipient", "phone", "street_address", "district", "postal_code", "is_default")
+        return {name: data[name] for name in names}
+
+
+class CheckoutForm(forms.Form):
+    """One form for the whole cart: the address, and shipping and payment for each shop."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    address = forms.ModelChoiceField(
+        queryset=None, label=gettext_lazy("Send to"), empty_label=None, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, addresses, groups, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["address"].queryset = addresses
+        self.groups = groups
+        for group in groups:
+            shop = group.shop
+            self.fields[f"shipping_{shop.pk}"] = forms.ChoiceField(
+                label=_("Shipping"),
+                widget=forms.RadioSelect,
+                choices=[(o.method, f"{o.label} · {format_rupiah(o.fee)}") for o in options.get(shop.pk, [])],
+                error_messages={"invalid_choice": _("Choose one of this shop's shipping options.")},
+            )
+            methods = [PaymentMethod.TRANSFER] + ([PaymentMethod.COD] if shop.cod_enabled else [])
+            self.fields[f"payment_{shop.pk}"] = forms.ChoiceField(
+                label=_("Payment"),
+                widget=forms.RadioSelect,
+                choices=[(m, PaymentMethod(m).label) for m in methods],
+                initial=PaymentMethod.TRANSFER,
+                error_messages={"invalid_choice": _("This shop does not accept this payment method.")},
+            )
+
+    def shop_fields(self):
+        """(group, shipping field, payment field) for the template."""
+        return [(g, self[f"shipping_{g.shop.pk}"], self[f"payment_{g.shop.pk}"]) for g in self.groups]
+
+    def choices(self):
+        from orders.services import ShopChoice
+
+        data = self.cleaned_data
+        return {
+            g.shop.pk: ShopChoice(
+                shipping=data[f"shipping_{g.shop.pk}"], payment=data[f"payment_{g.shop.pk}"]
+            )
+            for g in self.groups
+        }
+
+
+def validate_proof(upload) -> str:
+    """Accept a real JPEG/PNG/WebP photo or a PDF within the size limit; return its content type.
+
+    The type comes from the bytes, never from the file name or the browser's word.
+    """
+    max_bytes = settings.PAYMENT_PROOF_MAX_BYTES
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        return "application/pdf"
+    try:
+        validate_image(upload, max_bytes=max_bytes, max_pixels=settings.PRODUCT_IMAGE_MAX_PIXELS)
+    except ValidationError:
+        raise ValidationError(
+            _("Upload a photo (JPEG, PNG or WebP) or a PDF of the transfer receipt."), code="not_proof"
+        ) from None
+    from PIL import Image
+
+    with Image.open(upload) as image:
+        content_type = IMAGE_TYPES[image.format]
+    upload.seek(0)
+    return content_type
+
+
+class ProofForm(forms.Form):
+    proof = forms.FileField(
+        label=gettext_lazy("Proof of transfer"),
+        help_text=gettext_lazy("A photo or screenshot of the receipt, or a PDF, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": PROOF_ACCEPT}),
+    )
+
+    def clean_proof(self):
+        upload = self.cleaned_data["proof"]
+        self.content_type = validate_proof(upload)
+        return upload
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("The buyer reads this."),
+    )
+
+
+class ShipForm(forms.Form):
+    courier = forms.CharField(label=gettext_lazy("Courier"), max_length=60, required=False)
+    tracking_number = forms.CharField(label=gettext_lazy("Tracking number"), max_length=60, required=False)
+
+
+class ReviewForm(forms.Form):
+    product = forms.IntegerField(widget=forms.HiddenInput)
+    rating = forms.TypedChoiceField(
+        label=gettext_lazy("Stars"),
+        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Your review"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

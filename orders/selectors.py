@@ -1,0 +1,278 @@
+"""Reads of the orders app shared by views and services, each with a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Review
+from marketplace.money import format_rupiah
+from orders.models import (
+    Address,
+    CartItem,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    ShippingMethod,
+)
+from vendors.models import CourierRate, Shop
+
+S = OrderStatus
+# What a shop has to do something about.
+NEEDS_SHOP_ACTION = (S.PAYMENT_SUBMITTED, S.PAID, S.PLACED, S.PROCESSING)
+# Orders whose money is agreed: paid by transfer, or delivered and paid in cash.
+SOLD = (S.PAID, S.PROCESSING, S.SHIPPED, S.COMPLETED)
+
+
+# --- The cart ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CartLine:
+    item: CartItem
+    problem: str = ""
+
+    @property
+    def product(self):
+        return self.item.product
+
+    @property
+    def name(self):
+        variant = self.item.variant
+        return f"{self.item.product.name} ({variant.name})" if variant else self.item.product.name
+
+    @property
+    def unit_price(self):
+        return self.item.variant.price if self.item.variant else self.item.product.price
+
+    @property
+    def stock(self):
+        return self.item.variant.stock if self.item.variant else self.item.product.stock
+
+    @property
+    def stock_key(self):
+        return self.item.variant_id or self.item.product_id
+
+    @property
+    def line_total(self):
+        return self.unit_price * self.item.quantity
+
+    @property
+    def weight_grams(self):
+        return self.item.product.weight_grams * self.item.quantity
+
+
+@dataclass
+class ShopGroup:
+    shop: Shop
+    lines: list = field(default_factory=list)
+
+    @property
+    def subtotal(self):
+        return sum(line.line_total for line in self.lines)
+
+    @property
+    def weight_grams(self):
+        return sum(line.weight_grams for line in self.lines)
+
+
+def line_problem(line: CartLine) -> str:
+    """Why this line cannot be bought as it is, in words the buyer can act on; "" if it can."""
+    product, name = line.item.product, line.name
+    if (
+        product.status != product.Status.ACTIVE
+        or product.taken_down_at is not None
+        or product.shop.status != Shop.Status.APPROVED
+    ):
+        return _("“%(name)s” is no longer available; remove it from your cart.") % {"name": name}
+    if line.stock == 0:
+        return _("“%(name)s” is out of stock; remove it from your cart.") % {"name": name}
+    if line.item.quantity > line.stock:
+        return _("Only %(left)s left of “%(name)s”; lower the quantity.") % {"left": line.stock, "name": name}
+    if line.item.quantity < product.min_order_quantity:
+        return _("The minimum order of “%(name)s” is %(min)s.") % {
+            "name": name,
+            "min": product.min_order_quantity,
+        }
+    if line.item.price_seen != line.unit_price:
+        return _("The price of “%(name)s” changed from %(old)s to %(new)s; press Update to accept it.") % {
+            "name": name,
+            "old": format_rupiah(line.item.price_seen),
+            "new": format_rupiah(line.unit_price),
+        }
+    return ""
+
+
+def cart_lines(cart) -> list[CartLine]:
+    if cart is None:
+        return []
+    items = CartItem.objects.filter(cart=cart).select_related("product__shop__district__regency", "variant")
+    lines = [CartLine(item) for item in items]
+    for line in lines:
+        line.problem = line_problem(line)
+    return lines
+
+
+def group_by_shop(lines) -> list[ShopGroup]:
+    groups = {}
+    for line in lines:
+        shop = line.item.product.shop
+        groups.setdefault(shop.pk, ShopGroup(shop)).lines.append(line)
+    return sorted(groups.values(), key=lambda group: group.shop.name)
+
+
+# --- Shipping and payment options -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShippingOption:
+    method: str
+    fee: int
+
+    @property
+    def label(self):
+        return ShippingMethod(self.method).label
+
+
+def shipping_options(shop, address, weight_grams, *, rate=None) -> list[ShippingOption]:
+    """What `shop` offers to deliver to `address`: pick-up, own delivery inside its regency, courier."""
+    options = []
+    if shop.pickup_enabled:
+        options.append(ShippingOption(ShippingMethod.PICKUP, 0))
+    same_regency = shop.district_id and shop.district.regency_id == address.district.regency_id
+    if shop.own_delivery_fee is not None and same_regency:
+        options.append(ShippingOption(ShippingMethod.OWN_DELIVERY, shop.own_delivery_fee))
+    if rate is None:
+        rate = CourierRate.objects.filter(shop=shop, province_id=address.district.regency.province_id).first()
+    if rate:
+        options.append(ShippingOption(ShippingMethod.COURIER, rate.fee_for(weight_grams)))
+    return options
+
+
+def shipping_options_for(groups, address) -> dict:
+    """shop id -> options for every group of the cart, with one query for the courier rates."""
+    province = address.district.regency.province_id
+    rates = {
+        rate.shop_id: rate
+        for rate in CourierRate.objects.filter(shop__in=[g.shop for g in groups], province_id=province)
+    }
+    return {
+        g.shop.pk: shipping_options(g.shop, address, g.weight_grams, rate=rates.get(g.shop.pk, False))
+        for g in groups
+    }
+
+
+def payment_methods(shop) -> list[str]:
+    methods = [PaymentMethod.TRANSFER]
+    if shop.cod_enabled:
+        methods.append(PaymentMethod.COD)
+    return methods
+
+
+# --- Addresses --------------------------------------------------------------------------------
+
+
+def addresses_of(user):
+    return Address.objects.filter(user=user).select_related("district__regency__province")
+
+
+# --- Orders -----------------------------------------------------------------------------------
+
+
+def buyer_orders(user):
+    return Order.objects.for_buyer(user).select_related("shop").prefetch_related("items")
+
+
+def buyer_order(user, number) -> Order:
+    orders = Order.objects.for_buyer(user).select_related("shop", "checkout")
+    return get_object_or_404(orders, number=number)
+
+
+def shop_orders(shop, status=""):
+    orders = Order.objects.filter(shop=shop).select_related("buyer")
+    return orders.filter(status=status) if status in S.values else orders
+
+
+def shop_order(shop, number) -> Order:
+    return get_object_or_404(Order.objects.filter(shop=shop).select_related("buyer", "shop"), number=number)
+
+
+def status_counts(shop) -> dict:
+    rows = Order.objects.filter(shop=shop).values("status").annotate(n=Count("id")).order_by()
+    counts = {row["status"]: row["n"] for row in rows}
+    return {status: counts.get(status, 0) for status in S.values}
+
+
+def shop_overview(shop) -> dict:
+    """Orders needing action and sales this month (Asia/Jakarta), in one query."""
+    start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    figures = Order.objects.filter(shop=shop).aggregate(
+        needing_action=Count("id", filter=Q(status__in=NEEDS_SHOP_ACTION)),
+        sales=Sum("subtotal", filter=Q(status__in=SOLD, created_at__gte=start), default=0),
+        orders_this_month=Count("id", filter=Q(status__in=SOLD, created_at__gte=start)),
+    )
+    return figures
+
+
+def order_timeline(order):
+    return order.events.select_related("actor")
+
+
+def order_with_details(order):
+    """Items, payments and events of one order, loaded in three queries."""
+    return (
+        Order.objects.filter(pk=order.pk)
+        .select_related("shop", "buyer")
+        .prefetch_related(
+            Prefetch("items", queryset=OrderItem.objects.order_by("id")),
+            "payments",
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
+        )
+        .get()
+    )
+
+
+def shop_order_url(order) -> str:
+    return reverse("orders:shop_order", args=[order.shop.slug, order.number])
+
+
+def payment_for_viewer(user, payment_id):
+    """A proof of payment, for the order's buyer or the shop's members; 404 for anyone else."""
+    if not user.is_authenticated:
+        raise Http404
+    payments = Payment.objects.filter(Q(order__buyer=user) | Q(order__shop__members__user=user)).distinct()
+    return get_object_or_404(payments, pk=payment_id)
+
+
+# --- Reviews ----------------------------------------------------------------------------------
+
+
+def can_review(user, product_id) -> bool:
+    return (
+        OrderItem.objects.filter(order__buyer=user, order__status=S.COMPLETED, product_id=product_id).exists()
+        and not Review.objects.filter(author=user, product_id=product_id).exists()
+    )
+
+
+def reviewable_items(order, user):
+    """Items of a completed order the buyer has not reviewed yet."""
+    if order.status != S.COMPLETED or order.buyer_id != user.pk:
+        return []
+    reviewed = set(
+        Review.objects.filter(
+            author=user, product_id__in=[i.product_id for i in order.items.all()]
+        ).values_list("product_id", flat=True)
+    )
+    seen, items = set(), []
+    for item in order.items.all():
+        if item.product_id and item.product_id not in reviewed and item.product_id not in seen:
+            seen.add(item.product_id)
+            items.append(item)
+    return items

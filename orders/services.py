@@ -1,0 +1,357 @@
+"""Writes of the orders app: the cart, the address book, checkout and reviews.
+
+Status changes of an order are not here: they live in `orders.transitions`.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from catalog.models import Product, ProductVariant, Review
+from marketplace.notifications import notify
+from orders import selectors
+from orders.models import (
+    MAX_QUANTITY,
+    Address,
+    Cart,
+    CartItem,
+    Checkout,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderStatus,
+    PaymentMethod,
+    new_order_number,
+)
+from vendors.models import ShopMember
+
+SESSION_CART = "cart_token"
+
+
+class CheckoutError(ValidationError):
+    """Checkout refused: nothing was created. `messages` say what to change."""
+
+
+@dataclass(frozen=True)
+class ShopChoice:
+    """What the buyer picked for one shop's order."""
+
+    shipping: str
+    payment: str
+
+
+# --- The cart ---------------------------------------------------------------------------------
+
+
+def cart_for(request, *, create=False) -> Cart | None:
+    """The user's cart, or the guest's (through a token kept in the session)."""
+    if request.user.is_authenticated:
+        if create:
+            return Cart.objects.get_or_create(user=request.user)[0]
+        return Cart.objects.filter(user=request.user).first()
+    token = request.session.get(SESSION_CART)
+    cart = Cart.objects.filter(token=token, user__isnull=True).first() if token else None
+    if cart is None and create:
+        cart = Cart.objects.create()
+        request.session[SESSION_CART] = str(cart.token)
+    return cart
+
+
+def check_quantity(quantity) -> int:
+    try:
+        quantity = int(quantity)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Enter the quantity as a whole number."), code="quantity") from None
+    if quantity < 1 or quantity > MAX_QUANTITY:
+        raise ValidationError(
+            _("The quantity must be between 1 and %(max)s.") % {"max": MAX_QUANTITY}, code="quantity"
+        )
+    return quantity
+
+
+def add_to_cart(*, cart, product_id, variant_id=None, quantity=1) -> CartItem:
+    quantity = check_quantity(quantity)
+    product = Product.objects.visible().filter(pk=product_id).first()
+    if product is None:
+        raise ValidationError(_("This product is not available."), code="unavailable")
+    variant = None
+    if variant_id:
+        variant = ProductVariant.objects.filter(pk=variant_id, product=product).first()
+        if variant is None:
+            raise ValidationError(_("Choose one of the product's variants."), code="variant")
+    elif product.variants.exists():
+        raise ValidationError(_("Choose one of the product's variants."), code="variant")
+    price = variant.price if variant else product.price
+    item = CartItem.objects.filter(cart=cart, product=product, variant=variant).first()
+    if item:
+        item.quantity = min(item.quantity + quantity, MAX_QUANTITY)
+        item.price_seen = price
+        item.save(update_fields=["quantity", "price_seen"])
+        return item
+    quantity = max(quantity, product.min_order_quantity)
+    return CartItem.objects.create(
+        cart=cart, product=product, variant=variant, quantity=quantity, price_seen=price
+    )
+
+
+def update_cart_item(*, cart, item_id, quantity) -> CartItem:
+    """Set a line's quantity; the buyer has now seen today's price."""
+    quantity = check_quantity(quantity)
+    item = CartItem.objects.select_related("product", "variant").filter(cart=cart, pk=item_id).first()
+    if item is None:
+        raise ValidationError(_("This item is no longer in your cart."), code="missing")
+    item.quantity = quantity
+    item.price_seen = item.variant.price if item.variant else item.product.price
+    item.save(update_fields=["quantity", "price_seen"])
+    return item
+
+
+def remove_cart_item(*, cart, item_id) -> None:
+    CartItem.objects.filter(cart=cart, pk=item_id).delete()
+
+
+def merge_carts(*, guest_cart, user) -> Cart:
+    """Move a guest's lines into the user's cart; a product in both keeps the larger quantity."""
+    with transaction.atomic():
+        cart, _created = Cart.objects.get_or_create(user=user)
+        if guest_cart is None or guest_cart.pk == cart.pk:
+            return cart
+        existing = {(i.product_id, i.variant_id): i for i in cart.items.all()}
+        for item in guest_cart.items.all():
+            mine = existing.get((item.product_id, item.variant_id))
+            if mine:
+                mine.quantity = max(mine.quantity, item.quantity)
+                mine.price_seen = item.price_seen
+                mine.save(update_fields=["quantity", "price_seen"])
+            else:
+                item.cart = cart
+                item.save(update_fields=["cart"])
+        guest_cart.delete()
+    return cart
+
+
+def merge_cart_at_login(sender, request, user, **kwargs):
+    token = request.session.get(SESSION_CART) if hasattr(request, "session") else None
+    if not token:
+        return
+    guest_cart = Cart.objects.filter(token=token, user__isnull=True).first()
+    if guest_cart:
+        merge_carts(guest_cart=guest_cart, user=user)
+    request.session.pop(SESSION_CART, None)
+
+
+# --- The address book --------------------------------------------------------------------------
+
+
+def save_address(*, user, address=None, **fields) -> Address:
+    """Create (or edit the user's own) address; the first one, or one asked for, becomes the default."""
+    with transaction.atomic():
+        make_default = fields.pop("is_default", False)
+        if address is None:
+            address = Address(user=user)
+            make_default = make_default or not Address.objects.filter(user=user).exists()
+        for name, value in fields.items():
+            setattr(address, name, value)
+        address.save()
+        if make_default:
+            set_default_address(user=user, address=address)
+    return address
+
+
+def set_default_address(*, user, address) -> None:
+    with transaction.atomic():
+        Address.objects.filter(user=user, is_default=True).exclude(pk=address.pk).update(is_default=False)
+        Address.objects.filter(user=user, pk=address.pk).update(is_default=True)
+
+
+def delete_address(*, user, address) -> None:
+    with transaction.atomic():
+        was_default = address.is_default
+        Address.objects.filter(user=user, pk=address.pk).delete()
+        if was_default:
+            successor = Address.objects.filter(user=user).order_by("-created_at").first()
+            if successor:
+                set_default_address(user=user, address=successor)
+
+
+# --- Checkout -----------------------------------------------------------------------------------
+
+
+def place_order(*, buyer, cart, address, choices: dict, token: str) -> Checkout:
+    """Turn the cart into one checkout with one order per shop, or raise CheckoutError.
+
+    `choices` maps shop id -> ShopChoice. Prices, fees and totals come from the database.
+    The same `token` (one per form shown) always gives the same checkout.
+    """
+    token = (token or "").strip()[:64]
+    if not token:
+        raise CheckoutError(_("The form has expired. Please check your order and send it again."))
+    done = Checkout.objects.filter(buyer=buyer, token=token).first()
+    if done:
+        return done
+    if address.user_id != buyer.pk:
+        raise CheckoutError(_("Choose one of your own addresses."), code="address")
+    try:
+        with transaction.atomic():
+            # A second post of the same form waits here on the unique index until the first
+            # commits, then fails with IntegrityError: it never takes stock a second time.
+            checkout = Checkout.objects.create(buyer=buyer, token=token, total=0)
+            checkout.total = create_orders(checkout=checkout, cart=cart, address=address, choices=choices)
+            checkout.save(update_fields=["total"])
+    except IntegrityError:
+        done = Checkout.objects.filter(buyer=buyer, token=token).first()
+        if done is None:
+            raise
+        return done
+    return checkout
+
+
+def create_orders(*, checkout, cart, address, choices) -> int:
+    lines = selectors.cart_lines(cart)
+    if not lines:
+        raise CheckoutError(_("Your cart is empty."), code="empty")
+    problems = [line.problem for line in lines if line.problem]
+    if problems:
+        raise CheckoutError(problems, code="cart_problems")
+    groups = selectors.group_by_shop(lines)
+    if set(choices) != {group.shop.pk for group in groups}:
+        raise CheckoutError(_("Choose shipping and payment for every shop."), code="choices")
+    options = selectors.shipping_options_for(groups, address)
+    planned = [plan_order(group, options[group.shop.pk], choices[group.shop.pk]) for group in groups]
+    take_stock(lines)
+    total = 0
+    for group, (shipping, fee, payment) in zip(groups, planned, strict=True):
+        order = create_order(checkout, group, address, shipping, fee, payment)
+        total += order.total
+    CartItem.objects.filter(pk__in=[line.item.pk for line in lines]).delete()
+    return total
+
+
+def plan_order(group, options, choice: ShopChoice):
+    fees = {option.method: option.fee for option in options}
+    if choice.shipping not in fees:
+        raise CheckoutError(
+            _("“%(shop)s” does not offer this shipping to your address; choose another option.")
+            % {"shop": group.shop.name},
+            code="shipping",
+        )
+    if choice.payment not in selectors.payment_methods(group.shop):
+        raise CheckoutError(
+            _("“%(shop)s” does not accept this payment method.") % {"shop": group.shop.name}, code="payment"
+        )
+    return choice.shipping, fees[choice.shipping], choice.payment
+
+
+def take_stock(lines):
+    """Take every line's units, or raise CheckoutError naming the short item and what is left.
+
+    A conditional UPDATE ... WHERE stock >= n takes the row lock and checks in one statement,
+    so two buyers can never both buy the last unit. Rows are updated in primary-key order so
+    two checkouts of the same products cannot deadlock.
+    """
+    for line in sorted(lines, key=lambda line: (line.item.variant_id is None, line.stock_key)):
+        model = ProductVariant if line.item.variant_id else Product
+        taken = model.objects.filter(pk=line.stock_key, stock__gte=line.item.quantity).update(
+            stock=F("stock") - line.item.quantity
+        )
+        if not taken:
+            left = model.objects.filter(pk=line.stock_key).values_list("stock", flat=True).first() or 0
+            raise CheckoutError(
+                _("Only %(left)s left of “%(name)s”; change the quantity in your cart.")
+                % {"left": left, "name": line.name},
+                code="out_of_stock",
+            )
+
+
+def create_order(checkout, group, address, shipping, fee, payment) -> Order:
+    now = timezone.now()
+    awaiting = payment == PaymentMethod.TRANSFER
+    status = OrderStatus.AWAITING_PAYMENT if awaiting else OrderStatus.PLACED
+    district = address.district
+    order = Order(
+        checkout=checkout,
+        shop=group.shop,
+        buyer=checkout.buyer,
+        status=status,
+        recipient=address.recipient,
+        phone=address.phone,
+        street_address=address.street_address,
+        district_name=district.name,
+        regency_name=district.regency.name,
+        province_name=district.regency.province.name,
+        postal_code=address.postal_code,
+        shipping_method=shipping,
+        shipping_fee=fee,
+        payment_method=payment,
+        subtotal=group.subtotal,
+        total=group.subtotal + fee,
+        weight_grams=group.weight_grams,
+        payment_deadline=now + timedelta(hours=settings.ORDER_PAYMENT_DEADLINE_HOURS) if awaiting else None,
+    )
+    save_with_unique_number(order, now)
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            product_id=line.item.product_id,
+            variant_id=line.item.variant_id,
+            name=line.item.product.name,
+            variant_name=line.item.variant.name if line.item.variant else "",
+            unit_price=line.unit_price,
+            quantity=line.item.quantity,
+            weight_grams=line.item.product.weight_grams,
+        )
+        for line in group.lines
+    )
+    OrderEvent.objects.create(order=order, actor=checkout.buyer, from_status="", to_status=status)
+    tell_shop_about_new_order(order)
+    return order
+
+
+def save_with_unique_number(order, now, attempts=8):
+    for _attempt in range(attempts):
+        order.number = new_order_number(now)
+        try:
+            with transaction.atomic():
+                order.save()
+            return
+        except IntegrityError:
+            if not Order.objects.filter(number=order.number).exists():
+                raise
+    raise IntegrityError("no free order number")
+
+
+def tell_shop_about_new_order(order):
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("New order %(number)s") % {"number": order.number}
+        for member in ShopMember.objects.filter(shop_id=order.shop_id).select_related("user"):
+            notify(user=member.user, title=title, url=selectors.shop_order_url(order))
+
+
+# --- Reviews ------------------------------------------------------------------------------------
+
+
+def review_product(*, buyer, product_id, rating, text="") -> Review:
+    """One review per product and buyer, only for products in one of the buyer's completed orders."""
+    if not selectors.can_review(buyer, product_id):
+        raise ValidationError(
+            _("You can review a product after your order of it is completed."), code="review"
+        )
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise ValidationError(_("Choose from 1 to 5 stars."), code="rating")
+    try:
+        with transaction.atomic():
+            return Review.objects.create(
+                product_id=product_id, author=buyer, rating=rating, text=(text or "").strip()[:2000]
+            )
+    except IntegrityError:
+        raise ValidationError(_("You have already reviewed this product."), code="reviewed") from None

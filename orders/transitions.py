@@ -1,0 +1,265 @@
+"""The order life cycle: one table of allowed moves, one `transition`, one function per move.
+
+Nothing else assigns `Order.status`. Every move locks the order row, checks the move and
+who makes it, records an `OrderEvent`, tells the other side, and gives stock back when an
+order is cancelled.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from catalog.models import Product, ProductVariant
+from marketplace.notifications import notify
+from orders.models import Order, OrderEvent, OrderStatus, Payment
+from orders.selectors import shop_order_url
+from vendors.models import ShopMember
+
+S = OrderStatus
+BUYER, SHOP, SYSTEM = "buyer", "shop", "system"
+
+# (from, to) -> who may make the move. Read with the diagram in DESIGN.md ("Order life cycle").
+ALLOWED_MOVES = {
+    (S.AWAITING_PAYMENT, S.PAYMENT_SUBMITTED): {BUYER},
+    (S.PAYMENT_SUBMITTED, S.PAID): {SHOP},
+    (S.PAYMENT_SUBMITTED, S.AWAITING_PAYMENT): {SHOP},  # proof rejected
+    (S.PAID, S.PROCESSING): {SHOP},
+    (S.PLACED, S.PROCESSING): {SHOP},
+    (S.PROCESSING, S.SHIPPED): {SHOP},
+    (S.SHIPPED, S.COMPLETED): {BUYER, SYSTEM},
+    # Before shipping: the buyer before paying, the shop with a reason, the system after the deadline.
+    (S.AWAITING_PAYMENT, S.CANCELLED): {BUYER, SHOP, SYSTEM},
+    (S.PLACED, S.CANCELLED): {BUYER, SHOP},
+    (S.PAYMENT_SUBMITTED, S.CANCELLED): {SHOP},
+    (S.PAID, S.CANCELLED): {SHOP},
+    (S.PROCESSING, S.CANCELLED): {SHOP},
+}
+# Moves the shop must explain to the buyer.
+REASON_REQUIRED = {(S.PAYMENT_SUBMITTED, S.AWAITING_PAYMENT)} | {
+    (source, S.CANCELLED) for source in S if (source, S.CANCELLED) in ALLOWED_MOVES
+}
+
+# What the other side reads in its inbox and e-mail after each move.
+MESSAGES = {
+    S.PAYMENT_SUBMITTED: gettext_lazy("Order %(number)s: the buyer sent a proof of payment"),
+    S.PAID: gettext_lazy("Order %(number)s: payment confirmed"),
+    S.AWAITING_PAYMENT: gettext_lazy("Order %(number)s: proof of payment rejected"),
+    S.PROCESSING: gettext_lazy("Order %(number)s is being prepared"),
+    S.SHIPPED: gettext_lazy("Order %(number)s has been shipped"),
+    S.COMPLETED: gettext_lazy("Order %(number)s is completed"),
+    S.CANCELLED: gettext_lazy("Order %(number)s was cancelled"),
+}
+
+
+class IllegalMove(ValidationError):
+    """A move the table does not allow, or not for this person: nothing was changed."""
+
+
+def roles_of(user, order) -> set:
+    if user is None:
+        return {SYSTEM}
+    roles = set()
+    if order.buyer_id == user.pk:
+        roles.add(BUYER)
+    if ShopMember.objects.filter(shop_id=order.shop_id, user=user).exists():
+        roles.add(SHOP)
+    return roles
+
+
+def can_move(order, to, user) -> bool:
+    """May `user` (None for the system) move `order` to `to` now? For showing buttons."""
+    allowed = ALLOWED_MOVES.get((order.status, to), set())
+    return bool(allowed & roles_of(user, order))
+
+
+def transition(*, order, to, actor, reason="", changes=None) -> Order:
+    """Move `order` to `to` on behalf of `actor` (None for the system), or raise IllegalMove.
+
+    `changes` are other fields set in the same save (courier, tracking number, ...).
+    Returns the locked, updated order; the caller's instance is left as it was.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        # The row lock makes two moves of one order (a buyer's cancel and the shop's
+        # confirmation at the same moment) happen one after the other, each seeing the other's result.
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        source = locked.status
+        check_move(locked, source, to, actor, reason)
+        for field, value in (changes or {}).items():
+            setattr(locked, field, value)
+        locked.status = to
+        stamp(locked, to)
+        locked.save()
+        OrderEvent.objects.create(order=locked, actor=actor, from_status=source, to_status=to, reason=reason)
+        if to == S.CANCELLED:
+            return_stock(locked)
+        if to == S.COMPLETED:
+            count_as_sold(locked)
+        tell_other_side(locked, to, actor, reason)
+    return locked
+
+
+def check_move(order, source, to, actor, reason):
+    allowed = ALLOWED_MOVES.get((source, to))
+    if allowed is None:
+        raise IllegalMove(
+            _("An order that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": S(source).label, "to": S(to).label},
+            code="illegal_move",
+        )
+    if not allowed & roles_of(actor, order):
+        raise IllegalMove(_("You may not make this change to the order."), code="not_allowed")
+    shop_must_explain = (
+        (source, to) in REASON_REQUIRED and actor is not None and SHOP in roles_of(actor, order)
+    )
+    if shop_must_explain and not reason:
+        raise IllegalMove(_("Tell the buyer why."), code="reason_required")
+
+
+def stamp(order, to):
+    now = timezone.now()
+    if to == S.SHIPPED:
+        order.shipped_at = now
+    elif to == S.COMPLETED:
+        order.completed_at = now
+
+
+def return_stock(order):
+    """Give the units of a cancelled order back, in primary-key order like checkout takes them."""
+    for item in sorted(order.items.all(), key=lambda i: (i.variant_id is None, i.variant_id or i.product_id)):
+        if item.variant_id:
+            ProductVariant.objects.filter(pk=item.variant_id).update(stock=F("stock") + item.quantity)
+        elif item.product_id:
+            Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
+
+
+def count_as_sold(order):
+    # Counted at completion, not at checkout: a cancelled or never-paid order is not a sale,
+    # and "best selling" should not be inflated by orders that never happened.
+    for item in order.items.filter(product__isnull=False).order_by("product_id"):
+        Product.objects.filter(pk=item.product_id).update(sold_count=F("sold_count") + item.quantity)
+
+
+def tell_other_side(order, to, actor, reason):
+    roles = roles_of(actor, order)
+    recipients = []
+    if BUYER not in roles or SYSTEM in roles:
+        recipients.append((order.buyer, order.get_absolute_url()))
+    if SHOP not in roles:
+        members = ShopMember.objects.filter(shop_id=order.shop_id).select_related("user")
+        for member in members:
+            recipients.append((member.user, shop_order_url(order)))
+    # Stored texts are in the site's language; the e-mail is sent from them later.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(MESSAGES[to]) % {"number": order.number}
+        for user, url in recipients:
+            if user.pk != getattr(actor, "pk", None):
+                notify(user=user, title=title, body=reason, url=url)
+
+
+# --- One function per move ------------------------------------------------------------------
+
+
+def submit_payment_proof(*, order, buyer, upload, content_type) -> Payment:
+    with transaction.atomic():
+        locked = transition(order=order, to=S.PAYMENT_SUBMITTED, actor=buyer)
+        payment = Payment(order=locked, content_type=content_type)
+        payment.proof.save("proof", upload, save=False)
+        payment.save()
+    return payment
+
+
+def confirm_payment(*, order, actor) -> Order:
+    with transaction.atomic():
+        locked = transition(order=order, to=S.PAID, actor=actor)
+        decide_latest_payment(locked, Payment.Status.ACCEPTED)
+    return locked
+
+
+def reject_payment(*, order, actor, reason) -> Order:
+    with transaction.atomic():
+        locked = transition(order=order, to=S.AWAITING_PAYMENT, actor=actor, reason=reason)
+        decide_latest_payment(locked, Payment.Status.REJECTED, reason)
+    return locked
+
+
+def decide_latest_payment(order, status, reason=""):
+    payment = order.payments.filter(status=Payment.Status.SUBMITTED).first()
+    if payment:
+        payment.status, payment.reason, payment.decided_at = status, reason, timezone.now()
+        payment.save(update_fields=["status", "reason", "decided_at"])
+
+
+def start_processing(*, order, actor) -> Order:
+    return transition(order=order, to=S.PROCESSING, actor=actor)
+
+
+def ship(*, order, actor, courier, tracking_number) -> Order:
+    courier, tracking_number = (courier or "").strip(), (tracking_number or "").strip()
+    if order.shipping_method == "courier" and not (courier and tracking_number):
+        raise IllegalMove(_("Enter the courier and the tracking number."), code="tracking_required")
+    return transition(
+        order=order,
+        to=S.SHIPPED,
+        actor=actor,
+        changes={"courier": courier[:60], "tracking_number": tracking_number[:60]},
+    )
+
+
+def confirm_receipt(*, order, buyer) -> Order:
+    return transition(order=order, to=S.COMPLETED, actor=buyer)
+
+
+def cancel(*, order, actor, reason="") -> Order:
+    return transition(order=order, to=S.CANCELLED, actor=actor, reason=reason)
+
+
+def auto_cancel_unpaid(*, order_id) -> bool:
+    """Cancel one transfer order left unpaid after its deadline; False if it no longer applies."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None or order.status != S.AWAITING_PAYMENT or not order.payment_deadline:
+            return False
+        if order.payment_deadline > timezone.now():
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("Not paid before the deadline.")
+        transition(order=order, to=S.CANCELLED, actor=None, reason=reason)
+    return True
+
+
+def auto_complete_shipped(*, order_id) -> bool:
+    """Complete one order shipped more than ORDER_AUTO_COMPLETE_DAYS ago; False if it no longer applies."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None or order.status != S.SHIPPED or order.shipped_at is None:
+            return False
+        if order.shipped_at > timezone.now() - timedelta(days=settings.ORDER_AUTO_COMPLETE_DAYS):
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("Completed automatically: the buyer did not report a problem.")
+        transition(order=order, to=S.COMPLETED, actor=None, reason=reason)
+    return True
+
+
+def unpaid_order_ids(limit=500):
+    return list(
+        Order.objects.filter(status=S.AWAITING_PAYMENT, payment_deadline__lt=timezone.now())
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def shipped_order_ids_to_complete(limit=500):
+    cutoff = timezone.now() - timedelta(days=settings.ORDER_AUTO_COMPLETE_DAYS)
+    return list(
+        Order.objects.filter(status=S.SHIPPED, shipped_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,307 @@
+"""The buyer's pages: cart, checkout, address book, orders. Read the input, call one service."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.phones import whatsapp_link
+from orders import selectors, services, transitions
+from orders.forms import AddressForm, CheckoutForm, ProofForm, ReviewForm
+from orders.models import Checkout
+
+# --- Cart -------------------------------------------------------------------------------------
+
+
+def cart(request):
+    lines = selectors.cart_lines(services.cart_for(request))
+    groups = selectors.group_by_shop(lines)
+    context = {
+        "groups": groups,
+        "total": sum(group.subtotal for group in groups),
+        "has_problems": any(line.problem for line in lines),
+    }
+    return render(request, "orders/cart.html", context)
+
+
+def refuse(request, error: ValidationError):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_POST
+def cart_add(request):
+    try:
+        services.add_to_cart(
+            cart=services.cart_for(request, create=True),
+            product_id=request.POST.get("product"),
+            variant_id=request.POST.get("variant") or None,
+            quantity=request.POST.get("quantity", "1"),
+        )
+    except ValidationError as error:
+        refuse(request, error)
+        return redirect(safe_next(request) or "orders:cart")
+    messages.success(request, _("Added to your cart."))
+    return redirect("orders:cart")
+
+
+@require_POST
+def cart_update(request, item_id):
+    cart_ = services.cart_for(request)
+    try:
+        if cart_ is None:
+            raise ValidationError(_("Your cart is empty."))
+        services.update_cart_item(cart=cart_, item_id=item_id, quantity=request.POST.get("quantity"))
+    except ValidationError as error:
+        refuse(request, error)
+    return redirect("orders:cart")
+
+
+@require_POST
+def cart_remove(request, item_id):
+    cart_ = services.cart_for(request)
+    if cart_ is not None:
+        services.remove_cart_item(cart=cart_, item_id=item_id)
+    return redirect("orders:cart")
+
+
+def safe_next(request):
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""
+
+
+# --- Checkout ---------------------------------------------------------------------------------
+
+
+@login_required
+def checkout(request):
+    cart_ = services.cart_for(request)
+    lines = selectors.cart_lines(cart_)
+    if not lines:
+        messages.info(request, _("Your cart is empty."))
+        return redirect("orders:cart")
+    if any(line.problem for line in lines):
+        messages.error(request, _("Some items in your cart need your attention first."))
+        return redirect("orders:cart")
+    addresses = selectors.addresses_of(request.user)
+    address = chosen_address(request, addresses)
+    if address is None:
+        messages.info(request, _("Add the address to send your order to."))
+        return redirect(f"{reverse('orders:address_create')}?next=/checkout/")
+    groups = selectors.group_by_shop(lines)
+    options = selectors.shipping_options_for(groups, address)
+    form = CheckoutForm(
+        request.POST if request.method == "POST" else None,
+        addresses=addresses,
+        groups=groups,
+        options=options,
+        initial={"token": secrets.token_urlsafe(24), "address": address.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            placed = services.place_order(
+                buyer=request.user,
+                cart=cart_,
+                address=form.cleaned_data["address"],
+                choices=form.choices(),
+                token=form.cleaned_data["token"],
+            )
+        except ValidationError as error:
+            refuse(request, error)
+            return redirect(
+                "orders:cart" if error.code in ("out_of_stock", "cart_problems") else "orders:checkout"
+            )
+        return redirect("orders:checkout_done", placed.pk)
+    if request.method == "POST":
+        done = Checkout.objects.filter(buyer=request.user, token=request.POST.get("token", "")).first()
+        if done:
+            return redirect("orders:checkout_done", done.pk)
+    context = {
+        "form": form,
+        "address": address,
+        "addresses": addresses,
+        "total": sum(group.subtotal for group in groups),
+    }
+    return render(request, "orders/checkout.html", context)
+
+
+def chosen_address(request, addresses):
+    wanted = request.POST.get("address") or request.GET.get("address")
+    by_pk = {str(a.pk): a for a in addresses}
+    if wanted in by_pk:
+        return by_pk[wanted]
+    return next((a for a in addresses if a.is_default), next(iter(by_pk.values()), None))
+
+
+@login_required
+def checkout_done(request, pk):
+    done = get_object_or_404(Checkout.objects.filter(buyer=request.user), pk=pk)
+    orders = done.orders.select_related("shop").prefetch_related("shop__bank_accounts")
+    return render(request, "orders/checkout_done.html", {"checkout": done, "orders": orders})
+
+
+# --- Addresses --------------------------------------------------------------------------------
+
+
+@login_required
+def address_list(request):
+    return render(request, "orders/addresses.html", {"addresses": selectors.addresses_of(request.user)})
+
+
+@login_required
+def address_edit(request, pk=None):
+    address = get_object_or_404(selectors.addresses_of(request.user), pk=pk) if pk else None
+    if request.method == "POST" and "choose" in request.POST:
+        # Without JavaScript: show the form again with the next region list filled.
+        form = AddressForm(initial=request.POST.dict())
+    elif address:
+        form = AddressForm(request.POST or None, initial=AddressForm.initial_for_address(address))
+    else:
+        form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_bound and form.is_valid():
+        services.save_address(user=request.user, address=address, **form.address_fields())
+        messages.success(request, _("Address saved."))
+        return redirect(safe_next(request) or "orders:addresses")
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    return render(request, "orders/address_form.html", {"form": form, "address": address, "next": next_url})
+
+
+@login_required
+@require_POST
+def address_delete(request, pk):
+    address = get_object_or_404(selectors.addresses_of(request.user), pk=pk)
+    services.delete_address(user=request.user, address=address)
+    return redirect("orders:addresses")
+
+
+@login_required
+@require_POST
+def address_default(request, pk):
+    address = get_object_or_404(selectors.addresses_of(request.user), pk=pk)
+    services.set_default_address(user=request.user, address=address)
+    return redirect("orders:addresses")
+
+
+# --- Orders -----------------------------------------------------------------------------------
+
+
+@login_required
+def order_list(request):
+    return render(request, "orders/order_list.html", {"orders": selectors.buyer_orders(request.user)[:100]})
+
+
+@login_required
+def order_detail(request, number, proof_form=None):
+    order = selectors.order_with_details(selectors.buyer_order(request.user, number))
+    context = {
+        "order": order,
+        "bank_accounts": order.shop.bank_accounts.all() if order.is_transfer else [],
+        "proof_form": proof_form or ProofForm(),
+        "review_items": selectors.reviewable_items(order, request.user),
+        "review_form": ReviewForm(),
+        "whatsapp_url": order_whatsapp_url(order),
+    }
+    return render(request, "orders/order_detail.html", context, status=400 if proof_form else 200)
+
+
+def order_whatsapp_url(order):
+    if not order.shop.whatsapp:
+        return ""
+    message = _("Hello %(shop)s, about my order %(number)s: ") % {
+        "shop": order.shop.name,
+        "number": order.number,
+    }
+    return whatsapp_link(order.shop.whatsapp, message)
+
+
+@login_required
+@require_POST
+def order_pay(request, number):
+    order = selectors.buyer_order(request.user, number)
+    form = ProofForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return order_detail(request, number, proof_form=form)
+    try:
+        transitions.submit_payment_proof(
+            order=order, buyer=request.user, upload=form.cleaned_data["proof"], content_type=form.content_type
+        )
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("Proof sent. The shop will check it and confirm."))
+    return redirect(order)
+
+
+@login_required
+@require_POST
+def order_cancel(request, number):
+    order = selectors.buyer_order(request.user, number)
+    return apply_move(request, order, transitions.cancel, _("Order cancelled."), actor=request.user)
+
+
+@login_required
+@require_POST
+def order_receive(request, number):
+    order = selectors.buyer_order(request.user, number)
+    return apply_move(
+        request,
+        order,
+        transitions.confirm_receipt,
+        _("Thank you! The order is completed."),
+        buyer=request.user,
+    )
+
+
+def apply_move(request, order, move, success, **kwargs):
+    try:
+        move(order=order, **kwargs)
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, success)
+    return redirect(order)
+
+
+@login_required
+@require_POST
+def order_review(request, number):
+    order = selectors.buyer_order(request.user, number)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose from 1 to 5 stars."))
+        return redirect(order)
+    product_ids = set(order.items.values_list("product_id", flat=True))
+    try:
+        if form.cleaned_data["product"] not in product_ids:
+            raise ValidationError(_("This product is not in this order."))
+        services.review_product(
+            buyer=request.user,
+            product_id=form.cleaned_data["product"],
+            rating=form.cleaned_data["rating"],
+            text=form.cleaned_data["text"],
+        )
+    except ValidationError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("Thank you for your review."))
+    return redirect(order)
+
+
+@login_required
+def payment_proof(request, pk):
+    """The proof file, streamed for the order's buyer and the shop's members only."""
+    payment = selectors.payment_for_viewer(request.user, pk)
+    response = FileResponse(payment.proof.open("rb"), content_type=payment.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response
