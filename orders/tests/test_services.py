@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from catalog.models import Product, ProductVariant
 from marketplace.models import Notification
@@ -9,6 +10,13 @@ from orders.services import CheckoutError, ShopChoice
 from orders.tests.factories import BATAM, buy, cart_with, make_address, make_product
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Refusals read in English here; what is stored for people stays in the site's language."""
+    with translation.override("en"):
+        yield
 
 
 def test_place_order_makes_one_order_per_shop_with_snapshots_and_takes_stock(
