@@ -262,11 +262,14 @@ def take_stock(lines):
         )
         if not taken:
             left = model.objects.filter(pk=line.stock_key).values_list("stock", flat=True).first() or 0
-            raise CheckoutError(
-                _("Only %(left)s left of “%(name)s”; change the quantity in your cart.")
-                % {"left": left, "name": line.name},
-                code="out_of_stock",
-            )
+            if left == 0:
+                message = _("“%(name)s” has just sold out; remove it from your cart.") % {"name": line.name}
+            else:
+                message = _("Only %(left)s left of “%(name)s”; change the quantity in your cart.") % {
+                    "left": left,
+                    "name": line.name,
+                }
+            raise CheckoutError(message, code="out_of_stock")
 
 
 def create_order(checkout, group, address, shipping, fee, payment) -> Order:
