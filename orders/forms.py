@@ -114,6 +114,11 @@ def validate_proof(upload) -> str:
     head = upload.read(5)
     upload.seek(0)
     if head == b"%PDF-":
+        upload.seek(max(0, upload.size - 1024))
+        tail = upload.read()
+        upload.seek(0)
+        if b"%%EOF" not in tail:
+            raise ValidationError(_("The PDF is damaged or incomplete."), code="corrupt_pdf")
         return "application/pdf"
     try:
         validate_image(upload, max_bytes=max_bytes, max_pixels=settings.PRODUCT_IMAGE_MAX_PIXELS)

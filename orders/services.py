@@ -199,12 +199,19 @@ def place_order(*, buyer, cart, address, choices: dict, token: str) -> Checkout:
         raise CheckoutError(_("Choose one of your own addresses."), code="address")
     try:
         with transaction.atomic():
+            lines, plans = plan_checkout(cart=cart, address=address, choices=choices)
             # A second post of the same form waits here on the unique index until the first
             # commits, then fails with IntegrityError: it never takes stock a second time.
-            checkout = Checkout.objects.create(buyer=buyer, token=token, total=0)
-            checkout.total = create_orders(checkout=checkout, cart=cart, address=address, choices=choices)
-            checkout.save(update_fields=["total"])
-    except IntegrityError:
+            checkout = Checkout.objects.create(
+                buyer=buyer, token=token, total=sum(plan.group.subtotal + plan.fee for plan in plans)
+            )
+            for plan in plans:
+                create_order(checkout, plan, address)
+            CartItem.objects.filter(pk__in=[line.item.pk for line in lines]).delete()
+            # Last, so the stock rows stay locked only for the moment before the commit.
+            take_stock(lines)
+    except (IntegrityError, CheckoutError):
+        # The same form may have been placed meanwhile (its cart is then empty): show that one.
         done = Checkout.objects.filter(buyer=buyer, token=token).first()
         if done is None:
             raise
@@ -212,7 +219,16 @@ def place_order(*, buyer, cart, address, choices: dict, token: str) -> Checkout:
     return checkout
 
 
-def create_orders(*, checkout, cart, address, choices) -> int:
+@dataclass(frozen=True)
+class OrderPlan:
+    group: selectors.ShopGroup
+    shipping: str
+    fee: int
+    payment: str
+
+
+def plan_checkout(*, cart, address, choices) -> tuple[list, list[OrderPlan]]:
+    """The cart's lines and one plan per shop, or CheckoutError saying what to change."""
     lines = selectors.cart_lines(cart)
     if not lines:
         raise CheckoutError(_("Your cart is empty."), code="empty")
@@ -223,17 +239,10 @@ def create_orders(*, checkout, cart, address, choices) -> int:
     if set(choices) != {group.shop.pk for group in groups}:
         raise CheckoutError(_("Choose shipping and payment for every shop."), code="choices")
     options = selectors.shipping_options_for(groups, address)
-    planned = [plan_order(group, options[group.shop.pk], choices[group.shop.pk]) for group in groups]
-    take_stock(lines)
-    total = 0
-    for group, (shipping, fee, payment) in zip(groups, planned, strict=True):
-        order = create_order(checkout, group, address, shipping, fee, payment)
-        total += order.total
-    CartItem.objects.filter(pk__in=[line.item.pk for line in lines]).delete()
-    return total
+    return lines, [plan_order(group, options[group.shop.pk], choices[group.shop.pk]) for group in groups]
 
 
-def plan_order(group, options, choice: ShopChoice):
+def plan_order(group, options, choice: ShopChoice) -> OrderPlan:
     fees = {option.method: option.fee for option in options}
     if choice.shipping not in fees:
         raise CheckoutError(
@@ -245,7 +254,7 @@ def plan_order(group, options, choice: ShopChoice):
         raise CheckoutError(
             _("“%(shop)s” does not accept this payment method.") % {"shop": group.shop.name}, code="payment"
         )
-    return choice.shipping, fees[choice.shipping], choice.payment
+    return OrderPlan(group=group, shipping=choice.shipping, fee=fees[choice.shipping], payment=choice.payment)
 
 
 def take_stock(lines):
@@ -272,8 +281,9 @@ def take_stock(lines):
             raise CheckoutError(message, code="out_of_stock")
 
 
-def create_order(checkout, group, address, shipping, fee, payment) -> Order:
+def create_order(checkout, plan: OrderPlan, address) -> Order:
     now = timezone.now()
+    group, shipping, fee, payment = plan.group, plan.shipping, plan.fee, plan.payment
     awaiting = payment == PaymentMethod.TRANSFER
     status = OrderStatus.AWAITING_PAYMENT if awaiting else OrderStatus.PLACED
     district = address.district

@@ -338,7 +338,12 @@ def test_uploading_a_proof_moves_the_order(buyer_client, order):
 
 @pytest.mark.parametrize(
     "name, content",
-    [("bukti.jpg", b"<html>not a photo</html>"), ("bukti.pdf", b"MZ\x90\x00 an exe"), ("kosong.png", b"")],
+    [
+        ("bukti.jpg", b"<html>not a photo</html>"),
+        ("bukti.pdf", b"MZ\x90\x00 an exe"),
+        ("kosong.png", b""),
+        ("terpotong.pdf", b"%PDF-1.4\n1 0 obj <<"),
+    ],
 )
 def test_a_proof_that_is_not_an_image_or_pdf_is_refused(buyer_client, order, name, content):
     response = buyer_client.post(
@@ -514,3 +519,13 @@ def test_the_shop_can_see_its_orders_proof(vendor_client, order, buyer):
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_dinas_staff_can_look_orders_up_but_not_edit_them(client, moderator, order):
+    moderator.is_superuser = True
+    moderator.save()
+    client.force_login(moderator)
+
+    assert order.number in client.get("/admin/orders/order/").text
+    page = client.get(f"/admin/orders/order/{order.pk}/change/")
+    assert page.status_code == 200 and 'name="status"' not in page.text
