@@ -89,15 +89,33 @@ def add_to_cart(*, cart, product_id, variant_id=None, quantity=1) -> CartItem:
         raise ValidationError(_("Choose one of the product's variants."), code="variant")
     price = variant.price if variant else product.price
     item = CartItem.objects.filter(cart=cart, product=product, variant=variant).first()
+    wanted = max((item.quantity if item else 0) + quantity, product.min_order_quantity)
+    check_available(product, variant, wanted)
     if item:
-        item.quantity = min(item.quantity + quantity, MAX_QUANTITY)
-        item.price_seen = price
+        item.quantity, item.price_seen = wanted, price
         item.save(update_fields=["quantity", "price_seen"])
         return item
-    quantity = max(quantity, product.min_order_quantity)
     return CartItem.objects.create(
-        cart=cart, product=product, variant=variant, quantity=quantity, price_seen=price
+        cart=cart, product=product, variant=variant, quantity=wanted, price_seen=price
     )
+
+
+def check_available(product, variant, quantity):
+    """Refuse more than the stock or less than the minimum order, saying what is possible."""
+    name = f"{product.name} ({variant.name})" if variant else product.name
+    stock = variant.stock if variant else product.stock
+    if stock == 0:
+        raise ValidationError(_("“%(name)s” is out of stock.") % {"name": name}, code="out_of_stock")
+    if quantity > stock:
+        raise ValidationError(
+            _("Only %(left)s left of “%(name)s”.") % {"left": stock, "name": name}, code="out_of_stock"
+        )
+    if quantity < product.min_order_quantity:
+        raise ValidationError(
+            _("The minimum order of “%(name)s” is %(min)s.")
+            % {"name": name, "min": product.min_order_quantity},
+            code="min_order",
+        )
 
 
 def update_cart_item(*, cart, item_id, quantity) -> CartItem:
@@ -106,6 +124,7 @@ def update_cart_item(*, cart, item_id, quantity) -> CartItem:
     item = CartItem.objects.select_related("product", "variant").filter(cart=cart, pk=item_id).first()
     if item is None:
         raise ValidationError(_("This item is no longer in your cart."), code="missing")
+    check_available(item.product, item.variant, quantity)
     item.quantity = quantity
     item.price_seen = item.variant.price if item.variant else item.product.price
     item.save(update_fields=["quantity", "price_seen"])

@@ -206,7 +206,6 @@ def order_detail(request, number, proof_form=None):
     order = selectors.order_with_details(selectors.buyer_order(request.user, number))
     context = {
         "order": order,
-        "bank_accounts": order.shop.bank_accounts.all() if order.is_transfer else [],
         "proof_form": proof_form or ProofForm(),
         "review_items": selectors.reviewable_items(order, request.user),
         "review_form": ReviewForm(),

@@ -171,14 +171,17 @@ def test_checkout_shows_each_shops_options(
     assert [c[0] for c in form.fields[f"payment_{product_b.shop_id}"].choices] == ["transfer"]
 
 
-def test_checkout_creates_orders_and_shows_them(buyer_client, buyer, address, product_a, product_b):
+def test_checkout_creates_orders_and_shows_them(
+    buyer_client, buyer, address, product_a, product_b, django_assert_max_num_queries
+):
     cart_with(buyer, (product_a, 2), (product_b, 1))
 
-    response = checkout_post(
-        buyer_client,
-        address,
-        {product_a.shop: ("own_delivery", "cod"), product_b.shop: ("courier", "transfer")},
-    )
+    with django_assert_max_num_queries(40):  # two orders, their items, events and notifications
+        response = checkout_post(
+            buyer_client,
+            address,
+            {product_a.shop: ("own_delivery", "cod"), product_b.shop: ("courier", "transfer")},
+        )
 
     checkout = Checkout.objects.get()
     assert response["Location"] == f"/checkout/{checkout.pk}/"
