@@ -44,6 +44,7 @@ class ShopChoice:
 
     shipping: str
     payment: str
+    note: str = ""
 
 
 # --- The cart ---------------------------------------------------------------------------------
@@ -244,6 +245,7 @@ class OrderPlan:
     shipping: str
     fee: int
     payment: str
+    note: str = ""
 
 
 def plan_checkout(*, cart, address, choices) -> tuple[list, list[OrderPlan]]:
@@ -273,7 +275,13 @@ def plan_order(group, options, choice: ShopChoice) -> OrderPlan:
         raise CheckoutError(
             _("“%(shop)s” does not accept this payment method.") % {"shop": group.shop.name}, code="payment"
         )
-    return OrderPlan(group=group, shipping=choice.shipping, fee=fees[choice.shipping], payment=choice.payment)
+    return OrderPlan(
+        group=group,
+        shipping=choice.shipping,
+        fee=fees[choice.shipping],
+        payment=choice.payment,
+        note=(choice.note or "").strip()[:300],
+    )
 
 
 def take_stock(lines):
@@ -324,6 +332,7 @@ def create_order(checkout, plan: OrderPlan, address) -> Order:
         subtotal=group.subtotal,
         total=group.subtotal + fee,
         weight_grams=group.weight_grams,
+        note=plan.note,
         payment_deadline=now + timedelta(hours=settings.ORDER_PAYMENT_DEADLINE_HOURS) if awaiting else None,
     )
     save_with_unique_number(order, now)

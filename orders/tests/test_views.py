@@ -181,10 +181,12 @@ def test_checkout_creates_orders_and_shows_them(
             buyer_client,
             address,
             {product_a.shop: ("own_delivery", "cod"), product_b.shop: ("courier", "transfer")},
+            **{f"note_{product_a.shop_id}": "Jangan terlalu pedas"},
         )
 
     checkout = Checkout.objects.get()
     assert response["Location"] == f"/checkout/{checkout.pk}/"
+    assert checkout.orders.get(shop=product_a.shop).note == "Jangan terlalu pedas"
     page = buyer_client.get(response["Location"])
     assert page.status_code == 200
     transfer = checkout.orders.get(payment_method="transfer")
