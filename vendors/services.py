@@ -89,7 +89,9 @@ def update_profile(*, shop, slug=None, categories=None, completed_step=None, **d
     for field, value in details.items():
         setattr(shop, field, value)
     if slug is not None and slugify(slug) != shop.slug:
-        if shop.status not in SLUG_EDITABLE:
+        # Read under a lock: dinas staff may have approved the shop since the form was shown.
+        status = Shop.objects.select_for_update().values_list("status", flat=True).get(pk=shop.pk)
+        if status not in SLUG_EDITABLE:
             raise ValidationError(
                 _("The shop address cannot change once the shop was submitted; links may be shared."),
                 code="slug_locked",
@@ -98,7 +100,8 @@ def update_profile(*, shop, slug=None, categories=None, completed_step=None, **d
     if "name" in details:
         shop.name = shop.name.strip()
     _advance_onboarding(shop, completed_step)
-    shop.save()
+    # Only the fields written here: the status belongs to change_status alone.
+    shop.save(update_fields=[*details, "name", "slug", "onboarding_step", "updated_at"])
     if categories is not None:
         shop.categories.set(categories)
     return shop
@@ -121,7 +124,7 @@ def save_legal_details(
     if identity_document:
         shop.identity_document = identity_document
     _advance_onboarding(shop, completed_step)
-    shop.save()
+    shop.save(update_fields=["nib", "identity_document", "onboarding_step", "updated_at"])
     account = shop.bank_accounts.first()
     details = {"bank": bank.strip(), "account_number": account_number, "holder_name": holder_name.strip()}
     if account is None:
