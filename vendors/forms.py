@@ -31,6 +31,14 @@ class PhotoField(forms.FileField):
         return value
 
 
+class PlainLabels:
+    """Labels without a trailing colon: they sit above their fields on a phone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class ChosenFilesMixin:
     """Browsers drop chosen files when a form comes back with errors: say which to choose again."""
 
@@ -41,7 +49,7 @@ class ChosenFilesMixin:
         return [self.fields[name].label for name in self.files if name in self.fields]
 
 
-class ShopProfileForm(ChosenFilesMixin, forms.ModelForm):
+class ShopProfileForm(PlainLabels, ChosenFilesMixin, forms.ModelForm):
     """What buyers read about the shop: step 1 of onboarding and the settings page."""
 
     whatsapp = forms.CharField(
@@ -151,7 +159,7 @@ def social_handle(raw, *, pattern, site):
     return text
 
 
-class AddressForm(forms.Form):
+class AddressForm(PlainLabels, forms.Form):
     """Province → regency → district, each list filled from the choice above it.
 
     Without JavaScript the "choose" buttons send the form back to fill the next list;
@@ -198,7 +206,7 @@ class AddressForm(forms.Form):
         }
 
 
-class LegalForm(ChosenFilesMixin, forms.Form):
+class LegalForm(PlainLabels, ChosenFilesMixin, forms.Form):
     nib = forms.RegexField(
         label=_("Business registration number (NIB)"),
         regex=r"^\d{13}$",
@@ -241,7 +249,7 @@ def clean_account_number(raw):
     return number
 
 
-class BankAccountForm(forms.Form):
+class BankAccountForm(PlainLabels, forms.Form):
     bank = forms.CharField(label=_("Bank"), max_length=60)
     account_number = forms.CharField(
         label=_("Account number"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "numeric"})
@@ -268,7 +276,7 @@ def fee_field(label, *, required=True, help_text=""):
     )
 
 
-class ShippingForm(forms.Form):
+class ShippingForm(PlainLabels, forms.Form):
     pickup_enabled = forms.BooleanField(label=_("Buyers may pick up at the shop"), required=False)
     own_delivery_fee = fee_field(
         _("Own delivery fee inside the regency (Rp)"),
@@ -278,7 +286,7 @@ class ShippingForm(forms.Form):
     cod_enabled = forms.BooleanField(label=_("Accept cash on delivery (COD)"), required=False)
 
 
-class CourierRateForm(forms.Form):
+class CourierRateForm(PlainLabels, forms.Form):
     province = forms.ModelChoiceField(
         Province.objects.all(), label=_("Destination province"), empty_label=_("Choose…")
     )
@@ -286,7 +294,7 @@ class CourierRateForm(forms.Form):
     next_kg_fee = fee_field(_("Each further kilogram (Rp)"))
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(PlainLabels, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address of the staff member"),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
