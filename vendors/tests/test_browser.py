@@ -17,7 +17,11 @@ def last_link(pattern):
 
 
 def sign_up_and_confirm(page, live_server, email, password):
-    """Fill allauth's sign-up form, then follow the confirmation link from the e-mail."""
+    """Fill allauth's sign-up form, then follow the confirmation link from the e-mail.
+
+    allauth sends one confirmation per address every few minutes: other tests must use
+    other addresses, or this one waits for a mail that never comes.
+    """
     page.get_by_label("Email").fill(email)
     page.get_by_label("Sandi", exact=False).first.fill(password)
     page.get_by_label("Kata sandi (lagi)").fill(password)
@@ -39,7 +43,7 @@ def test_a_seller_opens_a_shop_that_goes_public_and_brings_in_a_staff_member(
 
     # A newcomer signs up and starts a shop.
     page.goto(f"{live_server.url}/accounts/signup/")
-    sign_up_and_confirm(page, live_server, "wulan@example.com", "kopi-tubruk-2026")
+    sign_up_and_confirm(page, live_server, "ratna@example.com", "kopi-tubruk-2026")
     page.goto(f"{live_server.url}/dashboard/")
     page.get_by_role("link", name="Buka toko baru").click()
 
@@ -91,9 +95,9 @@ def test_a_seller_opens_a_shop_that_goes_public_and_brings_in_a_staff_member(
     # The owner invites a staff member.
     page.goto(f"{live_server.url}/dashboard/kopi-wulan/")
     page.locator(".dashboard-nav").get_by_role("link", name="Anggota").click()
-    page.get_by_label("Alamat email staf").fill("dewi@example.com")
+    page.get_by_label("Alamat email staf").fill("dewi.kopi@example.com")
     page.get_by_role("button", name="Kirim undangan").click()
-    page.get_by_text("Undangan dikirim ke dewi@example.com.").wait_for()
+    page.get_by_text("Undangan dikirim ke dewi.kopi@example.com.").wait_for()
     invitation_link = last_link(r"https?://\S+/dashboard/undangan/\S+/")
     page.get_by_role("button", name="Keluar").click()
 
@@ -101,7 +105,7 @@ def test_a_seller_opens_a_shop_that_goes_public_and_brings_in_a_staff_member(
     invitation_path = re.sub(r"^https?://[^/]+", "", invitation_link)
     page.goto(f"{live_server.url}{invitation_path}")
     page.locator("main").get_by_role("link", name="Daftar").click()
-    sign_up_and_confirm(page, live_server, "dewi@example.com", "teh-manis-2026")
+    sign_up_and_confirm(page, live_server, "dewi.kopi@example.com", "teh-manis-2026")
     page.goto(f"{live_server.url}{invitation_path}")
     page.get_by_role("button", name="Terima undangan").click()
     page.get_by_text("Selamat bergabung di Kopi Wulan!").wait_for()
