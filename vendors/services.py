@@ -315,6 +315,11 @@ def accept_invitation(*, token, user) -> ShopMember:
     return member
 
 
+def cancel_invitation(*, invitation):
+    """Withdraw an invitation not yet accepted: its link stops working."""
+    ShopInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()
+
+
 @transaction.atomic
 def remove_member(*, member, actor):
     if member.is_owner:

@@ -42,12 +42,12 @@ def call_service(form, service, **kwargs):
         return None
 
 
-def next_step_or_leave(request, url_name):
-    """ "Save and continue later" goes back to the list of shops; otherwise to the next step."""
+def next_step_or_leave(request, url_name, shop):
+    """The next onboarding step, or back to the list of shops after "save and continue later"."""
     if "leave" in request.POST:
         messages.success(request, _("Saved. Continue whenever you like from your dashboard."))
         return redirect("vendors:my_shops")
-    return redirect(url_name, request.shop.slug)
+    return redirect(url_name, shop.slug)
 
 
 # --- My shops and onboarding --------------------------------------------------------------
@@ -72,10 +72,7 @@ def start_shop(request):
             **form.changes(),
         )
         if shop:
-            if "leave" in request.POST:
-                messages.success(request, _("Saved. Continue whenever you like from your dashboard."))
-                return redirect("vendors:my_shops")
-            return redirect("vendors:onboarding_address", shop.slug)
+            return next_step_or_leave(request, "vendors:onboarding_address", shop)
     return render(request, "vendors/onboarding/profile.html", {"form": form, "step": 1})
 
 
@@ -100,7 +97,7 @@ def onboarding_profile(request):
             **form.changes(),
         )
         if done:
-            return next_step_or_leave(request, "vendors:onboarding_address")
+            return next_step_or_leave(request, "vendors:onboarding_address", shop)
     return render(request, "vendors/onboarding/profile.html", {"form": form, "step": 1})
 
 
@@ -121,7 +118,7 @@ def onboarding_address(request):
             postal_code=data["postal_code"],
             completed_step=services.ONBOARDING_ADDRESS,
         )
-        return next_step_or_leave(request, "vendors:onboarding_legal")
+        return next_step_or_leave(request, "vendors:onboarding_legal", shop)
     return render(request, "vendors/onboarding/address.html", {"form": form, "step": 2})
 
 
@@ -151,7 +148,7 @@ def onboarding_legal(request):
             **form.cleaned_data,
         )
         if done:
-            return next_step_or_leave(request, "vendors:onboarding_review")
+            return next_step_or_leave(request, "vendors:onboarding_review", shop)
     return render(request, "vendors/onboarding/legal.html", {"form": form, "step": 3})
 
 
@@ -244,6 +241,17 @@ def remove_member(request, member_id):
         messages.error(request, refusal.messages[0])
     else:
         messages.success(request, _("%(user)s no longer works for the shop.") % {"user": member.user})
+    return redirect("vendors:members", request.shop.slug)
+
+
+@shop_member_required(owner_only=True)
+@require_POST
+def cancel_invitation(request, invitation_id):
+    invitation = get_object_or_404(
+        request.shop.invitations.filter(accepted_at__isnull=True), pk=invitation_id
+    )
+    services.cancel_invitation(invitation=invitation)
+    messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
     return redirect("vendors:members", request.shop.slug)
 
 

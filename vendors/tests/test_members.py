@@ -123,3 +123,11 @@ def test_staff_edit_the_shop_settings(login, shop_a_staff, shop_a):
     shop_a.refresh_from_db()
     assert response.status_code == 302
     assert (shop_a.name, shop_a.description, shop_a.slug) == ("Keripik Bu Sri Asli", "Baru", "keripik-bu-sri")
+
+
+def test_the_owner_withdraws_an_invitation_and_its_link_stops_working(client, login, shop_a_owner, shop_a):
+    invitation = services.invite_staff(shop=shop_a, email="dewi@example.com", invited_by=shop_a_owner)
+
+    login(shop_a_owner).post(reverse("vendors:cancel_invitation", args=[shop_a.slug, invitation.pk]))
+
+    assert client.get(reverse("vendors:accept_invitation", args=[invitation.token])).status_code == 404
