@@ -52,8 +52,11 @@ class StatusChangeError(ValidationError):
     pass
 
 
-def unique_shop_slug(name, *, wanted=""):
-    """A free slug from `wanted` or the name; a taken one gets -2, -3, ..."""
+def unique_shop_slug(name, *, wanted="", shop=None):
+    """A free slug from `wanted` or the name; a taken one gets -2, -3, ...
+
+    `shop` is the shop asking for a new address: its own current one counts as free.
+    """
     base = slugify(wanted or name)[:70].strip("-")
     if not base:
         raise ValidationError(_("Choose a shop address with letters or digits."), code="empty_slug")
@@ -62,7 +65,8 @@ def unique_shop_slug(name, *, wanted=""):
             _("“%(slug)s” is reserved; choose another address.") % {"slug": base}, code="reserved"
         )
     slug, n = base, 1
-    while Shop.objects.filter(slug=slug).exists():
+    taken = Shop.objects.exclude(pk=shop.pk) if shop else Shop.objects.all()
+    while taken.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -88,7 +92,10 @@ def update_profile(*, shop, slug=None, categories=None, completed_step=None, **d
     """Change what buyers read about the shop; its address only while it is not yet public."""
     for field, value in details.items():
         setattr(shop, field, value)
-    if slug is not None and slugify(slug) != shop.slug:
+    if "name" in details:
+        shop.name = shop.name.strip()
+    new_slug = unique_shop_slug(shop.name, wanted=slug, shop=shop) if slug is not None else shop.slug
+    if new_slug != shop.slug:
         # Read under a lock: dinas staff may have approved the shop since the form was shown.
         status = Shop.objects.select_for_update().values_list("status", flat=True).get(pk=shop.pk)
         if status not in SLUG_EDITABLE:
@@ -96,9 +103,7 @@ def update_profile(*, shop, slug=None, categories=None, completed_step=None, **d
                 _("The shop address cannot change once the shop was submitted; links may be shared."),
                 code="slug_locked",
             )
-        shop.slug = unique_shop_slug(shop.name, wanted=slug)
-    if "name" in details:
-        shop.name = shop.name.strip()
+        shop.slug = new_slug
     _advance_onboarding(shop, completed_step)
     # Only the fields written here: the status belongs to change_status alone.
     shop.save(update_fields=[*details, "name", "slug", "onboarding_step", "updated_at"])

@@ -152,6 +152,13 @@ def test_a_draft_may_take_another_free_address(shop, shop_b_owner, district):
     assert Shop.objects.get(pk=shop.pk).slug == "nama-baru-2"
 
 
+@pytest.mark.parametrize("typed", ["", "keripik-bu-sri", "Keripik Bu Sri"])
+def test_saving_a_draft_again_keeps_its_own_address(typed, shop):
+    services.update_profile(shop=shop, slug=typed, description="Lebih pedas")
+
+    assert Shop.objects.get(pk=shop.pk).slug == "keripik-bu-sri"
+
+
 def test_onboarding_progress_only_moves_forward(shop):
     services.save_address(shop=shop, street_address="Jl. A", district=shop.district, completed_step=2)
     services.update_profile(shop=shop, description="x", completed_step=1)
