@@ -5,6 +5,7 @@ decided by `vendors.permissions`.
 """
 
 import mimetypes
+from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -87,7 +88,9 @@ def onboarding_profile(request):
     form_class = (
         forms.OnboardingProfileForm if shop.status in services.SLUG_EDITABLE else forms.ShopProfileForm
     )
-    form = form_class(request.POST or None, request.FILES or None, instance=shop, initial={"slug": shop.slug})
+    form = form_class(
+        request.POST or None, request.FILES or None, instance=copy(shop), initial={"slug": shop.slug}
+    )
     if request.method == "POST" and form.is_valid():
         done = call_service(
             form,
@@ -200,7 +203,9 @@ def dashboard(request):
 @shop_member_required
 def shop_settings(request):
     shop = request.shop
-    form = forms.ShopProfileForm(request.POST or None, request.FILES or None, instance=shop)
+    # A copy: a model form writes what was typed into its instance while validating, and the
+    # page around a refused form must keep showing the saved shop.
+    form = forms.ShopProfileForm(request.POST or None, request.FILES or None, instance=copy(shop))
     if request.method == "POST" and form.is_valid():
         services.update_profile(shop=shop, **form.changes())
         messages.success(request, _("The shop details are saved."))

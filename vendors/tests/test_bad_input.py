@@ -202,3 +202,12 @@ def test_an_image_is_checked_by_its_content_not_its_name(seller, shop_a_owner):
     response = start(seller, logo=gif)
 
     assert "Hanya foto JPEG, PNG, atau WebP" in response.text
+
+
+def test_a_refused_settings_form_leaves_the_saved_name_around_it(seller, shop_a):
+    response = seller.post(
+        reverse("vendors:settings", args=[shop_a.slug]), {"name": "Nama Baru", "whatsapp": "1"}
+    )
+
+    assert 'value="Nama Baru"' in response.text
+    assert f'class="dashboard-shop" href="/dashboard/{shop_a.slug}/">Keripik Bu Sri</a>' in response.text
