@@ -348,15 +348,19 @@ def accept_invitation(request, token):
 # --- Public pages ---------------------------------------------------------------------------
 
 
-def shop_page(request, slug):
+def shop_page_context(request, slug):
+    """What `vendors/shop.html` shows; a page that extends it (the catalog's) starts from this."""
     shop = selectors.public_shop(slug)
-    context = {
+    return {
         "shop": shop,
         "whatsapp_url": shop.whatsapp_chat_url(),
         # Link previews (WhatsApp, Facebook) need an absolute address for the picture.
         "logo_url": request.build_absolute_uri(shop.logo.url) if shop.logo else "",
     }
-    return render(request, "vendors/shop.html", context)
+
+
+def shop_page(request, slug):
+    return render(request, "vendors/shop.html", shop_page_context(request, slug))
 
 
 def community_page(request, slug):
