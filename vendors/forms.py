@@ -1,11 +1,13 @@
 """Forms of the vendor dashboard: they check and tidy what sellers type; services do the writes."""
 
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from marketplace.images import validate_image
 from marketplace.models import District, Province, Regency
@@ -14,6 +16,7 @@ from vendors.models import MAX_SHIPPING_FEE, Shop, ShopCategory
 
 MB = 1024 * 1024
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 class PhotoField(forms.FileField):
@@ -28,7 +31,20 @@ class PhotoField(forms.FileField):
         value = super().clean(data, initial)
         if isinstance(value, UploadedFile):
             validate_image(value, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
+            value.name = content_based_name(value)
         return value
+
+
+def content_based_name(upload):
+    """A random name whose extension follows the content, never the name the browser sent.
+
+    Files are served with a type guessed from their extension: an image named `.html`
+    must not come back as a web page. It also keeps people's names out of file names.
+    """
+    with Image.open(upload) as image:
+        extension = IMAGE_EXTENSIONS[image.format]
+    upload.seek(0)
+    return f"{uuid.uuid4().hex}.{extension}"
 
 
 class PlainLabels:

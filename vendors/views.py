@@ -324,7 +324,9 @@ def identity_document(request, shop_slug):
     if not shop.identity_document:
         raise Http404
     content_type, _encoding = mimetypes.guess_type(shop.identity_document.name)
-    response = FileResponse(shop.identity_document.open("rb"), content_type=content_type or "image/jpeg")
+    if not (content_type or "").startswith("image/"):
+        content_type = "application/octet-stream"  # never anything a browser would run
+    response = FileResponse(shop.identity_document.open("rb"), content_type=content_type)
     response["Content-Disposition"] = "inline"
     return response
 

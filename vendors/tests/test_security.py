@@ -200,3 +200,23 @@ def test_the_ktp_photo_is_not_stored_under_public_media(settings, shop_b_furnish
 
     assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
     assert not path.startswith(str(settings.MEDIA_ROOT))
+
+
+def test_an_uploaded_ktp_is_served_by_its_content_type_whatever_its_name(login, shop_a_owner, shop_a):
+    client = login(shop_a_owner)
+    client.post(
+        reverse("vendors:onboarding_legal", args=[shop_a.slug]),
+        {
+            "identity_document": photo("ktp_sri_wahyuni.html"),
+            "bank": "BRI",
+            "account_number": "123456789",
+            "holder_name": "Sri",
+        },
+    )
+
+    shop_a.refresh_from_db()
+    response = client.get(reverse("vendors:identity_document", args=[shop_a.slug]))
+
+    assert shop_a.identity_document.name.endswith(".png")
+    assert "sri" not in shop_a.identity_document.name
+    assert response["Content-Type"] == "image/png"
