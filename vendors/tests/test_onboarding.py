@@ -197,3 +197,12 @@ def test_my_shops_offers_to_open_one_when_there_is_none(login, buyer):
     response = login(buyer).get(reverse("vendors:my_shops"))
 
     assert f'href="{reverse("vendors:start")}"' in response.text
+
+
+def test_the_dashboard_speaks_english_when_chosen(seller, shop_a, settings):
+    seller.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = seller.get(reverse("vendors:dashboard", args=[shop_a.slug]))
+
+    assert "Your shop is open" in response.text
+    assert "Bank accounts" in response.text
