@@ -244,8 +244,13 @@ def missing_for_submission(shop):
         "whatsapp": _("WhatsApp number"),
         "street_address": _("street address"),
         "district_id": _("district"),
+        # The dinas checks the owner against the KTP; buyers who pay by transfer need an account.
+        "identity_document": _("photo of the owner's identity card (KTP)"),
     }
-    return [label for field, label in required.items() if not getattr(shop, field)]
+    missing = [label for field, label in required.items() if not getattr(shop, field)]
+    if not shop.bank_accounts.exists():
+        missing.append(_("a bank account"))
+    return missing
 
 
 def approve(*, shop, actor):

@@ -16,7 +16,7 @@ S = Shop.Status
 
 @pytest.fixture
 def shop(shop_a_owner, district):
-    return make_shop(shop_a_owner, "Keripik Bu Sri", district=district, status=S.DRAFT)
+    return make_shop(shop_a_owner, "Keripik Bu Sri", district=district, status=S.DRAFT, bank_account=True)
 
 
 def put(shop, status):
@@ -132,6 +132,9 @@ def test_an_incomplete_shop_cannot_be_submitted(shop_a_owner):
         services.submit_for_verification(shop=shop, actor=shop_a_owner)
 
     assert refusal.value.code == "incomplete"
+    assert refusal.value.messages == [
+        "Lengkapi dulu: Nomor WhatsApp, alamat jalan, kecamatan, foto KTP pemilik, rekening bank."
+    ]
     assert Shop.objects.get(pk=shop.pk).status == S.DRAFT
 
 
