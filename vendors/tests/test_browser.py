@@ -6,8 +6,10 @@ import pytest
 from django.core import mail
 from PIL import Image
 
+from conftest import make_user
 from vendors import services
 from vendors.models import Shop
+from vendors.tests.conftest import make_shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -116,3 +118,27 @@ def test_a_seller_opens_a_shop_that_goes_public_and_brings_in_a_staff_member(
     assert nav.get_by_role("link", name="Pengaturan").is_visible()
     assert nav.get_by_role("link", name="Rekening bank").count() == 0
     assert page.goto(f"{live_server.url}/dashboard/kopi-wulan/rekening/").status == 403
+
+
+def test_the_region_lists_work_without_javascript(live_server, browser, district, password):
+    owner = make_user("yanti@example.com")
+    shop = make_shop(owner, "Tahu Yanti", district=None, status=Shop.Status.DRAFT)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next=/dashboard/{shop.slug}/buka-toko/alamat/")
+    page.get_by_label("Email").fill(owner.email)
+    page.get_by_label("Sandi", exact=False).first.fill(password)
+    page.locator("main form button[type=submit]").click()
+
+    page.get_by_label("Alamat jalan").fill("Jl. Tahu No. 3")
+    page.get_by_label("Provinsi").select_option("32")
+    page.get_by_role("button", name="Tampilkan kabupaten/kotanya").click()
+    page.get_by_label("Kabupaten atau kota").select_option("32.14")
+    page.get_by_role("button", name="Tampilkan kecamatannya").click()
+    page.get_by_label("Kecamatan").select_option("32.14.01")
+    page.get_by_role("button", name="Simpan dan lanjut").click()
+    page.get_by_label("Nomor rekening").wait_for()
+    context.close()
+
+    shop.refresh_from_db()
+    assert (shop.street_address, shop.district) == ("Jl. Tahu No. 3", district)
