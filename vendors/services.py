@@ -125,20 +125,18 @@ def save_legal_details(
     *, shop, nib="", identity_document=None, bank, account_number, holder_name, completed_step=None
 ) -> Shop:
     """NIB, the owner's KTP photo (kept when none is uploaded) and the shop's first bank account."""
+    account = shop.bank_accounts.first()
+    details = {"bank": bank.strip(), "account_number": account_number, "holder_name": holder_name.strip()}
+    # Refuse before the photo is written to storage, where a rollback cannot reach it.
+    _ensure_new_bank_account(shop, details["bank"], account_number, exclude=account.pk if account else None)
     shop.nib = nib
     if identity_document:
         shop.identity_document = identity_document
     _advance_onboarding(shop, completed_step)
     shop.save(update_fields=["nib", "identity_document", "onboarding_step", "updated_at"])
-    account = shop.bank_accounts.first()
-    details = {"bank": bank.strip(), "account_number": account_number, "holder_name": holder_name.strip()}
     if account is None:
-        add_bank_account(shop=shop, **details)
-    elif (account.bank, account.account_number) == (details["bank"], account_number):
-        account.holder_name = details["holder_name"]
-        account.save(update_fields=["holder_name"])
+        BankAccount.objects.create(shop=shop, **details)
     else:
-        _ensure_new_bank_account(shop, details["bank"], account_number, exclude=account.pk)
         BankAccount.objects.filter(pk=account.pk).update(**details)
     return shop
 

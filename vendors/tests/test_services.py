@@ -220,3 +220,22 @@ def test_an_invitation_works_only_for_its_address_and_only_once(shop, shop_a_own
 def test_the_owner_cannot_be_removed(shop, shop_a_owner):
     with pytest.raises(ValidationError):
         services.remove_member(member=shop.members.get(user=shop_a_owner), actor=shop_a_owner)
+
+
+def test_the_legal_step_edits_the_first_bank_account_in_place(shop):
+    first = shop.bank_accounts.get()
+
+    services.save_legal_details(shop=shop, bank="BNI", account_number="5550001", holder_name="Sri W")
+
+    assert list(shop.bank_accounts.values_list("pk", "bank", "account_number")) == [
+        (first.pk, "BNI", "5550001")
+    ]
+
+
+def test_the_legal_step_refuses_a_second_copy_of_another_account(shop):
+    services.add_bank_account(shop=shop, bank="BNI", account_number="5550001", holder_name="Sri")
+
+    with pytest.raises(ValidationError) as refusal:
+        services.save_legal_details(shop=shop, bank="bni", account_number="5550001", holder_name="Sri")
+
+    assert refusal.value.code == "duplicate_bank_account"
