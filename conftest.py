@@ -137,13 +137,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def screenshot(page):
-    """screenshot("name") saves the page as PNG under SCREENSHOT_DIR (CI prints the folder)."""
+    """screenshot("name"[, other_page]) saves the page as PNG under SCREENSHOT_DIR (CI prints the folder)."""
     folder = os.environ.get("SCREENSHOT_DIR")
 
-    def save(name):
+    def save(name, target=None):
         if folder:
             os.makedirs(folder, exist_ok=True)
-            page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+            (target or page).screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
     return save
 

@@ -7,7 +7,6 @@ from django.core import mail
 from PIL import Image
 
 from conftest import make_user
-from vendors import services
 from vendors.models import Shop
 from vendors.tests.conftest import make_shop
 
@@ -34,8 +33,26 @@ def sign_up_and_confirm(page, live_server, email, password):
     page.get_by_role("button", name="Keluar").wait_for()
 
 
+def approve_in_admin(browser, live_server, screenshot):
+    """A dinas user, in a browser of their own, finds the shop in the queue and approves it."""
+    make_user("dinas@example.com", is_staff=True, is_superuser=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    admin = context.new_page()
+    admin.goto(f"{live_server.url}/admin/")
+    admin.locator("#id_username").fill("dinas@example.com")
+    admin.locator("#id_password").fill("correct-horse-battery")
+    admin.get_by_role("button", name="Masuk").click()
+    admin.goto(f"{live_server.url}/admin/vendors/shop/?status__exact=pending")
+    admin.get_by_role("link", name="Kopi Wulan").click()
+    admin.get_by_role("link", name="Setujui").click()
+    admin.get_by_role("button", name="Setujui").click()
+    admin.get_by_text("pemilik sudah diberi tahu").wait_for()
+    screenshot("admin-shop-approved", admin)
+    context.close()
+
+
 def test_a_seller_opens_a_shop_that_goes_public_and_brings_in_a_staff_member(
-    live_server, page, screenshot, district, tmp_path
+    live_server, page, browser, screenshot, district, tmp_path
 ):
     page.set_viewport_size({"width": 390, "height": 844})
     logo = tmp_path / "logo.png"
@@ -82,9 +99,9 @@ def test_a_seller_opens_a_shop_that_goes_public_and_brings_in_a_staff_member(
     shop = Shop.objects.get(slug="kopi-wulan")
     assert shop.status == Shop.Status.PENDING
 
-    # Not public until a dinas user approves it. (The admin UI will do this; for now the service.)
+    # Not public until a dinas user approves it in the admin.
     assert page.goto(f"{live_server.url}/toko/kopi-wulan/").status == 404
-    services.approve(shop=shop, actor=None)
+    approve_in_admin(browser, live_server, screenshot)
     page.goto(f"{live_server.url}/toko/kopi-wulan/")
     page.get_by_role("heading", name="Kopi Wulan").wait_for()
     assert (
