@@ -46,7 +46,7 @@ beat: setup
 
 # Needs GNU gettext (a translator's tool, not needed to run or test).
 messages: setup
-	$(PY) manage.py makemessages --locale id --ignore '$(VENV)/*' --no-obsolete
+	$(PY) manage.py makemessages --locale id --ignore '$(VENV)/*' --ignore 'benchmarks/*' --no-obsolete --no-location
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
