@@ -182,7 +182,7 @@ def import_csv(request):
         request,
         "catalog/dashboard/import.html",
         {"shop": request.shop, "form": form, "report": report, "columns": csv_import.COLUMNS},
-        status=400 if report and not report.ok else 200,
+        status=400 if request.method == "POST" else 200,
     )
 
 
