@@ -2,7 +2,6 @@
 
 import json
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.html import mark_safe
 from django.utils.translation import gettext as _
@@ -35,7 +34,7 @@ def listing_context(request, products_for):
     choices = selectors.filter_choices(province=request.GET.get("province", ""))
     form = ListingFilterForm(request.GET, choices=choices)
     products = products_for(form.filters())
-    page = Paginator(products, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.page_of(products, request.GET.get("page"))
     return {"filter_form": form, "page": page, "products": page.object_list}
 
 
