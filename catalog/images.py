@@ -13,6 +13,8 @@ from catalog.models import RENDITION_WIDTHS, ProductImage
 logger = logging.getLogger(__name__)
 
 WEBP_QUALITY = 80
+# Encoder effort: method 2 is over twice as fast as the default 4 for files a few percent larger.
+WEBP_METHOD = 2
 Failure = ProductImage.FailureReason
 
 
@@ -72,7 +74,7 @@ def has_alpha(photo):
 
 def save_webp(image, photo, width):
     buffer = io.BytesIO()
-    photo.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
+    photo.save(buffer, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
     name = rendition_name(image, width)
     # The same name every time, so a retried task overwrites instead of piling up copies.
     if default_storage.exists(name):
