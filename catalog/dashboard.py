@@ -37,7 +37,7 @@ def own_product(request, pk):
 @shop_member_required
 def product_list(request):
     form = ProductSearchForm(request.GET)
-    products = own_products(request).prefetch_related("images").order_by("-updated_at", "-id")
+    products = own_products(request).order_by("-updated_at", "-id")
     if form.is_valid():
         if form.cleaned_data["q"]:
             q = form.cleaned_data["q"]

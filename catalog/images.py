@@ -92,8 +92,9 @@ def mark_failed(*, image, reason):
 
 
 def delete_files(image):
-    """Remove the original and every rendition from storage (after the row is gone)."""
-    names = [image.original.name] + [r["name"] for r in image.renditions]
-    for name in names:
-        if name and default_storage.exists(name):
-            default_storage.delete(name)
+    """Remove the private original and the public renditions from storage (after the row is gone)."""
+    if image.original.name and image.original.storage.exists(image.original.name):
+        image.original.storage.delete(image.original.name)
+    for rendition in image.renditions:
+        if default_storage.exists(rendition["name"]):
+            default_storage.delete(rendition["name"])

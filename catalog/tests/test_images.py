@@ -205,3 +205,18 @@ def test_a_real_worker_renders_the_photo_after_commit(celery_worker, shop_a):
 
     assert ready, "the worker never rendered the photo"
     assert [r["width"] for r in ready.renditions] == [160, 400, 800]
+
+
+@pytest.mark.django_db
+def test_deleting_a_photo_removes_its_files(
+    shop_a, add_and_render, django_capture_on_commit_callbacks, settings
+):
+    image = add_and_render(make_product(shop_a), upload())
+    image.refresh_from_db()
+    names = [r["name"] for r in image.renditions]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_image(image=image)
+
+    assert not (settings.PRIVATE_MEDIA_ROOT / image.original.name).exists()
+    assert not any(default_storage.exists(name) for name in names)
