@@ -35,7 +35,8 @@ def listing_context(request, products_for):
     form = ListingFilterForm(request.GET, choices=choices)
     products = products_for(form.filters())
     page = selectors.page_of(products, request.GET.get("page"))
-    return {"filter_form": form, "page": page, "products": page.object_list}
+    filtering = any(request.GET.get(name) for name in form.fields)
+    return {"filter_form": form, "filtering": filtering, "page": page, "products": page.object_list}
 
 
 @require_GET

@@ -61,3 +61,35 @@ def test_search_with_only_punctuation_lists_everything(db, client, shop_a):
 
     assert found(client, "!!! '' --") == ["Kopi Luwak"]
     assert Product.objects.count() == 1
+
+
+@pytest.mark.postgres
+def test_an_explicit_sort_orders_all_matches(postgres, client, shop_a):
+    make_product(shop_a, name="Keripik Mahal", price=90000)
+    make_product(shop_a, name="Keripik Murah", price=9000)
+
+    response = client.get("/cari/", {"q": "keripik", "sort": "price_asc"})
+    assert [p.name for p in response.context["products"]] == ["Keripik Murah", "Keripik Mahal"]
+
+
+@pytest.mark.postgres
+def test_a_shop_renamed_is_found_by_its_new_name_after_refreshing_vectors(postgres, client, shop_a):
+    from django.core.management import call_command
+
+    from vendors.models import Shop
+
+    make_product(shop_a, name="Opak Bakar")
+    Shop.objects.filter(pk=shop_a.pk).update(name="Sentra Oleh-oleh Wanayasa")
+    call_command("refresh_search_vectors", shop=shop_a.pk, stdout=None)
+
+    assert found(client, "wanayasa") == ["Opak Bakar"]
+
+
+def test_listings_say_more_than_when_the_count_is_capped(db, client, shop_a, monkeypatch):
+    from catalog.selectors import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 3)
+    for _ in range(4):
+        make_product(shop_a)
+
+    assert "Lebih dari 3 produk" in client.get("/cari/").text

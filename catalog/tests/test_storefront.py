@@ -36,7 +36,15 @@ def make_many(shop, n, **fields):
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/cari/", "/cari/?q=keripik", "/kategori/makanan-minuman/", "/cari/?province=32&sort=price_asc"],
+    [
+        "/",
+        "/cari/",
+        "/cari/?q=keripik",
+        "/cari/?q=kripik",
+        "/cari/?q=keripik&sort=price_asc",
+        "/kategori/makanan-minuman/",
+        "/cari/?province=32&sort=price_asc&halal=on&in_stock=on&min_price=1",
+    ],
 )
 def test_listings_run_the_same_queries_for_6_or_48_products(
     client, shop_a, url, django_assert_max_num_queries
