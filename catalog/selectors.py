@@ -185,6 +185,29 @@ def best_selling_products(limit=12):
     return list(with_card_data(products)[:limit])
 
 
+def chosen_region(code):
+    """The province ("32") or regency ("32.14") a buyer last filtered by, or None."""
+    from marketplace.models import Province, Regency
+
+    if re.fullmatch(r"\d{2}", code or ""):
+        return Province.objects.filter(code=code).first()
+    if re.fullmatch(r"\d{2}\.\d{2}", code or ""):
+        return Regency.objects.filter(code=code).first()
+    return None
+
+
+def products_near(region, limit=8):
+    """Visible products of shops in `region` (a Province or a Regency): "buy local" on the home page."""
+    from marketplace.models import Province
+
+    products = visible_products()
+    if isinstance(region, Province):
+        products = products.filter(shop__district__regency__province=region)
+    else:
+        products = products.filter(shop__district__regency=region)
+    return list(with_card_data(products.order_by("-sold_count", "-id"))[:limit])
+
+
 def new_shops(limit=8):
     return list(
         Shop.objects.visible().select_related("district__regency").order_by("-approved_at", "-id")[:limit]

@@ -213,3 +213,17 @@ def test_shop_region_filter_uses_real_regions(client, shop_a_owner):
 
     assert [p.name for p in client.get("/cari/?province=19").context["products"]] == ["Kerupuk Ikan Tenggiri"]
     assert Shop.objects.get(pk=shop.pk).district.regency.name == "Kota Pangkal Pinang"
+
+
+def test_home_shows_products_near_the_region_the_buyer_filtered_by(client, shop_a, shop_b):
+    make_product(shop_a, name="Simping Kaum")  # Kabupaten Purwakarta, Jawa Barat
+    make_product(shop_b, name="Kue Bingke")  # Kota Batam, Kepulauan Riau
+
+    assert "Dekat Anda" not in client.get("/").text
+    client.get("/cari/?province=21&regency=21.71")
+    near = client.get("/").context["near"]
+
+    assert [p.name for p in near] == ["Kue Bingke"]
+    assert "Dekat Anda: Kota Batam" in client.get("/").text
+    client.cookies["wilayah"] = "'; drop table --"
+    assert client.get("/").context["near"] == []
