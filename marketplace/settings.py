@@ -34,6 +34,9 @@ try:
 
     DATABASES = {"default": database_config("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
     REDIS_URL = redis_url("REDIS_URL")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Product search forgives typos such as "kripik" for "keripik" (pg_trgm's default is 0.6).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
 
     AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
     AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
@@ -52,6 +55,8 @@ try:
     SECURE_SSL_REDIRECT = SECURE and env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if SECURE else 0)
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+    # When on, a vendor's new product waits for dinas staff before buyers see it.
+    REQUIRE_PRODUCT_REVIEW = env_bool("REQUIRE_PRODUCT_REVIEW", False)
 except ConfigError as error:
     # One line naming the variable, not a traceback.
     sys.exit(f"Configuration error: {error}")
@@ -69,6 +74,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
 ]
@@ -185,6 +191,10 @@ STORAGES = {
         )
     },
 }
+
+# --- Product photos ----------------------------------------------------------------------
+PRODUCT_IMAGE_MAX_BYTES = 10 * 1024 * 1024
+PRODUCT_IMAGE_MAX_PIXELS = 40_000_000
 
 # --- Cache and Celery ---------------------------------------------------------------------
 if REDIS_URL:

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from catalog import views as catalog_views
 from marketplace import views
 
 admin.site.site_header = format_lazy("{} · {}", settings.SITE_NAME, _("Dinas administration"))
@@ -12,7 +13,9 @@ admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = _("Dinas work desk")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page shows the catalogue, so the catalogue serves it.
+    path("", catalog_views.home, name="home"),
+    path("", include("catalog.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("notifikasi/", views.notification_inbox, name="notifications"),
     path("accounts/", include("allauth.urls")),

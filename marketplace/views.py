@@ -7,10 +7,6 @@ from django.views.decorators.cache import never_cache
 from marketplace import health, notifications
 
 
-def home(request):
-    return render(request, "marketplace/home.html")
-
-
 @never_cache
 def healthz(request):
     checks = {"database": health.database_state(), "broker": health.broker_state()}

@@ -3,7 +3,8 @@ import pytest
 
 @pytest.mark.django_db
 def test_home_page_is_indonesian_by_default_with_account_links(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    # Categories, newest products and their photos, best sellers and their photos, new shops.
+    with django_assert_max_num_queries(6):
         response = client.get("/")
 
     assert response.status_code == 200

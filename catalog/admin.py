@@ -1,0 +1,102 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from catalog import services
+from catalog.models import Category, Product, ProductImage, ProductVariant
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "slug", "icon", "position"]
+    list_filter = ["parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ModerationForm(forms.ModelForm):
+    """Dinas staff take a product down with a reason the vendor reads, or put it back."""
+
+    take_down = forms.BooleanField(label=_("Taken down"), required=False)
+
+    class Meta:
+        model = Product
+        fields = ["takedown_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["take_down"].initial = self.instance.taken_down_at is not None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("take_down") and not (cleaned.get("takedown_reason") or "").strip():
+            self.add_error("takedown_reason", _("Write the reason; the vendor will read it."))
+        return cleaned
+
+
+class VariantInline(admin.TabularInline):
+    model = ProductVariant
+    extra = 0
+    fields = ["name", "price", "stock", "sku"]
+    readonly_fields = fields
+    can_delete = False
+
+
+class ImageInline(admin.TabularInline):
+    model = ProductImage
+    extra = 0
+    fields = ["position", "is_primary", "status", "failure_reason", "width", "height"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    form = ModerationForm
+    list_display = ["name", "shop", "category", "price", "stock", "status", "taken_down_at", "created_at"]
+    list_filter = [
+        "status",
+        ("taken_down_at", admin.EmptyFieldListFilter),
+        "category__parent",
+        "shop__status",
+    ]
+    list_select_related = ["shop", "category"]
+    search_fields = ["name", "sku", "shop__name"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "shop", "name", "slug", "category", "description", "price", "stock", "sku", "status",
+        "halal_certificate", "pirt_number", "reviewed_at", "taken_down_at", "created_at", "updated_at",
+    ]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": readonly_fields[:9]}),
+        (_("Permits"), {"fields": ["halal_certificate", "pirt_number"]}),
+        (_("Moderation"), {"fields": ["take_down", "takedown_reason", "reviewed_at", "taken_down_at"]}),
+        (_("Dates"), {"fields": ["created_at", "updated_at"]}),
+    ]
+    inlines = [VariantInline, ImageInline]
+    actions = ["approve_review", "restore"]
+
+    def has_add_permission(self, request):
+        return False  # products are added by vendors in their dashboard
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if form.cleaned_data["take_down"]:
+                services.take_down(
+                    product=obj, actor=request.user, reason=form.cleaned_data["takedown_reason"]
+                )
+            elif obj.taken_down_at is not None:
+                services.restore(product=obj, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+
+    @admin.action(description=_("Approve the selected products waiting for review"))
+    def approve_review(self, request, queryset):
+        for product in queryset.filter(status=Product.Status.IN_REVIEW):
+            services.approve_review(product=product, actor=request.user)
+
+    @admin.action(description=_("Restore the selected taken-down products"))
+    def restore(self, request, queryset):
+        for product in queryset.filter(taken_down_at__isnull=False):
+            services.restore(product=product, actor=request.user)

@@ -1,0 +1,147 @@
+"""Importing products from a CSV file: all rows or none, with a report of every bad row."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from catalog.forms import ProductForm
+from catalog.models import Category, Product
+from catalog.services import prepare, refresh_search_vectors
+
+MAX_ROWS = 1000
+MAX_BYTES = 2 * 1024 * 1024
+REQUIRED_COLUMNS = ["name", "category", "price", "stock"]
+OPTIONAL_COLUMNS = [
+    "description", "sku", "weight_grams", "min_order_quantity", "condition", "halal_certificate",
+    "pirt_number", "status",
+]  # fmt: skip
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+EXAMPLE_ROWS = [
+    ["Keripik Singkong Balado 250 g", "makanan-ringan", "15000", "40", "Renyah, pedas manis.", "KRP-250",
+     "250", "1", "new", "ID32110000123456", "2063214010123-27", "active"],
+    ["Batik Tulis Motif Sekar Jagad", "batik", "350000", "5", "Katun primisima, 2 x 1,15 m.", "BTK-SJ",
+     "300", "1", "new", "", "", "draft"],
+]  # fmt: skip
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    problems: list = field(default_factory=list)  # [(line number or None, [messages])]
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+class CsvRowForm(ProductForm):
+    """A row is checked exactly like the dashboard form, with the category given by its slug."""
+
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": _("Unknown category; use a slug from the template's list.")},
+    )
+
+    def __init__(self, data, *, shop):
+        data = {**data}
+        data.setdefault("status", Product.Status.ACTIVE)
+        data["status"] = data["status"] or Product.Status.ACTIVE
+        data["condition"] = data.get("condition") or Product.Condition.NEW
+        data["weight_grams"] = data.get("weight_grams") or "0"
+        data["min_order_quantity"] = data.get("min_order_quantity") or "1"
+        super().__init__(data, instance=Product(shop=shop))
+
+
+def template_csv() -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(EXAMPLE_ROWS)
+    return buffer.getvalue()
+
+
+def read_rows(upload):
+    """(rows as dicts, None) or (None, a message about the whole file)."""
+    if upload.size > MAX_BYTES:
+        return None, _("The file is larger than 2 MB; split it into smaller files.")
+    raw = upload.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, _("The file is not UTF-8 text. In your spreadsheet choose “Save as” → “CSV UTF-8”.")
+    if not text.strip():
+        return None, _("The file is empty.")
+    first_line = text.splitlines()[0]
+    # Spreadsheets set to Indonesian write ';' between columns, because ',' is the decimal mark.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    headers = [(h or "").strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
+    unknown = [h for h in headers if h not in COLUMNS]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(_("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
+        if unknown:
+            parts.append(_("unknown columns: %(columns)s") % {"columns": ", ".join(unknown)})
+        return None, _("The columns do not match the template (%(problems)s).") % {
+            "problems": "; ".join(parts)
+        }
+    reader.fieldnames = headers
+    rows = []
+    for row in reader:
+        if len(rows) >= MAX_ROWS:
+            return None, _("At most %(max)s products per file.") % {"max": MAX_ROWS}
+        extra = row.pop(None, None) is not None
+        values = {key: (value or "").strip() for key, value in row.items()}
+        if extra:
+            values["__extra__"] = True
+        rows.append(values)
+    if not rows:
+        return None, _("The file has the column names but no products.")
+    return rows, None
+
+
+def import_products(*, shop, upload) -> ImportReport:
+    """Check every row first; create the products only when all rows are valid, in one transaction."""
+    report = ImportReport()
+    rows, problem = read_rows(upload)
+    if problem:
+        report.problems.append((None, [problem]))
+        return report
+    forms_ok = []
+    for line, row in enumerate(rows, start=2):  # line 1 holds the column names
+        if row.pop("__extra__", False):
+            report.problems.append((line, [_("This row has more values than there are columns.")]))
+            continue
+        form = CsvRowForm(row, shop=shop)
+        if form.is_valid():
+            forms_ok.append(form)
+        else:
+            report.problems.append((line, row_messages(form)))
+    if report.problems:
+        return report
+    with transaction.atomic():
+        ids = []
+        for form in forms_ok:
+            product = form.save(commit=False)
+            prepare(product)
+            product.save()
+            ids.append(product.pk)
+        refresh_search_vectors(product_ids=ids)
+    report.created = len(ids)
+    return report
+
+
+def row_messages(form):
+    return [
+        f"{form.fields[name].label if name in form.fields else name}: {message}"
+        for name, messages in form.errors.items()
+        for message in messages
+    ]

@@ -1,0 +1,222 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import MAX_PRICE, Category, Product, ProductVariant
+from catalog.selectors import SORTS, Filters
+
+PRICE_ERRORS = {
+    "min_value": _("The price must be at least Rp1."),
+    "max_value": _("The price can be at most Rp1.000.000.000.000."),
+    "invalid": _("Enter the price as a whole number of rupiah, for example 15000."),
+}
+STOCK_ERRORS = {
+    "min_value": _("Stock cannot be negative."),
+    "invalid": _("Enter the stock as a whole number, for example 10."),
+}
+
+
+THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+class RupiahField(forms.IntegerField):
+    """Whole rupiah; accepts what people type: 15000, 15.000, Rp15.000, Rp 15.000."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_PRICE)
+        kwargs.setdefault("error_messages", PRICE_ERRORS)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric"})
+        self.widget.input_type = "text"
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removeprefix("Rp").removeprefix("rp").strip()
+            # Dots group thousands (15.000); anything else with a dot or comma has cents.
+            if THOUSANDS.fullmatch(value):
+                value = value.replace(".", "")
+            elif "." in value or "," in value:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class StockField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2_000_000_000)
+        kwargs.setdefault("error_messages", STOCK_ERRORS)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric"})
+
+
+def clean_text(value, *, required_message):
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(required_message, code="blank")
+    return value
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, category):
+        return f"{category.parent.name} › {category.name}" if category.parent_id else category.name
+
+
+class ProductForm(forms.ModelForm):
+    price = RupiahField(label=_("Price (Rp)"))
+    stock = StockField(label=_("Stock"))
+    category = CategoryChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.select_related("parent").order_by("parent__position", "position", "name"),
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "name", "category", "description", "price", "stock", "sku", "weight_grams",
+            "min_order_quantity", "condition", "halal_certificate", "pirt_number", "status",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = _("Write the product name.")
+        # Vendors choose between draft, active and archived; review is dinas staff's move.
+        self.fields["status"].choices = [
+            (value, label) for value, label in Product.Status.choices if value != Product.Status.IN_REVIEW
+        ]
+        if self.instance.status == Product.Status.IN_REVIEW:
+            self.fields["status"].choices.insert(
+                1, (Product.Status.IN_REVIEW, Product.Status.IN_REVIEW.label)
+            )
+
+    def clean_name(self):
+        return clean_text(self.cleaned_data.get("name"), required_message=_("Write the product name."))
+
+
+class VariantForm(forms.ModelForm):
+    price = RupiahField(label=_("Price (Rp)"))
+    stock = StockField(label=_("Stock"))
+
+    class Meta:
+        model = ProductVariant
+        fields = ["name", "price", "stock", "sku"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = _("Write the variant name.")
+
+    def clean_name(self):
+        return clean_text(self.cleaned_data.get("name"), required_message=_("Write the variant name."))
+
+
+VariantFormSet = inlineformset_factory(
+    Product, ProductVariant, form=VariantForm, extra=2, max_num=30, validate_max=True, can_delete=True
+)
+
+
+class ImageUploadForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo"),
+        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+
+class ProductSearchForm(forms.Form):
+    """The vendor's own product list: search and status filter."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All"))] + list(Product.Status.choices)
+    )
+
+
+class CsvImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), help_text=_("Use the template; save it as CSV UTF-8."))
+
+
+SORT_CHOICES = [
+    ("", _("Relevance / newest")),
+    ("newest", _("Newest")),
+    ("price_asc", _("Price: low to high")),
+    ("price_desc", _("Price: high to low")),
+    ("best_selling", _("Best selling")),
+]
+assert {value for value, _label in SORT_CHOICES if value} == set(SORTS)
+
+
+class ListingFilterForm(forms.Form):
+    """Filters in the query string, so a filtered listing can be shared on WhatsApp."""
+
+    min_price = forms.IntegerField(
+        label=_("Lowest price"), required=False, min_value=0, validators=[MaxValueValidator(MAX_PRICE)]
+    )
+    max_price = forms.IntegerField(
+        label=_("Highest price"), required=False, min_value=0, validators=[MinValueValidator(0)]
+    )
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    regency = forms.ChoiceField(label=_("Regency or city"), required=False)
+    community = forms.ChoiceField(label=_("Community"), required=False)
+    halal = forms.BooleanField(label=_("Halal certified only"), required=False)
+    in_stock = forms.BooleanField(label=_("In stock"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, data, *, choices):
+        super().__init__(data)
+        everywhere = [("", _("Anywhere"))]
+        self.fields["province"].choices = everywhere + choices["provinces"]
+        self.fields["regency"].choices = everywhere + choices["regencies"]
+        self.fields["community"].choices = [("", _("Any community"))] + choices["communities"]
+
+    def filters(self) -> Filters:
+        """The valid filters; an invalid one is ignored rather than failing the whole page."""
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        return Filters(**data)
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos at once; each is checked by content before anything is saved."""
+
+    widget = MultiplePhotoInput
+
+    def clean(self, data, initial=None):
+        from django.conf import settings
+
+        from marketplace.images import validate_image
+
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        errors, photos = [], []
+        for upload in files:
+            try:
+                validate_image(
+                    upload,
+                    max_bytes=settings.PRODUCT_IMAGE_MAX_BYTES,
+                    max_pixels=settings.PRODUCT_IMAGE_MAX_PIXELS,
+                )
+                photos.append(upload)
+            except ValidationError as error:
+                errors.extend(f"{upload.name}: {message}" for message in error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return photos
+
+
+class PhotosForm(forms.Form):
+    photos = PhotosField(
+        label=_("Photos"),
+        required=False,
+        help_text=_(
+            "Up to 8 photos: JPEG, PNG or WebP, at most 10 MB each. The first one is the main photo."
+        ),
+        widget=MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True}),
+    )

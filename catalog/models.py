@@ -1,0 +1,219 @@
+import uuid
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.storage import private_storage
+from vendors.models import Shop
+
+MAX_PRICE = 1_000_000_000_000  # Rp1.000.000.000.000: anything above is a typing mistake
+MAX_IMAGES_PER_PRODUCT = 8
+RENDITION_WIDTHS = (160, 400, 800, 1600)
+
+
+class Category(models.Model):
+    """A shallow tree: top-level categories and their sub-categories, nothing deeper."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    icon = models.CharField(_("icon"), max_length=8, blank=True, help_text=_("One emoji."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:category", args=[self.slug])
+
+
+class ProductQuerySet(models.QuerySet):
+    def visible(self):
+        """What buyers may see: active, not taken down, in an approved shop."""
+        return self.filter(
+            status=Product.Status.ACTIVE,
+            taken_down_at__isnull=True,
+            shop__status=Shop.Status.APPROVED,
+        )
+
+    def editable_by(self, user):
+        """Products of the shops `user` works for; empty for anyone else."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(shop__members__user=user)
+
+
+class Product(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "review", _("Waiting for review")
+        ACTIVE = "active", _("Active")
+        ARCHIVED = "archived", _("Archived")
+
+    class Condition(models.TextChoices):
+        NEW = "new", _("New")
+        USED = "used", _("Used")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="products", verbose_name=_("shop"))
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    price = models.PositiveBigIntegerField(
+        _("price (Rp)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_PRICE)]
+    )
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    sku = models.CharField(_("SKU"), max_length=40, blank=True)
+    weight_grams = models.PositiveIntegerField(
+        _("weight (grams)"), default=0, validators=[MaxValueValidator(1_000_000)]
+    )
+    min_order_quantity = models.PositiveIntegerField(
+        _("minimum order quantity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)]
+    )
+    condition = models.CharField(
+        _("condition"), max_length=10, choices=Condition.choices, default=Condition.NEW
+    )
+    halal_certificate = models.CharField(_("halal certificate no."), max_length=40, blank=True)
+    pirt_number = models.CharField(_("PIRT no."), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    reviewed_at = models.DateTimeField(_("reviewed by dinas staff"), null=True, blank=True)
+    taken_down_at = models.DateTimeField(_("taken down"), null=True, blank=True)
+    takedown_reason = models.TextField(_("reason for taking down"), blank=True)
+    sold_count = models.PositiveIntegerField(_("sold"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Kept up to date by catalog.services on every save (PostgreSQL only; NULL elsewhere).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "slug"], name="product_slug_unique_per_shop"),
+            models.CheckConstraint(
+                condition=Q(price__gte=1, price__lte=MAX_PRICE), name="product_price_in_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="product_listing"),
+            models.Index(fields=["price"], name="product_price"),
+            models.Index(fields=["-sold_count"], name="product_best_selling"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:product", args=[self.shop.slug, self.slug])
+
+    @property
+    def is_taken_down(self):
+        return self.taken_down_at is not None
+
+    @property
+    def in_stock(self):
+        return self.stock > 0
+
+
+class ProductVariant(models.Model):
+    """An optional choice of a product (size, colour) with its own price, stock and SKU."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="variants", verbose_name=_("product")
+    )
+    name = models.CharField(_("variant"), max_length=80, help_text=_("For example “Size L / Red”."))
+    price = models.PositiveBigIntegerField(
+        _("price (Rp)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_PRICE)]
+    )
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    sku = models.CharField(_("SKU"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price__gte=1, price__lte=MAX_PRICE), name="variant_price_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} – {self.name}"
+
+
+def original_image_path(image, filename):
+    """A server-chosen name: the uploader's file name never reaches storage."""
+    return f"products/originals/{image.token.hex}"
+
+
+class ProductImage(models.Model):
+    class FailureReason(models.TextChoices):
+        UNREADABLE = "unreadable", _("The photo could not be read. Upload it again as JPEG, PNG or WebP.")
+        TOO_LARGE = "too_large", _("The photo is too large to process.")
+        STORAGE = "storage", _("The photo could not be saved. Try uploading it again later.")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being processed")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
+    )
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Originals may carry GPS positions in their metadata: kept out of public media.
+    original = models.FileField(
+        _("original photo"), upload_to=original_image_path, storage=private_storage, max_length=200
+    )
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    alt_text = models.CharField(_("description of the photo"), max_length=150, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_primary = models.BooleanField(_("main photo"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    failure_reason = models.CharField(
+        _("why it failed"), max_length=20, blank=True, choices=FailureReason.choices
+    )
+    # [{"width": 400, "height": 300, "name": "products/r/<token>/400.webp"}, ...], narrowest first.
+    renditions = models.JSONField(_("renditions"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"], condition=Q(is_primary=True), name="one_primary_image_per_product"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.product} #{self.position}"
+
+    @property
+    def is_ready(self):
+        return self.status == self.Status.READY and bool(self.renditions)

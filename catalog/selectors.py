@@ -1,0 +1,227 @@
+"""Reads for the storefront: every listing is built here with a fixed number of queries."""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import F, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+
+from catalog.models import Category, Product, ProductImage
+from vendors.models import Community, Shop
+
+PAGE_SIZE = 24
+RANKED_CANDIDATES = 480  # 20 pages
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "price_asc": ("price", "id"),
+    "price_desc": ("-price", "-id"),
+    "best_selling": ("-sold_count", "-id"),
+}
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters a listing accepts in its query string (already validated)."""
+
+    min_price: int | None = None
+    max_price: int | None = None
+    province: str = ""
+    regency: str = ""
+    community: str = ""
+    halal: bool = False
+    in_stock: bool = False
+    sort: str = ""
+
+
+def with_card_data(products):
+    """What a product card shows, in two queries whatever the number of products."""
+    primary = ProductImage.objects.filter(is_primary=True).only(
+        "id", "product_id", "renditions", "status", "width", "height", "alt_text", "is_primary"
+    )
+    return products.select_related("shop__district__regency", "category").prefetch_related(
+        Prefetch("images", queryset=primary, to_attr="primary_images")
+    )
+
+
+def filtered(products, filters: Filters):
+    if filters.min_price is not None:
+        products = products.filter(price__gte=filters.min_price)
+    if filters.max_price is not None:
+        products = products.filter(price__lte=filters.max_price)
+    if filters.regency:
+        products = products.filter(shop__district__regency_id=filters.regency)
+    elif filters.province:
+        products = products.filter(shop__district__regency__province_id=filters.province)
+    if filters.community:
+        products = products.filter(shop__communities__slug=filters.community)
+    if filters.halal:
+        products = products.exclude(halal_certificate="")
+    if filters.in_stock:
+        products = products.filter(stock__gt=0)
+    return products
+
+
+def sorted_products(products, sort, *, default="newest"):
+    return products.order_by(*SORTS.get(sort, SORTS[default]))
+
+
+def visible_products():
+    return Product.objects.visible()
+
+
+def products_in_category(category, filters: Filters):
+    products = visible_products().filter(Q(category=category) | Q(category__parent=category))
+    return with_card_data(sorted_products(filtered(products, filters), filters.sort))
+
+
+def products_for_shop(shop, filters: Filters = Filters()):
+    """A shop's visible products for its page (`/toko/<shop>/`), newest first by default."""
+    products = visible_products().filter(shop=shop)
+    return with_card_data(sorted_products(filtered(products, filters), filters.sort))
+
+
+def search_products(query: str, filters: Filters = Filters()):
+    """Products matching `query`: full-text search with typo tolerance on PostgreSQL."""
+    words = WORD.findall(query.lower())[:8]
+    products = filtered(visible_products(), filters)
+    if not words:
+        return with_card_data(sorted_products(products, filters.sort))
+    if connection.vendor == "postgresql":
+        matches, relevance = matching(products, words)
+        if filters.sort in SORTS:
+            return with_card_data(matches.order_by(*SORTS[filters.sort]))
+        return with_card_data(ranked(matches, relevance))
+    for word in words:
+        products = products.filter(
+            Q(name__icontains=word)
+            | Q(description__icontains=word)
+            | Q(shop__name__icontains=word)
+            | Q(category__name__icontains=word)
+        )
+    return with_card_data(sorted_products(products, filters.sort))
+
+
+def matching(products, words):
+    """Products with every word as a prefix in the stored vector; failing that, near spellings.
+
+    Full-text search runs first because it is exact and cheap on its GIN index; only when it
+    finds nothing does the trigram index look for names close to the query ("kripik" for
+    "keripik"). Returns the matches and the expression that ranks them.
+    """
+    tsquery = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
+    exact = products.filter(search_vector=tsquery)
+    if exact.exists():
+        return exact, SearchRank(F("search_vector"), tsquery)
+    text = " ".join(words)
+    return products.filter(name__trigram_word_similar=text), TrigramWordSimilarity(text, "name")
+
+
+def ranked(matches, relevance):
+    """The best matches first, ranking at most RANKED_CANDIDATES of them.
+
+    A word found in 10,000 products would cost a rank computation for each, and the count and
+    the page would each find them again; the first candidates the index yields are fetched
+    once and ranked instead. Filters narrow the candidates before the cut.
+    """
+    candidates = list(matches.order_by().values_list("pk", flat=True)[:RANKED_CANDIDATES])
+    return (
+        Product.objects.filter(pk__in=candidates).annotate(relevance=relevance).order_by("-relevance", "-id")
+    )
+
+
+class CappedPaginator(Paginator):
+    """Counts at most CAP matches: counting 100,000 rows costs more than showing 24 of them."""
+
+    CAP = RANKED_CANDIDATES
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by().values("pk")[: self.CAP].count()
+
+    @property
+    def capped(self):
+        return self.count >= self.CAP
+
+
+def page_of(products, number):
+    return CappedPaginator(products, PAGE_SIZE).get_page(number)
+
+
+def product_for_buyer(*, shop_slug, product_slug):
+    """A visible product with what its page shows, or 404 (drafts, taken down, closed shops)."""
+    products = (
+        visible_products()
+        .select_related("shop__district__regency__province", "category__parent")
+        .prefetch_related("variants", "images")
+    )
+    return get_object_or_404(products, shop__slug=shop_slug, slug=product_slug)
+
+
+def related_products(product, limit=8):
+    products = visible_products().filter(category_id=product.category_id).exclude(pk=product.pk)
+    return list(with_card_data(products.order_by("-sold_count", "-created_at"))[:limit])
+
+
+def top_categories():
+    return list(Category.objects.filter(parent__isnull=True))
+
+
+def category_with_children(slug):
+    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    return category, list(category.children.all())
+
+
+def newest_products(limit=12):
+    return list(with_card_data(visible_products().order_by("-created_at", "-id"))[:limit])
+
+
+def best_selling_products(limit=12):
+    products = visible_products().filter(sold_count__gt=0).order_by("-sold_count", "-id")
+    return list(with_card_data(products)[:limit])
+
+
+def chosen_region(code):
+    """The province ("32") or regency ("32.14") a buyer last filtered by, or None."""
+    from marketplace.models import Province, Regency
+
+    if re.fullmatch(r"\d{2}", code or ""):
+        return Province.objects.filter(code=code).first()
+    if re.fullmatch(r"\d{2}\.\d{2}", code or ""):
+        return Regency.objects.filter(code=code).first()
+    return None
+
+
+def products_near(region, limit=8):
+    """Visible products of shops in `region` (a Province or a Regency): "buy local" on the home page."""
+    from marketplace.models import Province
+
+    products = visible_products()
+    if isinstance(region, Province):
+        products = products.filter(shop__district__regency__province=region)
+    else:
+        products = products.filter(shop__district__regency=region)
+    return list(with_card_data(products.order_by("-sold_count", "-id"))[:limit])
+
+
+def new_shops(limit=8):
+    return list(
+        Shop.objects.visible().select_related("district__regency").order_by("-approved_at", "-id")[:limit]
+    )
+
+
+def filter_choices(*, province=""):
+    """Provinces, the chosen province's regencies, and communities for the filter form."""
+    from marketplace.models import Province, Regency
+
+    return {
+        "provinces": list(Province.objects.values_list("code", "name")),
+        "regencies": list(Regency.objects.filter(province_id=province).values_list("code", "name"))
+        if province
+        else [],
+        "communities": list(Community.objects.values_list("slug", "name")),
+    }

@@ -1,0 +1,224 @@
+"""Writes for the catalogue: products, variants, photos, moderation, search vectors."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from catalog.models import MAX_IMAGES_PER_PRODUCT, Product, ProductImage
+from marketplace.celery import enqueue_on_commit
+from marketplace.images import validate_image
+from marketplace.notifications import notify
+from vendors.models import ShopMember
+
+Status = Product.Status
+
+# One statement, so the vector always matches the names it is built from. Weights: the product
+# name counts most, then its category and shop, then the description. 'simple' keeps Indonesian
+# words as typed (no English stemming); prefix matching and trigrams cover word forms and typos.
+SEARCH_VECTOR_SQL = """
+UPDATE catalog_product AS p SET search_vector =
+    setweight(to_tsvector('simple', p.name), 'A')
+    || setweight(to_tsvector('simple', c.name || ' ' || coalesce(pc.name, '')), 'B')
+    || setweight(to_tsvector('simple', s.name), 'B')
+    || setweight(to_tsvector('simple', p.description), 'C')
+FROM catalog_category AS c
+LEFT JOIN catalog_category AS pc ON pc.id = c.parent_id, vendors_shop AS s
+WHERE c.id = p.category_id AND s.id = p.shop_id
+"""
+
+
+def refresh_search_vectors(*, product_ids=None, shop_id=None):
+    """Rebuild stored search vectors: of some products, of one shop's, or of all (None)."""
+    if connection.vendor != "postgresql":
+        return
+    sql, params = SEARCH_VECTOR_SQL, []
+    if product_ids is not None:
+        sql += " AND p.id = ANY(%s)"
+        params.append(list(product_ids))
+    if shop_id is not None:
+        sql += " AND p.shop_id = %s"
+        params.append(shop_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def unique_product_slug(*, shop, name, exclude_pk=None):
+    base = slugify(name)[:120].strip("-") or "produk"
+    taken = set(
+        Product.objects.filter(shop=shop, slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def status_after_review_rule(product, wanted):
+    """With REQUIRE_PRODUCT_REVIEW on, a product never reviewed waits for dinas staff first."""
+    if wanted == Status.ACTIVE and settings.REQUIRE_PRODUCT_REVIEW and product.reviewed_at is None:
+        return Status.IN_REVIEW
+    return wanted
+
+
+def prepare(product):
+    """Fill what the vendor does not choose: the slug and the status the review rule allows."""
+    if not product.slug:
+        product.slug = unique_product_slug(shop=product.shop, name=product.name, exclude_pk=product.pk)
+    product.status = status_after_review_rule(product, product.status)
+
+
+@transaction.atomic
+def create_product(*, shop, **fields) -> Product:
+    """A product from plain values (CSV import, demo data); validated like the dashboard form."""
+    product = Product(shop=shop, **fields)
+    product.name = product.name.strip()
+    prepare(product)
+    product.full_clean()
+    product.save()
+    refresh_search_vectors(product_ids=[product.pk])
+    return product
+
+
+@transaction.atomic
+def save_product_form(*, form, variant_formset=None) -> Product:
+    """Save a validated product form and its variants together: both or neither."""
+    product = form.save(commit=False)
+    prepare(product)
+    product.save()
+    if variant_formset is not None:
+        variant_formset.instance = product
+        variant_formset.save()
+    refresh_search_vectors(product_ids=[product.pk])
+    return product
+
+
+@transaction.atomic
+def archive_product(*, product) -> Product:
+    Product.objects.filter(pk=product.pk).update(status=Status.ARCHIVED, updated_at=timezone.now())
+    product.refresh_from_db()
+    return product
+
+
+def set_price_and_stock(*, shop, changes) -> int:
+    """Apply {product_id: (price, stock)} to `shop`'s products in one transaction.
+
+    Ids of other shops' products are ignored: the queryset is narrowed to the shop first.
+    """
+    with transaction.atomic():
+        products = Product.objects.select_for_update().filter(shop=shop, pk__in=list(changes)).order_by("pk")
+        updated = []
+        for product in products:
+            product.price, product.stock = changes[product.pk]
+            product.full_clean(exclude=["shop", "category", "slug"], validate_constraints=False)
+            updated.append(product)
+        Product.objects.bulk_update(updated, ["price", "stock"])
+    return len(updated)
+
+
+# --- Photos ------------------------------------------------------------------------------
+
+
+def add_image(*, product, upload, alt_text="") -> ProductImage:
+    """Validate an uploaded photo at once; the renditions are made by a worker after commit."""
+    from catalog.tasks import render_product_image
+
+    validate_image(
+        upload, max_bytes=settings.PRODUCT_IMAGE_MAX_BYTES, max_pixels=settings.PRODUCT_IMAGE_MAX_PIXELS
+    )
+    with transaction.atomic():
+        # Locked so two uploads at once cannot both be the 8th photo, or both the primary one.
+        Product.objects.select_for_update().filter(pk=product.pk).get()
+        existing = ProductImage.objects.filter(product=product)
+        count = existing.count()
+        if count >= MAX_IMAGES_PER_PRODUCT:
+            raise ValidationError(
+                _("A product can have at most %(max)s photos.") % {"max": MAX_IMAGES_PER_PRODUCT},
+                code="too_many_images",
+            )
+        image = ProductImage(product=product, position=count, is_primary=count == 0, alt_text=alt_text[:150])
+        image.original.save("original", upload, save=False)
+        image.save()
+        enqueue_on_commit(render_product_image, image.pk)
+    return image
+
+
+@transaction.atomic
+def delete_image(*, image):
+    from catalog.images import delete_files
+
+    was_primary, product = image.is_primary, image.product
+    image.delete()
+    transaction.on_commit(lambda: delete_files(image))
+    if was_primary:
+        successor = ProductImage.objects.filter(product=product).order_by("position", "id").first()
+        if successor is not None:
+            ProductImage.objects.filter(pk=successor.pk).update(is_primary=True)
+
+
+@transaction.atomic
+def make_primary(*, image):
+    ProductImage.objects.filter(product_id=image.product_id, is_primary=True).update(is_primary=False)
+    ProductImage.objects.filter(pk=image.pk).update(is_primary=True, position=0)
+    ProductImage.objects.filter(product_id=image.product_id).exclude(pk=image.pk).update(
+        position=F("position") + 1
+    )
+
+
+def retry_image(*, image):
+    from catalog.tasks import render_product_image
+
+    ProductImage.objects.filter(pk=image.pk).update(status=ProductImage.Status.PENDING, failure_reason="")
+    enqueue_on_commit(render_product_image, image.pk)
+
+
+# --- Moderation by dinas staff ---------------------------------------------------------------
+
+
+def notify_shop_owners(product, title, body=""):
+    url = reverse("catalog:dashboard_edit", args=[product.shop.slug, product.pk])
+    owners = ShopMember.objects.filter(shop_id=product.shop_id, role=ShopMember.Role.OWNER).select_related(
+        "user"
+    )
+    for member in owners:
+        notify(user=member.user, title=title, body=body, url=url)
+
+
+@transaction.atomic
+def take_down(*, product, actor, reason) -> Product:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason; the vendor will read it."), code="reason_required")
+    Product.objects.filter(pk=product.pk).update(taken_down_at=timezone.now(), takedown_reason=reason)
+    product.refresh_from_db()
+    notify_shop_owners(product, _("Your product “%(name)s” was taken down") % {"name": product.name}, reason)
+    return product
+
+
+@transaction.atomic
+def restore(*, product, actor) -> Product:
+    Product.objects.filter(pk=product.pk).update(taken_down_at=None, takedown_reason="")
+    product.refresh_from_db()
+    notify_shop_owners(product, _("Your product “%(name)s” is visible again") % {"name": product.name})
+    return product
+
+
+@transaction.atomic
+def approve_review(*, product, actor) -> Product:
+    """Dinas staff let a product waiting for review go live."""
+    now = timezone.now()
+    status = Status.ACTIVE if product.status == Status.IN_REVIEW else product.status
+    Product.objects.filter(pk=product.pk).update(reviewed_at=now, status=status)
+    product.refresh_from_db()
+    if status == Status.ACTIVE:
+        notify_shop_owners(
+            product, _("Your product “%(name)s” is approved and visible") % {"name": product.name}
+        )
+    return product

@@ -1,0 +1,58 @@
+from django import template
+from django.core.files.storage import default_storage
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def product_picture(image, *, sizes="(min-width: 48rem) 25vw, 50vw", lazy=True, alt="", css_class=""):
+    """A responsive <img> from the renditions, or a placeholder of the same shape until they exist."""
+    loading = "lazy" if lazy else "eager"
+    if image is None or not image.is_ready:
+        label = _("Photo is being prepared") if image is not None else _("No photo yet")
+        return format_html(
+            '<span class="placeholder {}" role="img" aria-label="{}"></span>', css_class, label
+        )
+    renditions = image.renditions
+    srcset = ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in renditions)
+    fallback = renditions[min(1, len(renditions) - 1)]
+    return format_html(
+        '<img class="{}" src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="{}" decoding="async">',
+        css_class,
+        default_storage.url(fallback["name"]),
+        srcset,
+        sizes,
+        fallback["width"],
+        fallback["height"],
+        image.alt_text or alt,
+        loading,
+    )
+
+
+@register.filter
+def first_or_none(items):
+    return items[0] if items else None
+
+
+@register.simple_tag
+def rendition_url(image, width=800):
+    """The URL of the rendition closest to `width` (for OpenGraph and JSON-LD)."""
+    if image is None or not image.is_ready:
+        return ""
+    best = min(image.renditions, key=lambda r: abs(r["width"] - width))
+    return default_storage.url(best["name"])
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed (pagination, sorting)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from catalog import dashboard, views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("cari/", views.search, name="search"),
+    path("kategori/<slug:slug>/", views.category, name="category"),
+    path("toko/<slug:shop_slug>/<slug:product_slug>/", views.product_detail, name="product"),
+    # The vendor's products; /dashboard/<shop>/ itself belongs to the vendors app.
+    path("dashboard/<slug:shop_slug>/produk/", dashboard.product_list, name="dashboard_products"),
+    path("dashboard/<slug:shop_slug>/produk/baru/", dashboard.product_create, name="dashboard_create"),
+    path("dashboard/<slug:shop_slug>/produk/<int:pk>/", dashboard.product_edit, name="dashboard_edit"),
+    path("dashboard/<slug:shop_slug>/produk/<int:pk>/foto/", dashboard.image_upload, name="dashboard_images"),
+    path(
+        "dashboard/<slug:shop_slug>/produk/<int:pk>/foto/<int:image_id>/<str:action>/",
+        dashboard.image_action,
+        name="dashboard_image_action",
+    ),
+    path(
+        "dashboard/<slug:shop_slug>/produk/<int:pk>/arsip/",
+        dashboard.product_archive,
+        name="dashboard_archive",
+    ),
+    path("dashboard/<slug:shop_slug>/produk/stok-harga/", dashboard.bulk_edit, name="dashboard_bulk"),
+    path("dashboard/<slug:shop_slug>/produk/impor/", dashboard.import_csv, name="dashboard_import"),
+    path(
+        "dashboard/<slug:shop_slug>/produk/impor/templat.csv",
+        dashboard.csv_template,
+        name="dashboard_import_template",
+    ),
+]
