@@ -60,6 +60,8 @@ def fast_isolated_settings(settings, tmp_path):
         # No collectstatic in tests: serve from the app folders.
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Views are tested as they render; the anonymous page cache has tests of its own.
+    settings.PAGE_CACHE_SECONDS = 0
     # Each test starts with an empty cache (and never flushes the Redis database the broker uses).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

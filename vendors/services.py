@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from marketplace import emails
 from marketplace.notifications import notify
+from marketplace.pagecache import storefront_changed
 from vendors.models import BankAccount, CourierRate, Shop, ShopInvitation, ShopMember, ShopStatusEvent
 
 Status = Shop.Status
@@ -216,6 +217,7 @@ def change_status(*, shop, to, actor, reason=""):
             shop.approved_at = now
         shop.save(update_fields=["status", "status_reason", "submitted_at", "approved_at", "updated_at"])
         notify_owners(shop, STATUS_MESSAGES[to] % {"shop": shop.name}, reason)
+    storefront_changed()
     return shop
 
 
