@@ -235,3 +235,15 @@ def test_a_name_without_latin_letters_gets_a_working_address(vendor_client, clie
     slugs = sorted(Product.objects.values_list("slug", flat=True))
     assert slugs == ["produk", "produk-2"]
     assert all(client.get(p.get_absolute_url()).status_code == 200 for p in Product.objects.all())
+
+
+def test_too_many_or_bad_photos_save_nothing_and_say_why(vendor_client, shop_a):
+    too_many = vendor_client.post(create_url(shop_a), {**form_data(), "photos": [upload() for _ in range(9)]})
+    bad = vendor_client.post(
+        create_url(shop_a), {**form_data(), "photos": [upload(), upload(b"<svg/>", "x.svg")]}
+    )
+
+    assert too_many.status_code == bad.status_code == 400
+    assert "Pilih paling banyak 8 foto." in too_many.text
+    assert "x.svg:" in bad.text
+    assert not Product.objects.exists() and not ProductImage.objects.exists()
