@@ -88,8 +88,8 @@ def create_product(*, shop, **fields) -> Product:
 
 
 @transaction.atomic
-def save_product_form(*, form, variant_formset=None) -> Product:
-    """Save a validated product form and its variants together: both or neither."""
+def save_product_form(*, form, variant_formset=None, photos=()) -> Product:
+    """Save a validated product form, its variants and new photos together: all or nothing."""
     product = form.save(commit=False)
     prepare(product)
     product.save()
@@ -97,6 +97,8 @@ def save_product_form(*, form, variant_formset=None) -> Product:
         variant_formset.instance = product
         variant_formset.save()
         follow_variants(product=product)
+    for upload in photos:
+        add_image(product=product, upload=upload)
     refresh_search_vectors(product_ids=[product.pk])
     return product
 
