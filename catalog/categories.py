@@ -1,4 +1,8 @@
-"""The categories every marketplace starts with: what local small businesses sell."""
+"""The categories every marketplace starts with: what local small businesses sell.
+
+Migration 0003 seeds them from here, and tests re-seed them after transactional tests empty
+the tables. Add or rename categories with a new data migration calling seed_categories().
+"""
 
 # (slug, name, icon, [(slug, name), ...]): categories that fit local small businesses.
 CATEGORIES = [

@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import MAX_PRICE, Category, Product, ProductVariant
+from catalog.models import MAX_IMAGES_PER_PRODUCT, MAX_PRICE, Category, Product, ProductVariant
 from catalog.selectors import SORTS, Filters
 
 PRICE_ERRORS = {
@@ -195,6 +195,10 @@ class PhotosField(forms.FileField):
         from marketplace.images import validate_image
 
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if len(files) > MAX_IMAGES_PER_PRODUCT:
+            raise ValidationError(
+                _("Choose at most %(max)s photos.") % {"max": MAX_IMAGES_PER_PRODUCT}, code="too_many_images"
+            )
         errors, photos = [], []
         for upload in files:
             try:

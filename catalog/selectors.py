@@ -152,6 +152,23 @@ def page_of(products, number):
     return CappedPaginator(products, PAGE_SIZE).get_page(number)
 
 
+def suggestions(query: str, limit=8):
+    """Names of visible products whose name has a word starting with each typed word."""
+    words = WORD.findall(query.lower())[:5]
+    if not words or len(query.strip()) < 2:
+        return []
+    products = visible_products()
+    if connection.vendor == "postgresql":
+        # ":*A" looks only at the name's words (weight A), through the same GIN index.
+        tsquery = SearchQuery(" & ".join(f"{w}:*A" for w in words), search_type="raw", config="simple")
+        products = products.filter(search_vector=tsquery)
+    else:
+        for word in words:
+            products = products.filter(name__icontains=word)
+    names = products.order_by("-sold_count", "-id").values_list("name", flat=True)[: limit * 3]
+    return list(dict.fromkeys(names))[:limit]
+
+
 def product_for_buyer(*, shop_slug, product_slug):
     """A visible product with what its page shows, or 404 (drafts, taken down, closed shops)."""
     products = (

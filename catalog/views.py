@@ -2,6 +2,7 @@
 
 import json
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.html import mark_safe
 from django.utils.translation import gettext as _
@@ -75,6 +76,14 @@ def search(request):
     context = listing_context(request, lambda filters: selectors.search_products(query, filters))
     response = render(request, "catalog/search.html", {**context, "query": query})
     return remember_region(response, context["filters"])
+
+
+@require_GET
+def search_suggestions(request):
+    names = selectors.suggestions(request.GET.get("q", "")[:100])
+    response = JsonResponse({"suggestions": names})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @require_GET

@@ -93,3 +93,21 @@ def test_listings_say_more_than_when_the_count_is_capped(db, client, shop_a, mon
         make_product(shop_a)
 
     assert "Lebih dari 3 produk" in client.get("/cari/").text
+
+
+@pytest.mark.postgres
+def test_suggestions_offer_visible_product_names_by_word_prefix(postgres, client, shop_a):
+    make_product(shop_a, name="Keripik Singkong Balado")
+    make_product(shop_a, name="Kerupuk Ikan")
+    make_product(shop_a, name="Keripik Rahasia", status=Product.Status.DRAFT)
+    make_product(shop_a, name="Dodol", description="keripik di deskripsi")
+
+    assert client.get("/cari/saran/", {"q": "kerip"}).json() == {"suggestions": ["Keripik Singkong Balado"]}
+    assert client.get("/cari/saran/", {"q": "ker bal"}).json() == {"suggestions": ["Keripik Singkong Balado"]}
+    assert client.get("/cari/saran/", {"q": "k"}).json() == {"suggestions": []}
+
+
+def test_the_suggestion_script_is_deferred(db, client):
+    html = client.get("/cari/").text
+
+    assert 'src="/static/js/suggest.js" data-url="/cari/saran/" defer' in html
