@@ -338,6 +338,7 @@ def test_uploading_a_proof_moves_the_order(buyer_client, order):
     assert payment.content_type == "application/pdf"
     proof = buyer_client.get(f"/pesanan/bukti/{payment.pk}/")
     assert proof.status_code == 200 and proof["Content-Type"] == "application/pdf"
+    assert proof["Content-Disposition"].startswith("attachment")
     assert b"".join(proof.streaming_content).startswith(b"%PDF-")
 
 
