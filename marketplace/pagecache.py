@@ -5,6 +5,10 @@ cookies. Their pages are identical for everyone who reads the same language, so 
 rendered once and served from the cache for a minute, or until the catalogue changes
 (`storefront_changed()` moves the version that every key includes).
 
+Orders do not move the version: stock, sales counts and reviews on a cached page may be up to
+PAGE_CACHE_SECONDS old, which is harmless because the cart and the checkout always read the
+database. A version change on every checkout would leave a busy marketplace without a cache.
+
 A visitor with any state of their own (a session, so also a log-in or a cart, a message, a
 region choice) is never served from this cache, and a response that sets any cookie but the
 CSRF one is never stored. The one per-visitor part of an anonymous page, the CSRF token of its
