@@ -135,7 +135,7 @@ class FirstProductForm(forms.Form):
     name = forms.CharField(label=_("Product name"), max_length=120)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
     price = forms.IntegerField(label=_("Price (Rp)"), min_value=1, max_value=MAX_PRICE)
-    stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000, initial=0)
+    stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000)
     description = forms.CharField(label=_("Description"), required=False, max_length=5000)
 
 

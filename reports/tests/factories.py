@@ -1,7 +1,7 @@
 """A fixed, hand-countable data set for the report tests, written straight into the tables."""
 
 import itertools
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -84,3 +84,46 @@ def order(buyer, *, product, quantity=1, status=OrderStatus.COMPLETED, when, pay
 
 def community(name, slug):
     return Community.objects.create(name=name, slug=slug)
+
+
+def many_orders(buyer, products, n, *, since):
+    """`n` orders spread over products, statuses and days, in three bulk inserts."""
+    statuses = [OrderStatus.COMPLETED, OrderStatus.PAID, OrderStatus.CANCELLED, OrderStatus.AWAITING_PAYMENT]
+    checkouts = Checkout.objects.bulk_create(
+        Checkout(buyer=buyer, token=f"bulk-{next(_counter)}-{i}", total=1) for i in range(n)
+    )
+    orders = []
+    for i, checkout in enumerate(checkouts):
+        product = products[i % len(products)]
+        orders.append(
+            Order(
+                checkout=checkout,
+                number=f"WO-B-{next(_counter)}-{i}",
+                shop_id=product.shop_id,
+                buyer=buyer,
+                status=statuses[i % len(statuses)],
+                recipient="Budi",
+                phone="+6281298765432",
+                street_address="Jl. Kenanga 7",
+                district_name="Purwakarta",
+                regency_name="Kabupaten Purwakarta",
+                province_name="Jawa Barat",
+                shipping_method="pickup",
+                shipping_fee=0,
+                payment_method=PaymentMethod.TRANSFER,
+                subtotal=product.price,
+                total=product.price,
+            )
+        )
+    orders = Order.objects.bulk_create(orders)
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=o, product_id=products[i % len(products)].pk, name="x", unit_price=o.subtotal, quantity=1
+        )
+        for i, o in enumerate(orders)
+    )
+    for day in range(28):
+        Order.objects.filter(pk__in=[o.pk for o in orders[day::28]]).update(
+            created_at=since + timedelta(days=day * 10)
+        )
+    return orders

@@ -29,7 +29,12 @@ def test_a_buyer_reports_a_product_from_its_page(client, buyer, password, keripi
 
     assert response.status_code == 302
     report = ProductReport.objects.get()
-    assert (report.product, report.reporter, report.reason, report.status) == (keripik, buyer, "counterfeit", "open")
+    assert (report.product, report.reporter, report.reason, report.status) == (
+        keripik,
+        buyer,
+        "counterfeit",
+        "open",
+    )
 
 
 def test_one_open_report_per_buyer_and_product(buyer, keripik):
@@ -85,7 +90,11 @@ def test_take_down_needs_a_reason_tells_the_vendor_and_closes_the_reports(modera
     owner = keripik.shop.members.get().user
     assert Notification.objects.filter(user=owner, body="Mengandung bahan terlarang").exists()
     event = ModerationEvent.objects.get()
-    assert (event.action, event.product, event.actor.email) == ("taken_down", keripik, "petugas@dinas.example")
+    assert (event.action, event.product, event.actor.email) == (
+        "taken_down",
+        keripik,
+        "petugas@dinas.example",
+    )
     assert moderator_client.get(keripik.get_absolute_url()).status_code == 404
 
 
@@ -161,7 +170,9 @@ def test_rejecting_an_appeal_needs_a_reason(dinas_moderator, keripik):
     assert appeal.status == "rejected" and keripik.taken_down_at is not None
 
 
-def test_the_history_reads_shop_and_product_decisions_filtered_by_staff(moderator_client, dinas_moderator, dataset):
+def test_the_history_reads_shop_and_product_decisions_filtered_by_staff(
+    moderator_client, dinas_moderator, dataset
+):
     other = make_user("lain@dinas.example", is_staff=True)
     vendor_services.approve(shop=dataset["shops"]["baru"], actor=dinas_moderator)
     moderation.take_down(product=dataset["products"]["kain"], actor=dinas_moderator, reason="Palsu")
@@ -179,7 +190,9 @@ def test_the_history_filters_by_date(moderator_client, dinas_moderator, keripik)
     ModerationEvent.objects.update(created_at="2026-01-05T10:00:00+07:00")
 
     january = moderator_client.get(reverse("reports:history"), {"since": "2026-01-01", "until": "2026-01-31"})
-    february = moderator_client.get(reverse("reports:history"), {"since": "2026-02-01", "until": "2026-02-28"})
+    february = moderator_client.get(
+        reverse("reports:history"), {"since": "2026-02-01", "until": "2026-02-28"}
+    )
 
     assert "Keripik Singkong" in january.content.decode()
     assert "Keripik Singkong" not in february.content.decode()
