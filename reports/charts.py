@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from marketplace.money import format_rupiah
 
-WIDTH, HEIGHT, GAP = 640, 220, 4
-LABEL_WIDTH, ROW_HEIGHT = 180, 26
+WIDTH, HEIGHT, GAP = 640, 240, 6
+LABEL_WIDTH, ROW_HEIGHT = 200, 28
 
 
 @dataclass
@@ -29,7 +29,7 @@ def column_chart(rows, *, label, value, money=False, title=""):
     step = WIDTH / max(len(rows), 1)
     bars = []
     for i, row in enumerate(rows):
-        height = (HEIGHT - 30) * row[value] / top
+        height = (HEIGHT - 40) * row[value] / top
         bars.append(
             Bar(
                 x=round(i * step + GAP / 2, 1),
@@ -40,14 +40,23 @@ def column_chart(rows, *, label, value, money=False, title=""):
                 value=_value_text(row[value], money),
             )
         )
-    return {"kind": "columns", "bars": bars, "width": WIDTH, "height": HEIGHT, "title": title}
+    return {
+        "kind": "columns",
+        "bars": bars,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "title": title,
+        # The scale, written once on a line at the tallest column's height.
+        "top_y": 20,
+        "top_label": _value_text(max([row[value] for row in rows] + [0]), money),
+    }
 
 
 def bar_chart(rows, *, label, value, money=False, title="", limit=12):
     """Horizontal bars with their names, e.g. categories or regencies, largest first."""
     rows = list(rows)[:limit]
     top = max([row[value] for row in rows] + [1])
-    room = WIDTH - LABEL_WIDTH - 110
+    room = WIDTH - LABEL_WIDTH - 130
     bars = [
         Bar(
             x=LABEL_WIDTH,
