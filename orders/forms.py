@@ -81,10 +81,19 @@ class CheckoutForm(forms.Form):
                 initial=PaymentMethod.TRANSFER,
                 error_messages={"invalid_choice": _("This shop does not accept this payment method.")},
             )
+            self.fields[f"note_{shop.pk}"] = forms.CharField(
+                label=_("Note to the shop (optional)"),
+                required=False,
+                max_length=300,
+                widget=forms.TextInput(attrs={"placeholder": _("e.g. not too spicy, please")}),
+            )
 
     def shop_fields(self):
         """(group, shipping field, payment field) for the template."""
-        return [(g, self[f"shipping_{g.shop.pk}"], self[f"payment_{g.shop.pk}"]) for g in self.groups]
+        return [
+            (g, self[f"shipping_{g.shop.pk}"], self[f"payment_{g.shop.pk}"], self[f"note_{g.shop.pk}"])
+            for g in self.groups
+        ]
 
     def choices(self):
         from orders.services import ShopChoice
@@ -92,7 +101,9 @@ class CheckoutForm(forms.Form):
         data = self.cleaned_data
         return {
             g.shop.pk: ShopChoice(
-                shipping=data[f"shipping_{g.shop.pk}"], payment=data[f"payment_{g.shop.pk}"]
+                shipping=data[f"shipping_{g.shop.pk}"],
+                payment=data[f"payment_{g.shop.pk}"],
+                note=data[f"note_{g.shop.pk}"],
             )
             for g in self.groups
         }
@@ -114,6 +125,11 @@ def validate_proof(upload) -> str:
     head = upload.read(5)
     upload.seek(0)
     if head == b"%PDF-":
+        upload.seek(max(0, upload.size - 1024))
+        tail = upload.read()
+        upload.seek(0)
+        if b"%%EOF" not in tail:
+            raise ValidationError(_("The PDF is damaged or incomplete."), code="corrupt_pdf")
         return "application/pdf"
     try:
         validate_image(upload, max_bytes=max_bytes, max_pixels=settings.PRODUCT_IMAGE_MAX_PIXELS)

@@ -44,6 +44,7 @@ class ShopChoice:
 
     shipping: str
     payment: str
+    note: str = ""
 
 
 # --- The cart ---------------------------------------------------------------------------------
@@ -89,15 +90,33 @@ def add_to_cart(*, cart, product_id, variant_id=None, quantity=1) -> CartItem:
         raise ValidationError(_("Choose one of the product's variants."), code="variant")
     price = variant.price if variant else product.price
     item = CartItem.objects.filter(cart=cart, product=product, variant=variant).first()
+    wanted = max((item.quantity if item else 0) + quantity, product.min_order_quantity)
+    check_available(product, variant, wanted)
     if item:
-        item.quantity = min(item.quantity + quantity, MAX_QUANTITY)
-        item.price_seen = price
+        item.quantity, item.price_seen = wanted, price
         item.save(update_fields=["quantity", "price_seen"])
         return item
-    quantity = max(quantity, product.min_order_quantity)
     return CartItem.objects.create(
-        cart=cart, product=product, variant=variant, quantity=quantity, price_seen=price
+        cart=cart, product=product, variant=variant, quantity=wanted, price_seen=price
     )
+
+
+def check_available(product, variant, quantity):
+    """Refuse more than the stock or less than the minimum order, saying what is possible."""
+    name = f"{product.name} ({variant.name})" if variant else product.name
+    stock = variant.stock if variant else product.stock
+    if stock == 0:
+        raise ValidationError(_("“%(name)s” is out of stock.") % {"name": name}, code="out_of_stock")
+    if quantity > stock:
+        raise ValidationError(
+            _("Only %(left)s left of “%(name)s”.") % {"left": stock, "name": name}, code="out_of_stock"
+        )
+    if quantity < product.min_order_quantity:
+        raise ValidationError(
+            _("The minimum order of “%(name)s” is %(min)s.")
+            % {"name": name, "min": product.min_order_quantity},
+            code="min_order",
+        )
 
 
 def update_cart_item(*, cart, item_id, quantity) -> CartItem:
@@ -106,6 +125,7 @@ def update_cart_item(*, cart, item_id, quantity) -> CartItem:
     item = CartItem.objects.select_related("product", "variant").filter(cart=cart, pk=item_id).first()
     if item is None:
         raise ValidationError(_("This item is no longer in your cart."), code="missing")
+    check_available(item.product, item.variant, quantity)
     item.quantity = quantity
     item.price_seen = item.variant.price if item.variant else item.product.price
     item.save(update_fields=["quantity", "price_seen"])
@@ -199,12 +219,19 @@ def place_order(*, buyer, cart, address, choices: dict, token: str) -> Checkout:
         raise CheckoutError(_("Choose one of your own addresses."), code="address")
     try:
         with transaction.atomic():
+            lines, plans = plan_checkout(cart=cart, address=address, choices=choices)
             # A second post of the same form waits here on the unique index until the first
             # commits, then fails with IntegrityError: it never takes stock a second time.
-            checkout = Checkout.objects.create(buyer=buyer, token=token, total=0)
-            checkout.total = create_orders(checkout=checkout, cart=cart, address=address, choices=choices)
-            checkout.save(update_fields=["total"])
-    except IntegrityError:
+            checkout = Checkout.objects.create(
+                buyer=buyer, token=token, total=sum(plan.group.subtotal + plan.fee for plan in plans)
+            )
+            for plan in plans:
+                create_order(checkout, plan, address)
+            CartItem.objects.filter(pk__in=[line.item.pk for line in lines]).delete()
+            # Last, so the stock rows stay locked only for the moment before the commit.
+            take_stock(lines)
+    except (IntegrityError, CheckoutError):
+        # The same form may have been placed meanwhile (its cart is then empty): show that one.
         done = Checkout.objects.filter(buyer=buyer, token=token).first()
         if done is None:
             raise
@@ -212,7 +239,17 @@ def place_order(*, buyer, cart, address, choices: dict, token: str) -> Checkout:
     return checkout
 
 
-def create_orders(*, checkout, cart, address, choices) -> int:
+@dataclass(frozen=True)
+class OrderPlan:
+    group: selectors.ShopGroup
+    shipping: str
+    fee: int
+    payment: str
+    note: str = ""
+
+
+def plan_checkout(*, cart, address, choices) -> tuple[list, list[OrderPlan]]:
+    """The cart's lines and one plan per shop, or CheckoutError saying what to change."""
     lines = selectors.cart_lines(cart)
     if not lines:
         raise CheckoutError(_("Your cart is empty."), code="empty")
@@ -223,17 +260,10 @@ def create_orders(*, checkout, cart, address, choices) -> int:
     if set(choices) != {group.shop.pk for group in groups}:
         raise CheckoutError(_("Choose shipping and payment for every shop."), code="choices")
     options = selectors.shipping_options_for(groups, address)
-    planned = [plan_order(group, options[group.shop.pk], choices[group.shop.pk]) for group in groups]
-    take_stock(lines)
-    total = 0
-    for group, (shipping, fee, payment) in zip(groups, planned, strict=True):
-        order = create_order(checkout, group, address, shipping, fee, payment)
-        total += order.total
-    CartItem.objects.filter(pk__in=[line.item.pk for line in lines]).delete()
-    return total
+    return lines, [plan_order(group, options[group.shop.pk], choices[group.shop.pk]) for group in groups]
 
 
-def plan_order(group, options, choice: ShopChoice):
+def plan_order(group, options, choice: ShopChoice) -> OrderPlan:
     fees = {option.method: option.fee for option in options}
     if choice.shipping not in fees:
         raise CheckoutError(
@@ -245,7 +275,13 @@ def plan_order(group, options, choice: ShopChoice):
         raise CheckoutError(
             _("“%(shop)s” does not accept this payment method.") % {"shop": group.shop.name}, code="payment"
         )
-    return choice.shipping, fees[choice.shipping], choice.payment
+    return OrderPlan(
+        group=group,
+        shipping=choice.shipping,
+        fee=fees[choice.shipping],
+        payment=choice.payment,
+        note=(choice.note or "").strip()[:300],
+    )
 
 
 def take_stock(lines):
@@ -262,15 +298,19 @@ def take_stock(lines):
         )
         if not taken:
             left = model.objects.filter(pk=line.stock_key).values_list("stock", flat=True).first() or 0
-            raise CheckoutError(
-                _("Only %(left)s left of “%(name)s”; change the quantity in your cart.")
-                % {"left": left, "name": line.name},
-                code="out_of_stock",
-            )
+            if left == 0:
+                message = _("“%(name)s” has just sold out; remove it from your cart.") % {"name": line.name}
+            else:
+                message = _("Only %(left)s left of “%(name)s”; change the quantity in your cart.") % {
+                    "left": left,
+                    "name": line.name,
+                }
+            raise CheckoutError(message, code="out_of_stock")
 
 
-def create_order(checkout, group, address, shipping, fee, payment) -> Order:
+def create_order(checkout, plan: OrderPlan, address) -> Order:
     now = timezone.now()
+    group, shipping, fee, payment = plan.group, plan.shipping, plan.fee, plan.payment
     awaiting = payment == PaymentMethod.TRANSFER
     status = OrderStatus.AWAITING_PAYMENT if awaiting else OrderStatus.PLACED
     district = address.district
@@ -292,6 +332,7 @@ def create_order(checkout, group, address, shipping, fee, payment) -> Order:
         subtotal=group.subtotal,
         total=group.subtotal + fee,
         weight_grams=group.weight_grams,
+        note=plan.note,
         payment_deadline=now + timedelta(hours=settings.ORDER_PAYMENT_DEADLINE_HOURS) if awaiting else None,
     )
     save_with_unique_number(order, now)

@@ -85,6 +85,11 @@ def safe_next(request):
 
 @login_required
 def checkout(request):
+    if request.method == "POST":
+        # A second post of a form already placed (double click, refresh, retry) shows that checkout.
+        done = Checkout.objects.filter(buyer=request.user, token=request.POST.get("token", "")).first()
+        if done:
+            return redirect("orders:checkout_done", done.pk)
     cart_ = services.cart_for(request)
     lines = selectors.cart_lines(cart_)
     if not lines:
@@ -122,10 +127,6 @@ def checkout(request):
                 "orders:cart" if error.code in ("out_of_stock", "cart_problems") else "orders:checkout"
             )
         return redirect("orders:checkout_done", placed.pk)
-    if request.method == "POST":
-        done = Checkout.objects.filter(buyer=request.user, token=request.POST.get("token", "")).first()
-        if done:
-            return redirect("orders:checkout_done", done.pk)
     context = {
         "form": form,
         "address": address,
@@ -205,7 +206,6 @@ def order_detail(request, number, proof_form=None):
     order = selectors.order_with_details(selectors.buyer_order(request.user, number))
     context = {
         "order": order,
-        "bank_accounts": order.shop.bank_accounts.all() if order.is_transfer else [],
         "proof_form": proof_form or ProofForm(),
         "review_items": selectors.reviewable_items(order, request.user),
         "review_form": ReviewForm(),

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from catalog.models import Product, ProductVariant
 from marketplace.models import Notification
@@ -9,6 +10,13 @@ from orders.services import CheckoutError, ShopChoice
 from orders.tests.factories import BATAM, buy, cart_with, make_address, make_product
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Refusals read in English here; what is stored for people stays in the site's language."""
+    with translation.override("en"):
+        yield
 
 
 def test_place_order_makes_one_order_per_shop_with_snapshots_and_takes_stock(
@@ -220,3 +228,20 @@ def test_only_a_buyer_with_a_completed_order_reviews_once(buyer, address, produc
         services.review_product(buyer=buyer, product_id=product_a.pk, rating=5)
     with pytest.raises(ValidationError):
         services.review_product(buyer=buyer, product_id=product_a.pk, rating=6)
+
+
+def test_the_cart_refuses_more_than_the_stock_or_less_than_the_minimum(buyer, shop_a):
+    product = make_product(shop_a, name="Dodol", stock=4, min_order_quantity=2)
+    cart = cart_with(buyer)
+
+    item = services.add_to_cart(cart=cart, product_id=product.pk, quantity=1)
+    assert item.quantity == 2  # raised to the minimum order
+    with pytest.raises(ValidationError, match="Only 4 left of “Dodol”"):
+        services.add_to_cart(cart=cart, product_id=product.pk, quantity=3)
+    with pytest.raises(ValidationError, match="minimum order"):
+        services.update_cart_item(cart=cart, item_id=item.pk, quantity=1)
+    Product.objects.filter(pk=product.pk).update(stock=0)
+    with pytest.raises(ValidationError, match="out of stock"):
+        services.add_to_cart(cart=cart, product_id=product.pk, quantity=1)
+    item.refresh_from_db()
+    assert item.quantity == 2

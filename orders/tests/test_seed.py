@@ -1,0 +1,31 @@
+import pytest
+from django.core.management import call_command
+
+from conftest import make_user
+from orders.models import Order, OrderStatus
+from orders.tests.factories import make_product, make_shop
+
+pytestmark = pytest.mark.django_db
+
+
+def test_without_demo_products_it_says_so_and_does_nothing(capsys, db):
+    make_user("pembeli@warung.test")
+
+    call_command("seed_demo_orders")
+
+    assert "Nothing done" in capsys.readouterr().out
+    assert not Order.objects.exists()
+
+
+def test_demo_orders_cover_every_state_once(db):
+    buyer = make_user("pembeli@warung.test", first_name="Siti")
+    for n, cod in enumerate((True, False)):
+        shop = make_shop(make_user(f"toko{n}@warung.test"), name=f"Toko Demo {n}", cod=cod)
+        make_product(shop, stock=50)
+
+    call_command("seed_demo_orders")
+    call_command("seed_demo_orders")
+
+    states = sorted(Order.objects.filter(buyer=buyer).values_list("status", flat=True))
+    assert states == sorted(OrderStatus.values)
+    assert Order.objects.values("shop").distinct().count() == 2
