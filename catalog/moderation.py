@@ -87,21 +87,15 @@ def _close_open_reports(product, status):
     )
 
 
-@transaction.atomic
 def take_down(*, product, actor, reason) -> Product:
-    """Hide the product from buyers; the vendor is told why; its open reports are closed."""
+    """Hide the product from buyers; the vendor is told why. catalog.services closes the open
+    reports and logs the decision, so a take-down from the product page in the admin counts too."""
     reason = _required(reason, _("Write the reason; the vendor will read it."))
-    product = services.take_down(product=product, actor=actor, reason=reason)
-    _close_open_reports(product, ProductReport.Status.ACTIONED)
-    _record(actor=actor, action=Action.TAKEN_DOWN, product=product, reason=reason)
-    return product
+    return services.take_down(product=product, actor=actor, reason=reason)
 
 
-@transaction.atomic
-def restore(*, product, actor, reason="") -> Product:
-    product = services.restore(product=product, actor=actor)
-    _record(actor=actor, action=Action.RESTORED, product=product, reason=(reason or "").strip())
-    return product
+def restore(*, product, actor) -> Product:
+    return services.restore(product=product, actor=actor)
 
 
 @transaction.atomic

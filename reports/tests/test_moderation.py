@@ -196,3 +196,17 @@ def test_the_history_filters_by_date(moderator_client, dinas_moderator, keripik)
 
     assert "Keripik Singkong" in january.content.decode()
     assert "Keripik Singkong" not in february.content.decode()
+
+
+def test_a_take_down_from_the_product_admin_page_is_logged_too(moderator_client, buyer, keripik):
+    moderation.report_product(product=keripik, reporter=buyer, reason="prohibited")
+
+    moderator_client.post(
+        reverse("admin:catalog_product_change", args=[keripik.pk]),
+        {"take_down": "on", "takedown_reason": "Tidak sesuai aturan"},
+    )
+
+    keripik.refresh_from_db()
+    assert keripik.takedown_reason == "Tidak sesuai aturan"
+    assert ModerationEvent.objects.get().action == "taken_down"
+    assert ProductReport.objects.get().status == "actioned"

@@ -149,3 +149,11 @@ def test_the_onboarding_link_is_a_password_reset_key():
     assert re.search(
         r"/accounts/password/reset/key/", reverse("account_reset_password_from_key", args=["1", "k"])
     )
+
+
+def test_a_manager_finds_the_community_from_the_dashboard(client, password, manager):
+    client.login(email=manager.email, password=password)
+
+    page = client.get(reverse("vendors:my_shops")).content.decode()
+
+    assert reverse("reports:community_dashboard", args=["koperasi-maju"]) in page
