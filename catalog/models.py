@@ -380,7 +380,7 @@ class ModerationEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("moderation event")
-        verbose_name_plural = _("moderation history")
+        verbose_name_plural = _("product decisions")
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.product or self.shop}"

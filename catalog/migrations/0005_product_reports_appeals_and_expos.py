@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'moderation event',
-                'verbose_name_plural': 'moderation history',
+                'verbose_name_plural': 'product decisions',
                 'ordering': ['-created_at', '-id'],
             },
         ),
