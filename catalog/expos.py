@@ -71,3 +71,8 @@ def apply(*, expo, shop, note="") -> ExpoShop:
             return ExpoShop.objects.create(expo=expo, shop=shop, status=Entry.APPLIED, note=note.strip())
     except IntegrityError:
         raise ValidationError(_("Your shop already applied to this expo."), code="already_applied") from None
+
+
+def accept_applications(*, expos) -> int:
+    """Staff take every shop that applied to `expos` (refusing one is done on the expo's page)."""
+    return ExpoShop.objects.filter(expo__in=expos, status=Entry.APPLIED).update(status=Entry.ACCEPTED)

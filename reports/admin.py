@@ -209,6 +209,7 @@ class ExpoAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["visit_count"]
     inlines = [ExpoShopInline]
+    actions = ["accept_applications"]
 
     def get_queryset(self, request):
         return expos.with_entry_counts(super().get_queryset(request))
@@ -220,6 +221,11 @@ class ExpoAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("applications to decide"))
     def applications(self, expo):
         return expo.applied_count
+
+    @admin.action(description=gettext_lazy("Accept every application to the selected expos"))
+    def accept_applications(self, request, queryset):
+        accepted = expos.accept_applications(expos=queryset)
+        self.message_user(request, _("%(count)d shop(s) accepted.") % {"count": accepted}, messages.SUCCESS)
 
 
 # --- Community managers -----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports import charts, exports, history, onboarding, selectors
 from reports.forms import HistoryFilterForm, OnboardingForm, ProductFormSet, ReportFilterForm
@@ -27,6 +28,17 @@ def staff_view(permission):
         return admin.site.admin_view(checked)
 
     return decorator
+
+
+EXPORT_LABELS = [
+    ("toko", gettext_lazy("Shops (the full list)")),
+    ("per-bulan", gettext_lazy("By month")),
+    ("kategori", gettext_lazy("Sales by category")),
+    ("kabupaten-kota", gettext_lazy("By regency or city")),
+    ("kecamatan", gettext_lazy("By district")),
+    ("toko-teratas", gettext_lazy("Top shops")),
+    ("expo", gettext_lazy("Virtual expos")),
+]
 
 
 def admin_context(request, title):
@@ -69,20 +81,9 @@ def report_index(request):
         "report": report,
         "charts": chart_set(report),
         "query": request.GET.urlencode(),
-        "exports": [(name, table_label) for name, table_label in EXPORT_LABELS],
+        "exports": EXPORT_LABELS,
     }
     return TemplateResponse(request, "admin/reports/index.html", context)
-
-
-EXPORT_LABELS = [
-    ("toko", _("Shops (the full list)")),
-    ("per-bulan", _("By month")),
-    ("kategori", _("Sales by category")),
-    ("kabupaten-kota", _("By regency or city")),
-    ("kecamatan", _("By district")),
-    ("toko-teratas", _("Top shops")),
-    ("expo", _("Virtual expos")),
-]
 
 
 @staff_view("reports.view_reports")

@@ -114,3 +114,42 @@ def test_an_order_on_the_last_day_counts(dataset, buyer):
     rows = selectors.expo_figures(ReportFilters(start=date(2026, 4, 1), end=date(2026, 4, 30)))
 
     assert (rows[0]["orders"], rows[0]["sales"]) == (1, 15_000)
+
+
+def test_staff_accept_every_application_with_one_action(moderator_client, dataset, today):
+    upcoming = expo(today + timedelta(days=5), today + timedelta(days=9))
+    ExpoShop.objects.create(expo=upcoming, shop=dataset["shops"]["ani"], status="applied")
+    ExpoShop.objects.create(expo=upcoming, shop=dataset["shops"]["bayu"], status="rejected")
+
+    moderator_client.post(
+        reverse("admin:catalog_expo_changelist"),
+        {"action": "accept_applications", "_selected_action": [upcoming.pk]},
+    )
+
+    assert dict(ExpoShop.objects.values_list("shop__name", "status")) == {
+        "Dapur Ani": "accepted",
+        "Batik Bayu": "rejected",
+    }
+
+
+def test_staff_create_an_expo_with_its_shops(moderator_client, dataset, today):
+    response = moderator_client.post(
+        reverse("admin:catalog_expo_add"),
+        {
+            "name": "Expo Kuliner",
+            "slug": "expo-kuliner",
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=3)).isoformat(),
+            "description": "Kuliner khas",
+            "open_for_applications": "on",
+            "entries-TOTAL_FORMS": "1",
+            "entries-INITIAL_FORMS": "0",
+            "entries-0-shop": dataset["shops"]["ani"].pk,
+            "entries-0-status": "accepted",
+        },
+    )
+
+    assert response.status_code == 302
+    assert list(Expo.objects.get(slug="expo-kuliner").entries.values_list("shop__name", flat=True)) == [
+        "Dapur Ani"
+    ]
