@@ -154,6 +154,8 @@ def as_xlsx(table, filters) -> HttpResponse:
     sheet.append([str(h) for h in table.headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(cell.value) + 2)
+    sheet.freeze_panes = "A2"
     for row in table.rows:
         sheet.append(row)
     for row in sheet.iter_rows(min_row=2):

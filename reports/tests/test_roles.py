@@ -90,3 +90,13 @@ def test_an_export_needs_the_reports_permission(db, client, password):
     client.login(email="staf@dinas.example", password=password)
 
     assert client.get(reverse("reports:export", args=["toko", "csv"])).status_code == 403
+
+
+def test_a_moderator_opens_a_shop_and_its_status_pages(moderator_client, dataset):
+    shop = dataset["shops"]["baru"]
+
+    assert moderator_client.get(reverse("admin:vendors_shop_change", args=[shop.pk])).status_code == 200
+    status_url = reverse("admin:vendors_shop_change_status", args=[shop.pk, "approved"])
+    assert moderator_client.get(status_url).status_code == 200
+    product = dataset["products"]["keripik"]
+    assert moderator_client.get(reverse("admin:catalog_product_change", args=[product.pk])).status_code == 200
