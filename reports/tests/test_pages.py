@@ -118,3 +118,12 @@ def test_names_typed_by_vendors_are_escaped_on_the_reports_page(moderator_client
 
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)" in page
+
+
+def test_the_reports_page_follows_the_language_switch(moderator_client, dataset):
+    moderator_client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
+
+    page = moderator_client.get(reverse("reports:index")).content.decode()
+
+    assert "Shops (the full list)" in page and "Sales by category" in page
+    assert "Toko (daftar lengkap)" not in page
