@@ -157,3 +157,18 @@ def test_a_manager_finds_the_community_from_the_dashboard(client, password, mana
     page = client.get(reverse("vendors:my_shops")).content.decode()
 
     assert reverse("reports:community_dashboard", args=["koperasi-maju"]) in page
+
+
+def test_the_community_page_runs_four_queries_whatever_the_number_of_members(
+    client, dataset, django_assert_max_num_queries
+):
+    maju = dataset["communities"]["maju"]
+    for i in range(10):
+        shop = f.shop(make_user(f"anggota{i}@example.com"), f"Anggota {i}", communities=[maju])
+        f.product(shop, category=dataset["products"]["keripik"].category)
+
+    # The community, its shops, their products, and the products' photos.
+    with django_assert_max_num_queries(4):
+        response = client.get(maju.get_absolute_url())
+
+    assert response.content.decode().count('class="shop-list-name"') == 12
