@@ -53,6 +53,12 @@ def chart_set(report):
             value="shops",
             title=_("Shops onboarded per month"),
         ),
+        "orders": charts.column_chart(
+            [{"month": m["month"].strftime("%m/%y"), "orders": m["sales_orders"]} for m in report.monthly],
+            label="month",
+            value="orders",
+            title=_("Orders sold per month"),
+        ),
         "sales": charts.column_chart(
             [{"month": m["month"].strftime("%m/%y"), "sales": m["sales"]} for m in report.monthly],
             label="month",

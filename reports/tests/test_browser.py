@@ -66,7 +66,7 @@ def test_a_moderator_works_the_queue_and_downloads_the_report(
     # The reports page with its charts.
     page.goto(f"{live_server.url}/admin/laporan/?start=2026-01&end=2026-03")
     page.locator("figure.dinas-chart svg").first.wait_for()
-    assert page.locator("figure.dinas-chart").count() == 4
+    assert page.locator("figure.dinas-chart").count() == 5
     page.get_by_text("Rp345.000").first.wait_for()
     screenshot("dinas-reports-desktop")
     page.set_viewport_size({"width": 390, "height": 844})

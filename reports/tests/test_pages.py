@@ -87,7 +87,7 @@ def test_the_reports_page_shows_charts_and_tables(moderator_client, dataset):
     response = moderator_client.get(reverse("reports:index"), {"start": "2026-01", "end": "2026-03"})
     page = response.content.decode()
 
-    assert page.count('<figure class="dinas-chart">') == 4
+    assert page.count('<figure class="dinas-chart">') == 5
     assert 'role="img"' in page
     assert "Rp345.000" in page
     assert 'id="kabupaten-kota"' in page and "Kota Batam" in page
