@@ -1,6 +1,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -91,6 +92,9 @@ class HistoryFilterForm(forms.Form):
         }
 
 
+OWNER_FIELDS = ("owner_name", "owner_email", "whatsapp")
+
+
 class OnboardingForm(forms.Form):
     """What staff or a community manager fill in with the seller at their side."""
 
@@ -125,9 +129,17 @@ class OnboardingForm(forms.Form):
     def clean_whatsapp(self):
         return normalize_mobile_number(self.cleaned_data["whatsapp"])
 
+    def owner_fields(self):
+        return [self[name] for name in OWNER_FIELDS]
+
+    def shop_fields(self):
+        return [field for field in self if field.name not in OWNER_FIELDS]
+
     def district_options(self):
-        """Districts of the regencies where the marketplace already works (a short list)."""
-        regencies = Regency.objects.filter(Q(districts__shops__isnull=False) | Q(community__isnull=False))
+        """Districts of the deploying region and of the regencies where the marketplace already works."""
+        regencies = Regency.objects.filter(
+            Q(name=settings.SITE_REGION) | Q(districts__shops__isnull=False) | Q(community__isnull=False)
+        )
         return District.objects.filter(regency__in=regencies.values("code")).select_related("regency")
 
 

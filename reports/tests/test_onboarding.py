@@ -172,3 +172,12 @@ def test_the_community_page_runs_four_queries_whatever_the_number_of_members(
         response = client.get(maju.get_absolute_url())
 
     assert response.content.decode().count('class="shop-list-name"') == 12
+
+
+def test_the_onboarding_form_asks_for_every_field(moderator_client, district):
+    page = moderator_client.get(reverse("reports:onboard")).content.decode()
+
+    for name in ["owner_name", "owner_email", "whatsapp", "name", "street_address", "district", "community"]:
+        assert f'name="{name}"' in page
+    assert 'name="produk-0-price"' in page
+    assert '<option value="32.14.01">' in page
