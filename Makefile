@@ -29,6 +29,7 @@ migrate: setup
 run: migrate
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py seed_demo_shops
+	DEBUG=1 $(PY) manage.py seed_demo_products
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev
@@ -46,7 +47,7 @@ beat: setup
 
 # Needs GNU gettext (a translator's tool, not needed to run or test).
 messages: setup
-	$(PY) manage.py makemessages --locale id --ignore '$(VENV)/*' --no-obsolete
+	$(PY) manage.py makemessages --locale id --ignore '$(VENV)/*' --ignore 'benchmarks/*' --no-obsolete --no-location
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -60,6 +60,8 @@ def fast_isolated_settings(settings, tmp_path):
         # No collectstatic in tests: serve from the app folders.
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Views are tested as they render; the anonymous page cache has tests of its own.
+    settings.PAGE_CACHE_SECONDS = 0
     # Each test starts with an empty cache (and never flushes the Redis database the broker uses).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -137,13 +139,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def screenshot(page):
-    """screenshot("name") saves the page as PNG under SCREENSHOT_DIR (CI prints the folder)."""
+    """screenshot("name"[, other_page]) saves the page as PNG under SCREENSHOT_DIR (CI prints the folder)."""
     folder = os.environ.get("SCREENSHOT_DIR")
 
-    def save(name):
+    def save(name, target=None):
         if folder:
             os.makedirs(folder, exist_ok=True)
-            page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+            (target or page).screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
     return save
 

@@ -42,6 +42,7 @@ class CsvRowForm(ProductForm):
     """A row is checked exactly like the dashboard form, with the category given by its slug."""
 
     category = forms.ModelChoiceField(
+        label=_("Category"),
         queryset=Category.objects.all(),
         to_field_name="slug",
         error_messages={"invalid_choice": _("Unknown category; use a slug from the template's list.")},

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,7 +36,7 @@ def own_product(request, pk):
 @shop_member_required
 def product_list(request):
     form = ProductSearchForm(request.GET)
-    products = own_products(request).prefetch_related("images").order_by("-updated_at", "-id")
+    products = own_products(request).order_by("-updated_at", "-id")
     if form.is_valid():
         if form.cleaned_data["q"]:
             q = form.cleaned_data["q"]
@@ -66,10 +65,9 @@ def edit_product(request, product):
     photos = PhotosForm(data, files)
     if request.method == "POST" and all([form.is_valid(), variants.is_valid(), photos.is_valid()]):
         try:
-            with transaction.atomic():
-                product = services.save_product_form(form=form, variant_formset=variants)
-                for upload in photos.cleaned_data["photos"]:
-                    services.add_image(product=product, upload=upload)
+            product = services.save_product_form(
+                form=form, variant_formset=variants, photos=photos.cleaned_data["photos"]
+            )
         except ValidationError as error:
             photos.add_error("photos", error)
         else:
@@ -182,7 +180,7 @@ def import_csv(request):
         request,
         "catalog/dashboard/import.html",
         {"shop": request.shop, "form": form, "report": report, "columns": csv_import.COLUMNS},
-        status=400 if report and not report.ok else 200,
+        status=400 if request.method == "POST" else 200,
     )
 
 

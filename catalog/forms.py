@@ -1,22 +1,26 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import MAX_PRICE, Category, Product, ProductVariant
+from catalog.models import MAX_IMAGES_PER_PRODUCT, MAX_PRICE, Category, Product, ProductVariant
 from catalog.selectors import SORTS, Filters
-from marketplace.money import format_rupiah
 
 PRICE_ERRORS = {
     "min_value": _("The price must be at least Rp1."),
-    "max_value": _("The price can be at most %(limit)s.") % {"limit": format_rupiah(MAX_PRICE)},
+    "max_value": _("The price can be at most Rp1.000.000.000.000."),
     "invalid": _("Enter the price as a whole number of rupiah, for example 15000."),
 }
 STOCK_ERRORS = {
     "min_value": _("Stock cannot be negative."),
     "invalid": _("Enter the stock as a whole number, for example 10."),
 }
+
+
+THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
 class RupiahField(forms.IntegerField):
@@ -32,7 +36,12 @@ class RupiahField(forms.IntegerField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip().removeprefix("Rp").removeprefix("rp").strip().replace(".", "")
+            value = value.strip().removeprefix("Rp").removeprefix("rp").strip()
+            # Dots group thousands (15.000); anything else with a dot or comma has cents.
+            if THOUSANDS.fullmatch(value):
+                value = value.replace(".", "")
+            elif "." in value or "," in value:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
 
@@ -75,6 +84,7 @@ class ProductForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = _("Write the product name.")
         # Vendors choose between draft, active and archived; review is dinas staff's move.
         self.fields["status"].choices = [
             (value, label) for value, label in Product.Status.choices if value != Product.Status.IN_REVIEW
@@ -95,6 +105,10 @@ class VariantForm(forms.ModelForm):
     class Meta:
         model = ProductVariant
         fields = ["name", "price", "stock", "sku"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = _("Write the variant name.")
 
     def clean_name(self):
         return clean_text(self.cleaned_data.get("name"), required_message=_("Write the variant name."))
@@ -181,6 +195,10 @@ class PhotosField(forms.FileField):
         from marketplace.images import validate_image
 
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if len(files) > MAX_IMAGES_PER_PRODUCT:
+            raise ValidationError(
+                _("Choose at most %(max)s photos.") % {"max": MAX_IMAGES_PER_PRODUCT}, code="too_many_images"
+            )
         errors, photos = [], []
         for upload in files:
             try:

@@ -13,6 +13,8 @@ from catalog.models import RENDITION_WIDTHS, ProductImage
 logger = logging.getLogger(__name__)
 
 WEBP_QUALITY = 80
+# Encoder effort: method 2 is over twice as fast as the default 4 for files a few percent larger.
+WEBP_METHOD = 2
 Failure = ProductImage.FailureReason
 
 
@@ -72,7 +74,7 @@ def has_alpha(photo):
 
 def save_webp(image, photo, width):
     buffer = io.BytesIO()
-    photo.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
+    photo.save(buffer, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
     name = rendition_name(image, width)
     # The same name every time, so a retried task overwrites instead of piling up copies.
     if default_storage.exists(name):
@@ -90,8 +92,9 @@ def mark_failed(*, image, reason):
 
 
 def delete_files(image):
-    """Remove the original and every rendition from storage (after the row is gone)."""
-    names = [image.original.name] + [r["name"] for r in image.renditions]
-    for name in names:
-        if name and default_storage.exists(name):
-            default_storage.delete(name)
+    """Remove the private original and the public renditions from storage (after the row is gone)."""
+    if image.original.name and image.original.storage.exists(image.original.name):
+        image.original.storage.delete(image.original.name)
+    for rendition in image.renditions:
+        if default_storage.exists(rendition["name"]):
+            default_storage.delete(rendition["name"])

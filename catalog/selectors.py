@@ -4,15 +4,17 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Avg, Count, F, FloatField, Prefetch, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 
 from catalog.models import Category, Product, ProductImage, Review
 from vendors.models import Community, Shop
 
 PAGE_SIZE = 24
+RANKED_CANDIDATES = 480  # 20 pages
 SORTS = {
     "newest": ("-created_at", "-id"),
     "price_asc": ("price", "id"),
@@ -90,9 +92,10 @@ def search_products(query: str, filters: Filters = Filters()):
     if not words:
         return with_card_data(sorted_products(products, filters.sort))
     if connection.vendor == "postgresql":
-        products = ranked_matches(products, words)
-        ordering = SORTS.get(filters.sort, ("-relevance", "-id"))
-        return with_card_data(products.order_by(*ordering))
+        matches, relevance = matching(products, words)
+        if filters.sort in SORTS:
+            return with_card_data(matches.order_by(*SORTS[filters.sort]))
+        return with_card_data(ranked(matches, relevance))
     for word in words:
         products = products.filter(
             Q(name__icontains=word)
@@ -103,18 +106,67 @@ def search_products(query: str, filters: Filters = Filters()):
     return with_card_data(sorted_products(products, filters.sort))
 
 
-def ranked_matches(products, words):
-    """Every word as a prefix in the stored vector, or the whole query close to the name (typos).
+def matching(products, words):
+    """Products with every word as a prefix in the stored vector; failing that, near spellings.
 
-    Both conditions are served by GIN indexes (tsvector and pg_trgm's word similarity).
+    Full-text search runs first because it is exact and cheap on its GIN index; only when it
+    finds nothing does the trigram index look for names close to the query ("kripik" for
+    "keripik"). Returns the matches and the expression that ranks them.
     """
-    text = " ".join(words)
     tsquery = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
-    similar = Q(name__trigram_word_similar=text)
-    return products.filter(Q(search_vector=tsquery) | similar).annotate(
-        relevance=Coalesce(SearchRank(F("search_vector"), tsquery), Value(0.0), output_field=FloatField())
-        + TrigramWordSimilarity(text, "name")
+    exact = products.filter(search_vector=tsquery)
+    if exact.exists():
+        return exact, SearchRank(F("search_vector"), tsquery)
+    text = " ".join(words)
+    return products.filter(name__trigram_word_similar=text), TrigramWordSimilarity(text, "name")
+
+
+def ranked(matches, relevance):
+    """The best matches first, ranking at most RANKED_CANDIDATES of them.
+
+    A word found in 10,000 products would cost a rank computation for each, and the count and
+    the page would each find them again; the first candidates the index yields are fetched
+    once and ranked instead. Filters narrow the candidates before the cut.
+    """
+    candidates = list(matches.order_by().values_list("pk", flat=True)[:RANKED_CANDIDATES])
+    return (
+        Product.objects.filter(pk__in=candidates).annotate(relevance=relevance).order_by("-relevance", "-id")
     )
+
+
+class CappedPaginator(Paginator):
+    """Counts at most CAP matches: counting 100,000 rows costs more than showing 24 of them."""
+
+    CAP = RANKED_CANDIDATES
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by().values("pk")[: self.CAP].count()
+
+    @property
+    def capped(self):
+        return self.count >= self.CAP
+
+
+def page_of(products, number):
+    return CappedPaginator(products, PAGE_SIZE).get_page(number)
+
+
+def suggestions(query: str, limit=8):
+    """Names of visible products whose name has a word starting with each typed word."""
+    words = WORD.findall(query.lower())[:5]
+    if not words or len(query.strip()) < 2:
+        return []
+    products = visible_products()
+    if connection.vendor == "postgresql":
+        # ":*A" looks only at the name's words (weight A), through the same GIN index.
+        tsquery = SearchQuery(" & ".join(f"{w}:*A" for w in words), search_type="raw", config="simple")
+        products = products.filter(search_vector=tsquery)
+    else:
+        for word in words:
+            products = products.filter(name__icontains=word)
+    names = products.order_by("-sold_count", "-id").values_list("name", flat=True)[: limit * 3]
+    return list(dict.fromkeys(names))[:limit]
 
 
 def product_for_buyer(*, shop_slug, product_slug):
@@ -148,6 +200,29 @@ def newest_products(limit=12):
 def best_selling_products(limit=12):
     products = visible_products().filter(sold_count__gt=0).order_by("-sold_count", "-id")
     return list(with_card_data(products)[:limit])
+
+
+def chosen_region(code):
+    """The province ("32") or regency ("32.14") a buyer last filtered by, or None."""
+    from marketplace.models import Province, Regency
+
+    if re.fullmatch(r"\d{2}", code or ""):
+        return Province.objects.filter(code=code).first()
+    if re.fullmatch(r"\d{2}\.\d{2}", code or ""):
+        return Regency.objects.filter(code=code).first()
+    return None
+
+
+def products_near(region, limit=8):
+    """Visible products of shops in `region` (a Province or a Regency): "buy local" on the home page."""
+    from marketplace.models import Province
+
+    products = visible_products()
+    if isinstance(region, Province):
+        products = products.filter(shop__district__regency__province=region)
+    else:
+        products = products.filter(shop__district__regency=region)
+    return list(with_card_data(products.order_by("-sold_count", "-id"))[:limit])
 
 
 def new_shops(limit=8):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Min, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -88,16 +88,30 @@ def create_product(*, shop, **fields) -> Product:
 
 
 @transaction.atomic
-def save_product_form(*, form, variant_formset=None) -> Product:
-    """Save a validated product form and its variants together: both or neither."""
+def save_product_form(*, form, variant_formset=None, photos=()) -> Product:
+    """Save a validated product form, its variants and new photos together: all or nothing."""
     product = form.save(commit=False)
     prepare(product)
     product.save()
     if variant_formset is not None:
         variant_formset.instance = product
         variant_formset.save()
+        follow_variants(product=product)
+    for upload in photos:
+        add_image(product=product, upload=upload)
     refresh_search_vectors(product_ids=[product.pk])
     return product
+
+
+def follow_variants(*, product):
+    """With variants, the product's price is the lowest variant price and its stock their sum.
+
+    Listings, filters and sorting then read one row per product, whatever the variants.
+    """
+    figures = product.variants.aggregate(price=Min("price"), stock=Sum("stock"))
+    if figures["price"] is not None:
+        Product.objects.filter(pk=product.pk).update(price=figures["price"], stock=figures["stock"])
+        product.price, product.stock = figures["price"], figures["stock"]
 
 
 @transaction.atomic

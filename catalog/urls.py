@@ -6,6 +6,7 @@ app_name = "catalog"
 
 urlpatterns = [
     path("cari/", views.search, name="search"),
+    path("cari/saran/", views.search_suggestions, name="suggestions"),
     path("kategori/<slug:slug>/", views.category, name="category"),
     path("toko/<slug:shop_slug>/<slug:product_slug>/", views.product_detail, name="product"),
     # The vendor's products; /dashboard/<shop>/ itself belongs to the vendors app.

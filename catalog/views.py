@@ -2,7 +2,7 @@
 
 import json
 
-from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.html import mark_safe
 from django.utils.translation import gettext as _
@@ -16,13 +16,20 @@ from marketplace.phones import whatsapp_link
 JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
+# The region a buyer last filtered by, remembered for the home page's "near you" section.
+REGION_COOKIE = "wilayah"
+
+
 @require_GET
 def home(request):
+    region = selectors.chosen_region(request.COOKIES.get(REGION_COOKIE, ""))
     return render(
         request,
         "catalog/home.html",
         {
             "categories": selectors.top_categories(),
+            "region": region,
+            "near": selectors.products_near(region) if region else [],
             "newest": selectors.newest_products(),
             "best_sellers": selectors.best_selling_products(),
             "new_shops": selectors.new_shops(),
@@ -34,23 +41,49 @@ def listing_context(request, products_for):
     """Filter form, page of products and the chosen filters, shared by every listing."""
     choices = selectors.filter_choices(province=request.GET.get("province", ""))
     form = ListingFilterForm(request.GET, choices=choices)
-    products = products_for(form.filters())
-    page = Paginator(products, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"filter_form": form, "page": page, "products": page.object_list}
+    filters = form.filters()
+    page = selectors.page_of(products_for(filters), request.GET.get("page"))
+    filtering = any(request.GET.get(name) for name in form.fields)
+    return {
+        "filter_form": form,
+        "filters": filters,
+        "filtering": filtering,
+        "page": page,
+        "products": page.object_list,
+    }
+
+
+def remember_region(response, filters):
+    region = filters.regency or filters.province
+    if region:
+        response.set_cookie(REGION_COOKIE, region, max_age=60 * 60 * 24 * 365, samesite="Lax")
+    return response
 
 
 @require_GET
 def category(request, slug):
     category, children = selectors.category_with_children(slug)
     context = listing_context(request, lambda filters: selectors.products_in_category(category, filters))
-    return render(request, "catalog/category.html", {**context, "category": category, "children": children})
+    response = render(
+        request, "catalog/category.html", {**context, "category": category, "children": children}
+    )
+    return remember_region(response, context["filters"])
 
 
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     context = listing_context(request, lambda filters: selectors.search_products(query, filters))
-    return render(request, "catalog/search.html", {**context, "query": query})
+    response = render(request, "catalog/search.html", {**context, "query": query})
+    return remember_region(response, context["filters"])
+
+
+@require_GET
+def search_suggestions(request):
+    names = selectors.suggestions(request.GET.get("q", "")[:100])
+    response = JsonResponse({"suggestions": names})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @require_GET

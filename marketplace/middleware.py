@@ -4,6 +4,13 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 
+def chosen_language(request):
+    """The language picked with the switch (a cookie), else Bahasa Indonesia."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    supported = {code for code, _ in settings.LANGUAGES}
+    return chosen if chosen in supported else settings.LANGUAGE_CODE
+
+
 class ChosenLanguageMiddleware(LocaleMiddleware):
     """Bahasa Indonesia unless the visitor picked another language with the switch.
 
@@ -12,9 +19,7 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        supported = {code for code, _ in settings.LANGUAGES}
-        translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
+        translation.activate(chosen_language(request))
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):

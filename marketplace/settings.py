@@ -55,6 +55,7 @@ try:
     SECURE_SSL_REDIRECT = SECURE and env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if SECURE else 0)
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+    PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
     # When on, a vendor's new product waits for dinas staff before buyers see it.
     REQUIRE_PRODUCT_REVIEW = env_bool("REQUIRE_PRODUCT_REVIEW", False)
     # A transfer order not paid within this many hours is cancelled and its stock returned.
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "marketplace.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "marketplace.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -249,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,
     },
 }
+
+# Public storefront pages served from the cache to visitors without an account or a session
+# (see marketplace/pagecache.py): the home page and everything under these prefixes.
+PAGE_CACHE_PREFIXES = ("/cari/", "/kategori/", "/toko/", "/komunitas/", "/expo/")
 
 # --- E-mail -------------------------------------------------------------------------------
 if EMAIL_HOST:

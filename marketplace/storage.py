@@ -1,21 +1,19 @@
 from django.core.files.storage import storages
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.utils.functional import LazyObject, empty
+from django.utils.functional import LazyObject
 
 
 class PrivateStorage(LazyObject):
-    """storages["private"], looked up when first used rather than when models are imported.
+    """The "private" storage, looked up at each use.
 
-    A model field keeps the storage object it was given; a lazy one follows the STORAGES
-    setting, so tests that point it at a temporary folder really write there.
+    A model field evaluates its storage callable once, at import; looking the backend up on
+    every call keeps settings overrides (tests' temporary folders) in force.
     """
 
     def _setup(self):
         self._wrapped = storages["private"]
 
-
-_private_storage = PrivateStorage()
+    def __getattr__(self, name):
+        return getattr(storages["private"], name)
 
 
 def private_storage():
@@ -23,10 +21,4 @@ def private_storage():
 
     Never served under MEDIA_URL: a permission-checked view streams them.
     """
-    return _private_storage
-
-
-@receiver(setting_changed)
-def forget_private_storage(*, setting, **kwargs):
-    if setting == "STORAGES":
-        _private_storage._wrapped = empty
+    return PrivateStorage()

@@ -46,7 +46,8 @@ def allowed_actions(order, user):
         "ship": S.SHIPPED,
         "cancel": S.CANCELLED,
     }
-    return {name for name, to in moves.items() if transitions.can_move(order, to, user)}
+    targets = transitions.allowed_targets(order, user)
+    return {name for name, to in moves.items() if to in targets}
 
 
 @shop_member_required

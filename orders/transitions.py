@@ -72,10 +72,12 @@ def roles_of(user, order) -> set:
     return roles
 
 
-def can_move(order, to, user) -> bool:
-    """May `user` (None for the system) move `order` to `to` now? For showing buttons."""
-    allowed = ALLOWED_MOVES.get((order.status, to), set())
-    return bool(allowed & roles_of(user, order))
+def allowed_targets(order, user) -> set:
+    """The statuses `user` (None for the system) may move `order` to now: for showing buttons."""
+    roles = roles_of(user, order)
+    return {
+        to for (source, to), allowed in ALLOWED_MOVES.items() if source == order.status and allowed & roles
+    }
 
 
 def transition(*, order, to, actor, reason="", changes=None) -> Order:

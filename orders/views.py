@@ -85,13 +85,14 @@ def safe_next(request):
 
 @login_required
 def checkout(request):
-    if request.method == "POST":
-        # A second post of a form already placed (double click, refresh, retry) shows that checkout.
-        done = Checkout.objects.filter(buyer=request.user, token=request.POST.get("token", "")).first()
-        if done:
-            return redirect("orders:checkout_done", done.pk)
+    if done := already_placed(request):
+        return redirect("orders:checkout_done", done.pk)
     cart_ = services.cart_for(request)
     lines = selectors.cart_lines(cart_)
+    blocked = not lines or any(line.problem for line in lines)
+    if blocked and (done := already_placed(request)):
+        # The same form, posted twice at once, took the cart between our two looks.
+        return redirect("orders:checkout_done", done.pk)
     if not lines:
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
@@ -134,6 +135,13 @@ def checkout(request):
         "total": sum(group.subtotal for group in groups),
     }
     return render(request, "orders/checkout.html", context)
+
+
+def already_placed(request):
+    """The checkout this very form already made (double click, refresh, retry), if any."""
+    if request.method != "POST":
+        return None
+    return Checkout.objects.filter(buyer=request.user, token=request.POST.get("token", "")).first()
 
 
 def chosen_address(request, addresses):

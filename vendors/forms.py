@@ -1,11 +1,13 @@
 """Forms of the vendor dashboard: they check and tidy what sellers type; services do the writes."""
 
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from marketplace.images import validate_image
 from marketplace.models import District, Province, Regency
@@ -14,6 +16,7 @@ from vendors.models import MAX_SHIPPING_FEE, Shop, ShopCategory
 
 MB = 1024 * 1024
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 class PhotoField(forms.FileField):
@@ -28,7 +31,28 @@ class PhotoField(forms.FileField):
         value = super().clean(data, initial)
         if isinstance(value, UploadedFile):
             validate_image(value, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
+            value.name = content_based_name(value)
         return value
+
+
+def content_based_name(upload):
+    """A random name whose extension follows the content, never the name the browser sent.
+
+    Files are served with a type guessed from their extension: an image named `.html`
+    must not come back as a web page. It also keeps people's names out of file names.
+    """
+    with Image.open(upload) as image:
+        extension = IMAGE_EXTENSIONS[image.format]
+    upload.seek(0)
+    return f"{uuid.uuid4().hex}.{extension}"
+
+
+class PlainLabels:
+    """Labels without a trailing colon: they sit above their fields on a phone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class ChosenFilesMixin:
@@ -41,7 +65,7 @@ class ChosenFilesMixin:
         return [self.fields[name].label for name in self.files if name in self.fields]
 
 
-class ShopProfileForm(ChosenFilesMixin, forms.ModelForm):
+class ShopProfileForm(PlainLabels, ChosenFilesMixin, forms.ModelForm):
     """What buyers read about the shop: step 1 of onboarding and the settings page."""
 
     whatsapp = forms.CharField(
@@ -151,7 +175,7 @@ def social_handle(raw, *, pattern, site):
     return text
 
 
-class AddressForm(forms.Form):
+class AddressForm(PlainLabels, forms.Form):
     """Province → regency → district, each list filled from the choice above it.
 
     Without JavaScript the "choose" buttons send the form back to fill the next list;
@@ -198,7 +222,7 @@ class AddressForm(forms.Form):
         }
 
 
-class LegalForm(ChosenFilesMixin, forms.Form):
+class LegalForm(PlainLabels, ChosenFilesMixin, forms.Form):
     nib = forms.RegexField(
         label=_("Business registration number (NIB)"),
         regex=r"^\d{13}$",
@@ -241,7 +265,7 @@ def clean_account_number(raw):
     return number
 
 
-class BankAccountForm(forms.Form):
+class BankAccountForm(PlainLabels, forms.Form):
     bank = forms.CharField(label=_("Bank"), max_length=60)
     account_number = forms.CharField(
         label=_("Account number"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "numeric"})
@@ -268,7 +292,7 @@ def fee_field(label, *, required=True, help_text=""):
     )
 
 
-class ShippingForm(forms.Form):
+class ShippingForm(PlainLabels, forms.Form):
     pickup_enabled = forms.BooleanField(label=_("Buyers may pick up at the shop"), required=False)
     own_delivery_fee = fee_field(
         _("Own delivery fee inside the regency (Rp)"),
@@ -278,7 +302,7 @@ class ShippingForm(forms.Form):
     cod_enabled = forms.BooleanField(label=_("Accept cash on delivery (COD)"), required=False)
 
 
-class CourierRateForm(forms.Form):
+class CourierRateForm(PlainLabels, forms.Form):
     province = forms.ModelChoiceField(
         Province.objects.all(), label=_("Destination province"), empty_label=_("Choose…")
     )
@@ -286,7 +310,7 @@ class CourierRateForm(forms.Form):
     next_kg_fee = fee_field(_("Each further kilogram (Rp)"))
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(PlainLabels, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address of the staff member"),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),

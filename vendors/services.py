@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from marketplace import emails
 from marketplace.notifications import notify
+from marketplace.pagecache import storefront_changed
 from vendors.models import BankAccount, CourierRate, Shop, ShopInvitation, ShopMember, ShopStatusEvent
 
 Status = Shop.Status
@@ -52,8 +53,11 @@ class StatusChangeError(ValidationError):
     pass
 
 
-def unique_shop_slug(name, *, wanted=""):
-    """A free slug from `wanted` or the name; a taken one gets -2, -3, ..."""
+def unique_shop_slug(name, *, wanted="", shop=None):
+    """A free slug from `wanted` or the name; a taken one gets -2, -3, ...
+
+    `shop` is the shop asking for a new address: its own current one counts as free.
+    """
     base = slugify(wanted or name)[:70].strip("-")
     if not base:
         raise ValidationError(_("Choose a shop address with letters or digits."), code="empty_slug")
@@ -62,7 +66,8 @@ def unique_shop_slug(name, *, wanted=""):
             _("“%(slug)s” is reserved; choose another address.") % {"slug": base}, code="reserved"
         )
     slug, n = base, 1
-    while Shop.objects.filter(slug=slug).exists():
+    taken = Shop.objects.exclude(pk=shop.pk) if shop else Shop.objects.all()
+    while taken.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -88,17 +93,21 @@ def update_profile(*, shop, slug=None, categories=None, completed_step=None, **d
     """Change what buyers read about the shop; its address only while it is not yet public."""
     for field, value in details.items():
         setattr(shop, field, value)
-    if slug is not None and slugify(slug) != shop.slug:
-        if shop.status not in SLUG_EDITABLE:
+    if "name" in details:
+        shop.name = shop.name.strip()
+    new_slug = unique_shop_slug(shop.name, wanted=slug, shop=shop) if slug is not None else shop.slug
+    if new_slug != shop.slug:
+        # Read under a lock: dinas staff may have approved the shop since the form was shown.
+        status = Shop.objects.select_for_update().values_list("status", flat=True).get(pk=shop.pk)
+        if status not in SLUG_EDITABLE:
             raise ValidationError(
                 _("The shop address cannot change once the shop was submitted; links may be shared."),
                 code="slug_locked",
             )
-        shop.slug = unique_shop_slug(shop.name, wanted=slug)
-    if "name" in details:
-        shop.name = shop.name.strip()
+        shop.slug = new_slug
     _advance_onboarding(shop, completed_step)
-    shop.save()
+    # Only the fields written here: the status belongs to change_status alone.
+    shop.save(update_fields=[*details, "name", "slug", "onboarding_step", "updated_at"])
     if categories is not None:
         shop.categories.set(categories)
     return shop
@@ -117,20 +126,18 @@ def save_legal_details(
     *, shop, nib="", identity_document=None, bank, account_number, holder_name, completed_step=None
 ) -> Shop:
     """NIB, the owner's KTP photo (kept when none is uploaded) and the shop's first bank account."""
+    account = shop.bank_accounts.first()
+    details = {"bank": bank.strip(), "account_number": account_number, "holder_name": holder_name.strip()}
+    # Refuse before the photo is written to storage, where a rollback cannot reach it.
+    _ensure_new_bank_account(shop, details["bank"], account_number, exclude=account.pk if account else None)
     shop.nib = nib
     if identity_document:
         shop.identity_document = identity_document
     _advance_onboarding(shop, completed_step)
-    shop.save()
-    account = shop.bank_accounts.first()
-    details = {"bank": bank.strip(), "account_number": account_number, "holder_name": holder_name.strip()}
+    shop.save(update_fields=["nib", "identity_document", "onboarding_step", "updated_at"])
     if account is None:
-        add_bank_account(shop=shop, **details)
-    elif (account.bank, account.account_number) == (details["bank"], account_number):
-        account.holder_name = details["holder_name"]
-        account.save(update_fields=["holder_name"])
+        BankAccount.objects.create(shop=shop, **details)
     else:
-        _ensure_new_bank_account(shop, details["bank"], account_number, exclude=account.pk)
         BankAccount.objects.filter(pk=account.pk).update(**details)
     return shop
 
@@ -210,6 +217,7 @@ def change_status(*, shop, to, actor, reason=""):
             shop.approved_at = now
         shop.save(update_fields=["status", "status_reason", "submitted_at", "approved_at", "updated_at"])
         notify_owners(shop, STATUS_MESSAGES[to] % {"shop": shop.name}, reason)
+    storefront_changed()
     return shop
 
 
@@ -236,8 +244,13 @@ def missing_for_submission(shop):
         "whatsapp": _("WhatsApp number"),
         "street_address": _("street address"),
         "district_id": _("district"),
+        # The dinas checks the owner against the KTP; buyers who pay by transfer need an account.
+        "identity_document": _("photo of the owner's identity card (KTP)"),
     }
-    return [label for field, label in required.items() if not getattr(shop, field)]
+    missing = [label for field, label in required.items() if not getattr(shop, field)]
+    if not shop.bank_accounts.exists():
+        missing.append(_("a bank account"))
+    return missing
 
 
 def approve(*, shop, actor):
@@ -310,6 +323,11 @@ def accept_invitation(*, token, user) -> ShopMember:
         invitation.shop, _("%(user)s joined %(shop)s as staff") % {"user": user, "shop": invitation.shop}
     )
     return member
+
+
+def cancel_invitation(*, invitation):
+    """Withdraw an invitation not yet accepted: its link stops working."""
+    ShopInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()
 
 
 @transaction.atomic

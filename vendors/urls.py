@@ -20,6 +20,11 @@ urlpatterns = [
     path(f"{dashboard}pengaturan/", views.shop_settings, name="settings"),
     path(f"{dashboard}anggota/", views.members, name="members"),
     path(f"{dashboard}anggota/<int:member_id>/hapus/", views.remove_member, name="remove_member"),
+    path(
+        f"{dashboard}anggota/undangan/<int:invitation_id>/batal/",
+        views.cancel_invitation,
+        name="cancel_invitation",
+    ),
     path(f"{dashboard}rekening/", views.bank_accounts, name="bank_accounts"),
     path(
         f"{dashboard}rekening/<int:account_id>/hapus/", views.remove_bank_account, name="remove_bank_account"

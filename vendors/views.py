@@ -5,6 +5,7 @@ decided by `vendors.permissions`.
 """
 
 import mimetypes
+from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,12 +43,12 @@ def call_service(form, service, **kwargs):
         return None
 
 
-def next_step_or_leave(request, url_name):
-    """ "Save and continue later" goes back to the list of shops; otherwise to the next step."""
+def next_step_or_leave(request, url_name, shop):
+    """The next onboarding step, or back to the list of shops after "save and continue later"."""
     if "leave" in request.POST:
         messages.success(request, _("Saved. Continue whenever you like from your dashboard."))
         return redirect("vendors:my_shops")
-    return redirect(url_name, request.shop.slug)
+    return redirect(url_name, shop.slug)
 
 
 # --- My shops and onboarding --------------------------------------------------------------
@@ -72,10 +73,7 @@ def start_shop(request):
             **form.changes(),
         )
         if shop:
-            if "leave" in request.POST:
-                messages.success(request, _("Saved. Continue whenever you like from your dashboard."))
-                return redirect("vendors:my_shops")
-            return redirect("vendors:onboarding_address", shop.slug)
+            return next_step_or_leave(request, "vendors:onboarding_address", shop)
     return render(request, "vendors/onboarding/profile.html", {"form": form, "step": 1})
 
 
@@ -90,7 +88,9 @@ def onboarding_profile(request):
     form_class = (
         forms.OnboardingProfileForm if shop.status in services.SLUG_EDITABLE else forms.ShopProfileForm
     )
-    form = form_class(request.POST or None, request.FILES or None, instance=shop, initial={"slug": shop.slug})
+    form = form_class(
+        request.POST or None, request.FILES or None, instance=copy(shop), initial={"slug": shop.slug}
+    )
     if request.method == "POST" and form.is_valid():
         done = call_service(
             form,
@@ -100,7 +100,7 @@ def onboarding_profile(request):
             **form.changes(),
         )
         if done:
-            return next_step_or_leave(request, "vendors:onboarding_address")
+            return next_step_or_leave(request, "vendors:onboarding_address", shop)
     return render(request, "vendors/onboarding/profile.html", {"form": form, "step": 1})
 
 
@@ -121,7 +121,7 @@ def onboarding_address(request):
             postal_code=data["postal_code"],
             completed_step=services.ONBOARDING_ADDRESS,
         )
-        return next_step_or_leave(request, "vendors:onboarding_legal")
+        return next_step_or_leave(request, "vendors:onboarding_legal", shop)
     return render(request, "vendors/onboarding/address.html", {"form": form, "step": 2})
 
 
@@ -151,7 +151,7 @@ def onboarding_legal(request):
             **form.cleaned_data,
         )
         if done:
-            return next_step_or_leave(request, "vendors:onboarding_review")
+            return next_step_or_leave(request, "vendors:onboarding_review", shop)
     return render(request, "vendors/onboarding/legal.html", {"form": form, "step": 3})
 
 
@@ -203,7 +203,9 @@ def dashboard(request):
 @shop_member_required
 def shop_settings(request):
     shop = request.shop
-    form = forms.ShopProfileForm(request.POST or None, request.FILES or None, instance=shop)
+    # A copy: a model form writes what was typed into its instance while validating, and the
+    # page around a refused form must keep showing the saved shop.
+    form = forms.ShopProfileForm(request.POST or None, request.FILES or None, instance=copy(shop))
     if request.method == "POST" and form.is_valid():
         services.update_profile(shop=shop, **form.changes())
         messages.success(request, _("The shop details are saved."))
@@ -244,6 +246,17 @@ def remove_member(request, member_id):
         messages.error(request, refusal.messages[0])
     else:
         messages.success(request, _("%(user)s no longer works for the shop.") % {"user": member.user})
+    return redirect("vendors:members", request.shop.slug)
+
+
+@shop_member_required(owner_only=True)
+@require_POST
+def cancel_invitation(request, invitation_id):
+    invitation = get_object_or_404(
+        request.shop.invitations.filter(accepted_at__isnull=True), pk=invitation_id
+    )
+    services.cancel_invitation(invitation=invitation)
+    messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
     return redirect("vendors:members", request.shop.slug)
 
 
@@ -311,7 +324,9 @@ def identity_document(request, shop_slug):
     if not shop.identity_document:
         raise Http404
     content_type, _encoding = mimetypes.guess_type(shop.identity_document.name)
-    response = FileResponse(shop.identity_document.open("rb"), content_type=content_type or "image/jpeg")
+    if not (content_type or "").startswith("image/"):
+        content_type = "application/octet-stream"  # never anything a browser would run
+    response = FileResponse(shop.identity_document.open("rb"), content_type=content_type)
     response["Content-Disposition"] = "inline"
     return response
 
@@ -335,15 +350,19 @@ def accept_invitation(request, token):
 # --- Public pages ---------------------------------------------------------------------------
 
 
-def shop_page(request, slug):
+def shop_page_context(request, slug):
+    """What `vendors/shop.html` shows; a page that extends it (the catalog's) starts from this."""
     shop = selectors.public_shop(slug)
-    context = {
+    return {
         "shop": shop,
         "whatsapp_url": shop.whatsapp_chat_url(),
         # Link previews (WhatsApp, Facebook) need an absolute address for the picture.
         "logo_url": request.build_absolute_uri(shop.logo.url) if shop.logo else "",
     }
-    return render(request, "vendors/shop.html", context)
+
+
+def shop_page(request, slug):
+    return render(request, "vendors/shop.html", shop_page_context(request, slug))
 
 
 def community_page(request, slug):

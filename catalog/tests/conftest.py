@@ -32,3 +32,13 @@ def shop_b(shop_b_owner):
 def vendor_client(client, shop_a_owner, password):
     client.login(email=shop_a_owner.email, password=password)
     return client
+
+
+@pytest.fixture(autouse=True)
+def categories(db):
+    """The seeded categories, which transactional tests (browser, worker) wipe from the database."""
+    from catalog.categories import seed_categories
+    from catalog.models import Category
+
+    if not Category.objects.exists():
+        seed_categories(Category)

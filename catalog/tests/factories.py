@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from catalog import services
+from catalog.categories import seed_categories
 from catalog.models import Category, Product
 from marketplace.models import District, Province, Regency
 from vendors.models import Shop
@@ -32,6 +33,9 @@ def make_shop(owner, *, name=None, status=Shop.Status.APPROVED, district=None, w
 
 
 def category(slug="makanan-ringan"):
+    # Transactional tests (browser, worker) empty every table, the seeded categories too.
+    if not Category.objects.filter(slug=slug).exists():
+        seed_categories(Category)
     return Category.objects.get(slug=slug)
 
 

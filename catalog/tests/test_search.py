@@ -61,3 +61,53 @@ def test_search_with_only_punctuation_lists_everything(db, client, shop_a):
 
     assert found(client, "!!! '' --") == ["Kopi Luwak"]
     assert Product.objects.count() == 1
+
+
+@pytest.mark.postgres
+def test_an_explicit_sort_orders_all_matches(postgres, client, shop_a):
+    make_product(shop_a, name="Keripik Mahal", price=90000)
+    make_product(shop_a, name="Keripik Murah", price=9000)
+
+    response = client.get("/cari/", {"q": "keripik", "sort": "price_asc"})
+    assert [p.name for p in response.context["products"]] == ["Keripik Murah", "Keripik Mahal"]
+
+
+@pytest.mark.postgres
+def test_a_shop_renamed_is_found_by_its_new_name_after_refreshing_vectors(postgres, client, shop_a):
+    from django.core.management import call_command
+
+    from vendors.models import Shop
+
+    make_product(shop_a, name="Opak Bakar")
+    Shop.objects.filter(pk=shop_a.pk).update(name="Sentra Oleh-oleh Wanayasa")
+    call_command("refresh_search_vectors", shop=shop_a.pk, stdout=None)
+
+    assert found(client, "wanayasa") == ["Opak Bakar"]
+
+
+def test_listings_say_more_than_when_the_count_is_capped(db, client, shop_a, monkeypatch):
+    from catalog.selectors import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 3)
+    for _ in range(4):
+        make_product(shop_a)
+
+    assert "Lebih dari 3 produk" in client.get("/cari/").text
+
+
+@pytest.mark.postgres
+def test_suggestions_offer_visible_product_names_by_word_prefix(postgres, client, shop_a):
+    make_product(shop_a, name="Keripik Singkong Balado")
+    make_product(shop_a, name="Kerupuk Ikan")
+    make_product(shop_a, name="Keripik Rahasia", status=Product.Status.DRAFT)
+    make_product(shop_a, name="Dodol", description="keripik di deskripsi")
+
+    assert client.get("/cari/saran/", {"q": "kerip"}).json() == {"suggestions": ["Keripik Singkong Balado"]}
+    assert client.get("/cari/saran/", {"q": "ker bal"}).json() == {"suggestions": ["Keripik Singkong Balado"]}
+    assert client.get("/cari/saran/", {"q": "k"}).json() == {"suggestions": []}
+
+
+def test_the_suggestion_script_is_deferred(db, client):
+    html = client.get("/cari/").text
+
+    assert 'src="/static/js/suggest.js" data-url="/cari/saran/" defer' in html

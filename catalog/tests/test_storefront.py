@@ -36,7 +36,15 @@ def make_many(shop, n, **fields):
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/cari/", "/cari/?q=keripik", "/kategori/makanan-minuman/", "/cari/?province=32&sort=price_asc"],
+    [
+        "/",
+        "/cari/",
+        "/cari/?q=keripik",
+        "/cari/?q=kripik",
+        "/cari/?q=keripik&sort=price_asc",
+        "/kategori/makanan-minuman/",
+        "/cari/?province=32&sort=price_asc&halal=on&in_stock=on&min_price=1",
+    ],
 )
 def test_listings_run_the_same_queries_for_6_or_48_products(
     client, shop_a, url, django_assert_max_num_queries
@@ -205,3 +213,17 @@ def test_shop_region_filter_uses_real_regions(client, shop_a_owner):
 
     assert [p.name for p in client.get("/cari/?province=19").context["products"]] == ["Kerupuk Ikan Tenggiri"]
     assert Shop.objects.get(pk=shop.pk).district.regency.name == "Kota Pangkal Pinang"
+
+
+def test_home_shows_products_near_the_region_the_buyer_filtered_by(client, shop_a, shop_b):
+    make_product(shop_a, name="Simping Kaum")  # Kabupaten Purwakarta, Jawa Barat
+    make_product(shop_b, name="Kue Bingke")  # Kota Batam, Kepulauan Riau
+
+    assert "Dekat Anda" not in client.get("/").text
+    client.get("/cari/?province=21&regency=21.71")
+    near = client.get("/").context["near"]
+
+    assert [p.name for p in near] == ["Kue Bingke"]
+    assert "Dekat Anda: Kota Batam" in client.get("/").text
+    client.cookies["wilayah"] = "'; drop table --"
+    assert client.get("/").context["near"] == []

@@ -245,3 +245,16 @@ def test_the_cart_refuses_more_than_the_stock_or_less_than_the_minimum(buyer, sh
         services.add_to_cart(cart=cart, product_id=product.pk, quantity=1)
     item.refresh_from_db()
     assert item.quantity == 2
+
+
+def test_the_payment_deadline_comes_from_the_settings(buyer, address, product_a, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.ORDER_PAYMENT_DEADLINE_HOURS = 2
+
+    order = buy(buyer, (product_a, 1)).orders.get()
+
+    expected = timezone.now() + timedelta(hours=2)
+    assert abs((order.payment_deadline - expected).total_seconds()) < 60

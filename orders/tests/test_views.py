@@ -534,3 +534,17 @@ def test_dinas_staff_can_look_orders_up_but_not_edit_them(client, moderator, ord
     assert order.number in client.get("/admin/orders/order/").text
     page = client.get(f"/admin/orders/order/{order.pk}/change/")
     assert page.status_code == 200 and 'name="status"' not in page.text
+
+
+def test_a_variant_is_chosen_in_the_products_variant_table(client, product_a):
+    from catalog.models import ProductVariant
+
+    level = ProductVariant.objects.create(product=product_a, name="Level 5", price=17_000, stock=2)
+
+    page = client.get(product_a.get_absolute_url())
+    assert f'name="variant" value="{level.pk}" form="add-to-cart"' in page.text
+    response = add(client, product_a, 1, variant=level.pk)
+
+    item = CartItem.objects.get()
+    assert (item.variant, item.price_seen) == (level, 17_000)
+    assert "Rp17.000" in response.text

@@ -9,7 +9,7 @@ from PIL import Image
 from conftest import make_user
 from marketplace.models import District, Province, Regency
 from vendors import services
-from vendors.models import Shop, ShopMember
+from vendors.models import BankAccount, Shop, ShopMember
 
 
 def photo(name="logo.png", size=(64, 64), image_format="PNG"):
@@ -31,11 +31,17 @@ def district(db):
     return district
 
 
-def make_shop(owner, name, *, district, status=Shop.Status.APPROVED, **fields):
-    """A complete shop set straight into `status` (the status flow itself is tested in test_services)."""
+def make_shop(owner, name, *, district, status=Shop.Status.APPROVED, bank_account=False, **fields):
+    """A shop set straight into `status` (the status flow itself is tested in test_services).
+
+    With `bank_account` it has everything submitting for verification asks for.
+    """
     details = {"whatsapp": "+6281234567890", "street_address": "Jl. Veteran No. 5", **fields}
     shop = services.start_shop(owner=owner, name=name, district=district, **details)
-    Shop.objects.filter(pk=shop.pk).update(status=status)
+    shop.identity_document.save("ktp.png", photo("ktp.png"), save=False)
+    if bank_account:
+        BankAccount.objects.create(shop=shop, bank="BRI", account_number="0123456789", holder_name=name)
+    Shop.objects.filter(pk=shop.pk).update(status=status, identity_document=shop.identity_document.name)
     shop.refresh_from_db()
     return shop
 

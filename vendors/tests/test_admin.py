@@ -50,7 +50,7 @@ def test_rejecting_without_a_reason_is_refused_and_changes_nothing(staff_client,
     response = staff_client.post(status_url(pending_shop, "rejected"), {"reason": "  "})
 
     assert response.status_code == 200
-    assert "Tuliskan alasannya" in response.text or "Write the reason" in response.text
+    assert "Tulis alasannya; pemilik toko akan membacanya." in response.text
     pending_shop.refresh_from_db()
     assert pending_shop.status == Shop.Status.PENDING
     assert not ShopStatusEvent.objects.exists()

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from conftest import make_user
-from vendors.models import BankAccount, CourierRate, ShopMember
+from vendors.models import BankAccount, CourierRate, ShopInvitation, ShopMember
 from vendors.tests.conftest import photo
 from vendors.urls import urlpatterns
 
@@ -15,6 +15,7 @@ SHOP_URL_NAMES = [p.name for p in urlpatterns if "<slug:shop_slug>" in str(p.pat
 OWNER_ONLY = [
     "members",
     "remove_member",
+    "cancel_invitation",
     "bank_accounts",
     "remove_bank_account",
     "onboarding",
@@ -34,6 +35,8 @@ def dashboard_url(name, shop):
         kwargs["member_id"] = shop.members.get(role=ShopMember.Role.STAFF).pk
     if "<int:account_id>" in pattern:
         kwargs["account_id"] = shop.bank_accounts.get().pk
+    if "<int:invitation_id>" in pattern:
+        kwargs["invitation_id"] = shop.invitations.get().pk
     if "<int:rate_id>" in pattern:
         kwargs["rate_id"] = shop.courier_rates.get().pk
     return reverse(f"vendors:{name}", kwargs=kwargs)
@@ -47,6 +50,7 @@ def shop_b_furnished(shop_b, district):
     CourierRate.objects.create(
         shop=shop_b, province=district.regency.province, first_kg_fee=10000, next_kg_fee=5000
     )
+    ShopInvitation.objects.create(shop=shop_b, email="tamu@example.com", token="token-b")
     shop_b.identity_document.save("ktp.png", photo("ktp.png"))
     return shop_b
 
@@ -126,10 +130,12 @@ def test_staff_cannot_invite_or_remove_members(login, shop_b_furnished):
         reverse("vendors:members", args=[shop_b_furnished.slug]), {"email": "x@example.com"}
     )
     removed = client.post(reverse("vendors:remove_member", args=[shop_b_furnished.slug, staff_member.pk]))
+    invitation = shop_b_furnished.invitations.get()
+    withdrawn = client.post(reverse("vendors:cancel_invitation", args=[shop_b_furnished.slug, invitation.pk]))
 
-    assert (invited.status_code, removed.status_code) == (403, 403)
+    assert (invited.status_code, removed.status_code, withdrawn.status_code) == (403, 403, 403)
     assert shop_b_furnished.members.count() == 2
-    assert not shop_b_furnished.invitations.exists()
+    assert list(shop_b_furnished.invitations.all()) == [invitation]
 
 
 def test_an_owner_cannot_remove_another_shops_member_through_their_own_shop(
@@ -194,3 +200,23 @@ def test_the_ktp_photo_is_not_stored_under_public_media(settings, shop_b_furnish
 
     assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
     assert not path.startswith(str(settings.MEDIA_ROOT))
+
+
+def test_an_uploaded_ktp_is_served_by_its_content_type_whatever_its_name(login, shop_a_owner, shop_a):
+    client = login(shop_a_owner)
+    client.post(
+        reverse("vendors:onboarding_legal", args=[shop_a.slug]),
+        {
+            "identity_document": photo("ktp_sri_wahyuni.html"),
+            "bank": "BRI",
+            "account_number": "123456789",
+            "holder_name": "Sri",
+        },
+    )
+
+    shop_a.refresh_from_db()
+    response = client.get(reverse("vendors:identity_document", args=[shop_a.slug]))
+
+    assert shop_a.identity_document.name.endswith(".png")
+    assert "sri" not in shop_a.identity_document.name
+    assert response["Content-Type"] == "image/png"
