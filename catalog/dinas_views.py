@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -80,7 +81,10 @@ def expo_page(request, slug):
     expos.count_visit(expo)
     products = selectors.with_card_data(expos.expo_products(expo).order_by("-sold_count", "-created_at"))[:48]
     context = {"expo": expo, "shops": expos.participating_shops(expo), "products": list(products)}
-    return render(request, "catalog/expo.html", context)
+    response = render(request, "catalog/expo.html", context)
+    # Never served from the anonymous page cache: every visit must reach this view to be counted.
+    patch_cache_control(response, private=True)
+    return response
 
 
 @require_GET

@@ -12,6 +12,7 @@ from catalog.models import MAX_PRICE, Category
 from marketplace.models import District, Province, Regency
 from marketplace.phones import normalize_mobile_number
 from reports.selectors import ReportFilters, default_filters
+from vendors.forms import PhotoField, clean_account_number
 from vendors.models import Community
 
 
@@ -120,6 +121,18 @@ class OnboardingForm(forms.Form):
     postal_code = forms.RegexField(label=_("Postal code"), regex=r"^\d{5}$", required=False)
     nib = forms.RegexField(label=_("NIB (optional)"), regex=r"^\d{13}$", required=False)
     community = forms.ModelChoiceField(label=_("Community"), queryset=Community.objects.all(), required=False)
+    # Optional here: with both, the shop goes to the verification queue at once; without, the
+    # owner adds them after taking over (submitting needs them).
+    identity_document = PhotoField(
+        label=_("Photo of the owner's identity card (KTP)"),
+        max_bytes=10 * 1024 * 1024,
+        max_pixels=40_000_000,
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    bank = forms.CharField(label=_("Bank"), max_length=60, required=False)
+    account_number = forms.CharField(label=_("Account number"), max_length=30, required=False)
+    holder_name = forms.CharField(label=_("Account holder"), max_length=100, required=False)
 
     def __init__(self, *args, with_community=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,6 +141,17 @@ class OnboardingForm(forms.Form):
 
     def clean_whatsapp(self):
         return normalize_mobile_number(self.cleaned_data["whatsapp"])
+
+    def clean_account_number(self):
+        number = self.cleaned_data["account_number"]
+        return clean_account_number(number) if number else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        bank_fields = [cleaned.get(name) for name in ("bank", "account_number", "holder_name")]
+        if any(bank_fields) and not all(bank_fields):
+            raise ValidationError(_("Fill in the bank, the account number and the holder, or none of them."))
+        return cleaned
 
     def owner_fields(self):
         return [self[name] for name in OWNER_FIELDS]

@@ -235,16 +235,17 @@ def expo_figures(filters: ReportFilters) -> list[dict]:
     ]  # fmt: skip
 
 
-def shop_register(filters: ReportFilters):
+def shop_register(filters: ReportFilters, *, include_drafts=False):
     """Every shop that applied (drafts left out), with owner, region codes, communities and its
     orders and sales in the period: the list the dinas sends upward."""
     sales = filters.sales().filter(shop=OuterRef("pk")).order_by().values("shop")
     products = Product.objects.visible().filter(shop=OuterRef("pk")).order_by().values("shop")
     owners = ShopMember.objects.filter(role=ShopMember.Role.OWNER).select_related("user")
+    shops = Shop.objects.filter(filters.shops_q())
+    if not include_drafts:
+        shops = shops.exclude(status=Shop.Status.DRAFT)
     return (
-        Shop.objects.filter(filters.shops_q())
-        .exclude(status=Shop.Status.DRAFT)
-        .select_related("district__regency__province")
+        shops.select_related("district__regency__province")
         .prefetch_related("communities", Prefetch("members", queryset=owners, to_attr="owners"))
         .annotate(
             product_total=Coalesce(Subquery(products.annotate(n=Count("id")).values("n")), 0),

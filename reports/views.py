@@ -121,8 +121,10 @@ def staff_onboarding(request):
 
 
 def _onboarding_forms(request, community):
-    data = request.POST if request.method == "POST" else None
-    return OnboardingForm(data, with_community=community is None), ProductFormSet(data, prefix="produk")
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    return OnboardingForm(data, files, with_community=community is None), ProductFormSet(
+        data, prefix="produk"
+    )
 
 
 def _onboard(request, form, products, community):
@@ -167,7 +169,7 @@ def community_dashboard(request, slug):
         "community": community,
         "filters": filters,
         "summary": selectors.summary(filters),
-        "shops": selectors.shop_register(filters),
+        "shops": selectors.shop_register(filters, include_drafts=True),
     }
     return render(request, "reports/community_dashboard.html", context)
 

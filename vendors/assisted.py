@@ -24,7 +24,8 @@ def start_shop_for_owner(*, actor, owner_email, owner_name, name, community=None
     owner = User.objects.create_user(email=email, password=None, first_name=owner_name.strip())
     # Not verified: the link the owner receives to set a password goes to this address.
     EmailAddress.objects.create(user=owner, email=email, primary=True, verified=False)
-    shop = services.start_shop(owner=owner, name=name, **details)
+    # Profile and address are filled in here: the owner continues at the legal step.
+    shop = services.start_shop(owner=owner, name=name, onboarding_step=services.ONBOARDING_LEGAL, **details)
     if community is not None:
         shop.communities.add(community)
     ShopStatusEvent.objects.create(

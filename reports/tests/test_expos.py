@@ -153,3 +153,14 @@ def test_staff_create_an_expo_with_its_shops(moderator_client, dataset, today):
     assert list(Expo.objects.get(slug="expo-kuliner").entries.values_list("shop__name", flat=True)) == [
         "Dapur Ani"
     ]
+
+
+def test_anonymous_visits_are_counted_even_with_the_page_cache_on(client, db, today, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    running = expo(today, today + timedelta(days=3))
+
+    for _ in range(3):
+        assert client.get(running.get_absolute_url()).status_code == 200
+
+    running.refresh_from_db()
+    assert running.visit_count == 3

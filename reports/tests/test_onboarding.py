@@ -11,6 +11,7 @@ from conftest import make_user
 from marketplace.models import Notification, User
 from reports.tests import factories as f
 from vendors.models import CommunityManager, Shop, ShopStatusEvent
+from vendors.tests.conftest import photo
 
 
 @pytest.fixture
@@ -41,7 +42,13 @@ def form_data(district, **overrides):
 
 
 def test_staff_open_a_shop_with_its_owner_and_first_products(moderator_client, dinas_moderator, district):
-    response = moderator_client.post(reverse("reports:onboard"), form_data(district))
+    legal = {
+        "identity_document": photo("ktp.png"),
+        "bank": "BJB",
+        "account_number": "0012-3456-78",
+        "holder_name": "Sumi",
+    }
+    response = moderator_client.post(reverse("reports:onboard"), form_data(district, **legal))
 
     shop = Shop.objects.get(name="Opak Bu Sumi")
     assert response.status_code == 302 and response.url == reverse(
@@ -53,8 +60,25 @@ def test_staff_open_a_shop_with_its_owner_and_first_products(moderator_client, d
     assert shop.status == Shop.Status.PENDING
     assert shop.whatsapp == "+6281234567890"
     assert [p.name for p in shop.products.all()] == ["Opak Ketan"]
+    assert shop.bank_accounts.get().account_number == "0012345678"
+    assert shop.identity_document
     created = ShopStatusEvent.objects.filter(shop=shop).order_by("created_at", "id").first()
     assert created.actor == dinas_moderator and dinas_moderator.email in created.reason
+
+
+def test_without_ktp_and_bank_account_the_shop_waits_for_its_owner(moderator_client, district):
+    moderator_client.post(reverse("reports:onboard"), form_data(district))
+
+    shop = Shop.objects.get(name="Opak Bu Sumi")
+    assert shop.status == Shop.Status.DRAFT
+    assert shop.onboarding_step == 3  # profile and address done: the owner continues at the legal step
+
+
+def test_a_half_filled_bank_account_is_refused(moderator_client, district):
+    response = moderator_client.post(reverse("reports:onboard"), form_data(district, bank="BRI"))
+
+    assert response.status_code == 200
+    assert not Shop.objects.exists()
 
 
 def test_the_owner_gets_a_link_to_set_a_password_and_take_over(
@@ -113,6 +137,8 @@ def test_a_manager_onboards_a_member_into_the_community(client, password, manage
 
     shop = Shop.objects.get(name="Opak Bu Sumi")
     assert [c.slug for c in shop.communities.all()] == ["koperasi-maju"]
+    page = client.get(reverse("reports:community_dashboard", args=["koperasi-maju"])).content.decode()
+    assert "Opak Bu Sumi" in page
     assert ShopStatusEvent.objects.filter(shop=shop, actor=manager).exists()
 
 
