@@ -13,6 +13,7 @@ from catalog.models import MAX_IMAGES_PER_PRODUCT, ModerationEvent, Product, Pro
 from marketplace.celery import enqueue_on_commit
 from marketplace.images import validate_image
 from marketplace.notifications import notify
+from marketplace.pagecache import storefront_changed
 from vendors.models import ShopMember
 
 Status = Product.Status
@@ -224,6 +225,8 @@ def take_down(*, product, actor, reason) -> Product:
         shop_id=product.shop_id,
         reason=reason,
     )
+    # Cached public pages must stop showing it now, not when their minute is over.
+    storefront_changed()
     notify_shop_owners(product, _("Your product “%(name)s” was taken down") % {"name": product.name}, reason)
     return product
 
@@ -235,6 +238,7 @@ def restore(*, product, actor) -> Product:
     ModerationEvent.objects.create(
         actor=actor, action=ModerationEvent.Action.RESTORED, product=product, shop_id=product.shop_id
     )
+    storefront_changed()
     notify_shop_owners(product, _("Your product “%(name)s” is visible again") % {"name": product.name})
     return product
 
