@@ -181,7 +181,9 @@ def main():
     # One buyer alone: the cost of a checkout without queueing, to read the others against.
     lines = [report("baseline: 1 buyer, sequential", *run(buyers[:1], args.rounds * 5, spread, shops))]
     lines.append(report("spread: 2 shops, 40 products", *run(buyers, args.rounds, spread, shops)))
-    lines.append(report("hot: one product, 50 writers", *run(buyers, args.rounds, same_product, shops)))
+    lines.append(
+        report(f"hot: one product, {len(buyers)} writers", *run(buyers, args.rounds, same_product, shops))
+    )
 
     sold = sum(OrderItem.objects.filter(product=hot).values_list("quantity", flat=True))
     # The hot product also appears in the other workloads; every unit sold must come off its stock.

@@ -9,6 +9,7 @@ from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalog.models import RENDITION_WIDTHS, ProductImage
+from marketplace.pagecache import storefront_changed
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def render_renditions(*, image):
         status=ProductImage.Status.READY,
         failure_reason="",
     )
+    storefront_changed()  # the placeholder on public pages becomes the photo
     image.refresh_from_db()
     return image
 

@@ -85,6 +85,7 @@ def create_product(*, shop, **fields) -> Product:
     product.full_clean()
     product.save()
     refresh_search_vectors(product_ids=[product.pk])
+    storefront_changed()
     return product
 
 
@@ -101,6 +102,7 @@ def save_product_form(*, form, variant_formset=None, photos=()) -> Product:
     for upload in photos:
         add_image(product=product, upload=upload)
     refresh_search_vectors(product_ids=[product.pk])
+    storefront_changed()
     return product
 
 
@@ -119,6 +121,7 @@ def follow_variants(*, product):
 def archive_product(*, product) -> Product:
     Product.objects.filter(pk=product.pk).update(status=Status.ARCHIVED, updated_at=timezone.now())
     product.refresh_from_db()
+    storefront_changed()
     return product
 
 
@@ -135,6 +138,7 @@ def set_price_and_stock(*, shop, changes) -> int:
             product.full_clean(exclude=["shop", "category", "slug"], validate_constraints=False)
             updated.append(product)
         Product.objects.bulk_update(updated, ["price", "stock"])
+    storefront_changed()
     return len(updated)
 
 
@@ -176,6 +180,7 @@ def delete_image(*, image):
         successor = ProductImage.objects.filter(product=product).order_by("position", "id").first()
         if successor is not None:
             ProductImage.objects.filter(pk=successor.pk).update(is_primary=True)
+    storefront_changed()
 
 
 @transaction.atomic
@@ -185,6 +190,7 @@ def make_primary(*, image):
     ProductImage.objects.filter(product_id=image.product_id).exclude(pk=image.pk).update(
         position=F("position") + 1
     )
+    storefront_changed()
 
 
 def retry_image(*, image):
@@ -228,6 +234,7 @@ def take_down(*, product, actor, reason) -> Product:
     # Cached public pages must stop showing it now, not when their minute is over.
     storefront_changed()
     notify_shop_owners(product, _("Your product “%(name)s” was taken down") % {"name": product.name}, reason)
+    storefront_changed()
     return product
 
 
@@ -240,6 +247,7 @@ def restore(*, product, actor) -> Product:
     )
     storefront_changed()
     notify_shop_owners(product, _("Your product “%(name)s” is visible again") % {"name": product.name})
+    storefront_changed()
     return product
 
 
@@ -254,4 +262,5 @@ def approve_review(*, product, actor) -> Product:
         notify_shop_owners(
             product, _("Your product “%(name)s” is approved and visible") % {"name": product.name}
         )
+    storefront_changed()
     return product

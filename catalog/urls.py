@@ -8,6 +8,8 @@ urlpatterns = [
     path("cari/", views.search, name="search"),
     path("cari/saran/", views.search_suggestions, name="suggestions"),
     path("kategori/<slug:slug>/", views.category, name="category"),
+    # The shop page is the vendors app's, with the shop's products added here.
+    path("toko/<slug:slug>/", views.shop_page, name="shop"),
     path("toko/<slug:shop_slug>/<slug:product_slug>/", views.product_detail, name="product"),
     # The vendor's products; /dashboard/<shop>/ itself belongs to the vendors app.
     path("dashboard/<slug:shop_slug>/produk/", dashboard.product_list, name="dashboard_products"),

@@ -12,6 +12,7 @@ from catalog import selectors
 from catalog.forms import ListingFilterForm
 from catalog.templatetags.catalog import rendition_url
 from marketplace.phones import whatsapp_link
+from vendors.views import shop_page_context
 
 JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
@@ -68,6 +69,15 @@ def category(request, slug):
         request, "catalog/category.html", {**context, "category": category, "children": children}
     )
     return remember_region(response, context["filters"])
+
+
+@require_GET
+def shop_page(request, slug):
+    """The vendors app's shop page with the shop's products, filters and pages below it."""
+    context = shop_page_context(request, slug)
+    listing = listing_context(request, lambda filters: selectors.products_for_shop(context["shop"], filters))
+    rating = selectors.shop_rating(context["shop"])
+    return render(request, "catalog/shop.html", {**context, **listing, "shop_rating": rating})
 
 
 @require_GET

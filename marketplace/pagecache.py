@@ -19,6 +19,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 
@@ -34,7 +35,15 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
 
 
 def storefront_changed():
-    """Call after any write that buyers see on public pages (a product, a shop's status, stock)."""
+    """Call in any write that buyers see on public pages (a product, a shop's status, stock).
+
+    The version moves after the commit: earlier, a page rendered from the old rows could be
+    stored under the new version.
+    """
+    transaction.on_commit(new_storefront_version)
+
+
+def new_storefront_version():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Product, ProductVariant, Review
 from marketplace.notifications import notify
+from marketplace.pagecache import storefront_changed
 from orders import selectors
 from orders.models import (
     MAX_QUANTITY,
@@ -230,6 +231,7 @@ def place_order(*, buyer, cart, address, choices: dict, token: str) -> Checkout:
             CartItem.objects.filter(pk__in=[line.item.pk for line in lines]).delete()
             # Last, so the stock rows stay locked only for the moment before the commit.
             take_stock(lines)
+            storefront_changed()  # stock shown on cached public pages
     except (IntegrityError, CheckoutError):
         # The same form may have been placed meanwhile (its cart is then empty): show that one.
         done = Checkout.objects.filter(buyer=buyer, token=token).first()
@@ -391,8 +393,10 @@ def review_product(*, buyer, product_id, rating, text="") -> Review:
         raise ValidationError(_("Choose from 1 to 5 stars."), code="rating")
     try:
         with transaction.atomic():
-            return Review.objects.create(
+            review = Review.objects.create(
                 product_id=product_id, author=buyer, rating=rating, text=(text or "").strip()[:2000]
             )
+            storefront_changed()  # the product page shows reviews and the average
+            return review
     except IntegrityError:
         raise ValidationError(_("You have already reviewed this product."), code="reviewed") from None

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import Product, ProductVariant
 from marketplace.notifications import notify
+from marketplace.pagecache import storefront_changed
 from orders.models import Order, OrderEvent, OrderStatus, Payment
 from orders.selectors import shop_order_url
 from vendors.models import ShopMember
@@ -101,8 +102,10 @@ def transition(*, order, to, actor, reason="", changes=None) -> Order:
         OrderEvent.objects.create(order=locked, actor=actor, from_status=source, to_status=to, reason=reason)
         if to == S.CANCELLED:
             return_stock(locked)
+            storefront_changed()
         if to == S.COMPLETED:
             count_as_sold(locked)
+            storefront_changed()
         tell_other_side(locked, to, actor, reason)
     return locked
 

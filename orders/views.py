@@ -310,6 +310,10 @@ def payment_proof(request, pk):
     """The proof file, streamed for the order's buyer and the shop's members only."""
     payment = selectors.payment_for_viewer(request.user, pk)
     response = FileResponse(payment.proof.open("rb"), content_type=payment.content_type)
-    response["Content-Disposition"] = "inline"
+    # Photos open in the page; a PDF (which may carry scripts) is downloaded, never shown inline.
+    is_pdf = payment.content_type == "application/pdf"
+    response["Content-Disposition"] = (
+        f"attachment; filename=bukti-{payment.order_id}.pdf" if is_pdf else "inline"
+    )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -338,6 +338,7 @@ def test_uploading_a_proof_moves_the_order(buyer_client, order):
     assert payment.content_type == "application/pdf"
     proof = buyer_client.get(f"/pesanan/bukti/{payment.pk}/")
     assert proof.status_code == 200 and proof["Content-Type"] == "application/pdf"
+    assert proof["Content-Disposition"].startswith("attachment")
     assert b"".join(proof.streaming_content).startswith(b"%PDF-")
 
 
@@ -411,6 +412,8 @@ def test_the_buyer_confirms_receipt_and_reviews(buyer_client, order, buyer, shop
 
     product_page = client.get(product_a.get_absolute_url())
     assert "Mantap" in product_page.text
+    shop_page = client.get(f"/toko/{product_a.shop.slug}/")
+    assert "Penilaian toko 5,0 ★ dari 1 ulasan" in shop_page.text
     assert "5,0 dari 1 ulasan" in product_page.text or "5.0 dari 1 ulasan" in product_page.text
 
 
@@ -548,3 +551,21 @@ def test_a_variant_is_chosen_in_the_products_variant_table(client, product_a):
     item = CartItem.objects.get()
     assert (item.variant, item.price_seen) == (level, 17_000)
     assert "Rp17.000" in response.text
+
+
+def test_a_checkout_refreshes_the_anonymous_page_cache(
+    settings, buyer, address, product_a, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 60
+    url = product_a.get_absolute_url()
+    Client().get(url)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        buy(buyer, (product_a, 4))
+
+    fresh = Client().get(url)
+    assert "X-Page-Cache" not in fresh
+    assert "Stok: 6" in fresh.text

@@ -74,7 +74,7 @@ class Command(BaseCommand):
             product = candidates[number % len(candidates)]
             if payment == PaymentMethod.COD and not product.shop.cod_enabled:
                 payment = PaymentMethod.TRANSFER
-            self.make_order(buyer, address, product, state, payment)
+            self.make_order(buyer, address, product, state, payment, number)
             created += 1
         self.stdout.write(self.style.SUCCESS(f"Demo orders: {created} created for {DEMO_BUYER}."))
 
@@ -94,11 +94,12 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def make_order(self, buyer, address, product, state, payment):
+    def make_order(self, buyer, address, product, state, payment, number):
         cart = Cart.objects.create()  # a cart of its own: the buyer's real cart is left alone
         services.add_to_cart(cart=cart, product_id=product.pk, quantity=product.min_order_quantity)
         options = selectors.shipping_options(product.shop, address, product.weight_grams)
-        shipping = options[0].method if options else "pickup"
+        # Vary the shipping so the demo shows pick-up, own delivery and couriers.
+        shipping = options[number % len(options)].method if options else "pickup"
         checkout = services.place_order(
             buyer=buyer,
             cart=cart,

@@ -5,12 +5,15 @@ import re
 import pytest
 from django.test import Client
 
-from conftest import make_user
+from catalog.services import take_down
+from catalog.tests.factories import make_product
 from marketplace.pagecache import storefront_changed
 from vendors import services
-from vendors.tests.conftest import make_shop
 
 pytestmark = pytest.mark.django_db
+
+
+SHOP_URL = "/toko/dapur-bu-ani/"
 
 
 @pytest.fixture(autouse=True)
@@ -19,47 +22,47 @@ def page_cache_on(settings):
 
 
 @pytest.fixture
-def shop(district):
-    return make_shop(make_user("sri@example.com"), "Keripik Sri", district=district)
+def shop(shop_a):
+    return shop_a
 
 
 def test_an_anonymous_visitor_gets_the_stored_page_the_second_time(client, shop):
-    first = client.get("/toko/keripik-sri/")
-    second = Client().get("/toko/keripik-sri/")
+    first = client.get(SHOP_URL)
+    second = Client().get(SHOP_URL)
 
     assert "X-Page-Cache" not in first
     assert second["X-Page-Cache"] == "hit"
     assert second.status_code == 200
-    assert "Keripik Sri" in second.text
+    assert "Dapur Bu Ani" in second.text
     assert second["Content-Language"] == "id"
 
 
 def test_each_language_has_its_own_page(shop):
-    Client().get("/toko/keripik-sri/")
+    Client().get(SHOP_URL)
     english = Client()
     english.cookies["django_language"] = "en"
 
-    response = english.get("/toko/keripik-sri/")
+    response = english.get(SHOP_URL)
 
     assert "X-Page-Cache" not in response
     assert '<html lang="en">' in response.text
 
 
 def test_logged_in_people_and_visitors_with_a_session_get_fresh_pages(client, shop, buyer, password):
-    Client().get("/toko/keripik-sri/")
+    Client().get(SHOP_URL)
 
     client.login(email=buyer.email, password=password)
-    assert "X-Page-Cache" not in client.get("/toko/keripik-sri/")
+    assert "X-Page-Cache" not in client.get(SHOP_URL)
     guest = Client()
     guest.cookies["sessionid"] = "a-guest-with-a-cart"
-    assert "X-Page-Cache" not in guest.get("/toko/keripik-sri/")
+    assert "X-Page-Cache" not in guest.get(SHOP_URL)
 
 
 def test_a_replayed_page_carries_a_csrf_token_that_works_for_its_visitor(shop):
-    Client().get("/toko/keripik-sri/")
+    Client().get(SHOP_URL)
     visitor = Client(enforce_csrf_checks=True)
 
-    page = visitor.get("/toko/keripik-sri/")
+    page = visitor.get(SHOP_URL)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     response = visitor.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
 
@@ -68,18 +71,21 @@ def test_a_replayed_page_carries_a_csrf_token_that_works_for_its_visitor(shop):
     assert response.status_code == 302
 
 
-def test_a_catalogue_change_is_seen_at_once(shop):
-    Client().get("/toko/keripik-sri/")
+def test_a_catalogue_change_is_seen_at_once(shop, django_capture_on_commit_callbacks):
+    Client().get(SHOP_URL)
 
-    services.suspend(shop=shop, actor=None, reason="Laporan pembeli")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.suspend(shop=shop, actor=None, reason="Laporan pembeli")
 
-    assert Client().get("/toko/keripik-sri/").status_code == 404
+    assert Client().get(SHOP_URL).status_code == 404
 
 
-def test_storefront_changed_starts_a_new_version(shop):
-    Client().get("/toko/keripik-sri/")
-    storefront_changed()
-    assert "X-Page-Cache" not in Client().get("/toko/keripik-sri/")
+def test_storefront_changed_starts_a_new_version_after_the_commit(shop, django_capture_on_commit_callbacks):
+    Client().get(SHOP_URL)
+    with django_capture_on_commit_callbacks(execute=True):
+        storefront_changed()
+        assert Client().get(SHOP_URL)["X-Page-Cache"] == "hit"  # not yet committed
+    assert "X-Page-Cache" not in Client().get(SHOP_URL)
 
 
 def test_private_pages_and_errors_are_never_stored(shop):
@@ -87,3 +93,14 @@ def test_private_pages_and_errors_are_never_stored(shop):
         assert "X-Page-Cache" not in Client().get("/toko/no-such-shop/")
         assert "X-Page-Cache" not in Client().get("/accounts/login/")
         assert "X-Page-Cache" not in Client().get("/healthz")
+
+
+def test_a_product_change_is_seen_at_once_on_the_shop_page(shop, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        product = make_product(shop, name="Keripik Pedas Level 5")
+    assert "Keripik Pedas Level 5" in Client().get(SHOP_URL).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        take_down(product=product, actor=None, reason="Klaim palsu")
+
+    assert "Keripik Pedas Level 5" not in Client().get(SHOP_URL).text
