@@ -231,8 +231,6 @@ def take_down(*, product, actor, reason) -> Product:
         shop_id=product.shop_id,
         reason=reason,
     )
-    # Cached public pages must stop showing it now, not when their minute is over.
-    storefront_changed()
     notify_shop_owners(product, _("Your product “%(name)s” was taken down") % {"name": product.name}, reason)
     storefront_changed()
     return product
@@ -245,7 +243,6 @@ def restore(*, product, actor) -> Product:
     ModerationEvent.objects.create(
         actor=actor, action=ModerationEvent.Action.RESTORED, product=product, shop_id=product.shop_id
     )
-    storefront_changed()
     notify_shop_owners(product, _("Your product “%(name)s” is visible again") % {"name": product.name})
     storefront_changed()
     return product

@@ -212,12 +212,15 @@ def test_a_take_down_from_the_product_admin_page_is_logged_too(moderator_client,
     assert ProductReport.objects.get().status == "actioned"
 
 
-def test_a_taken_down_product_leaves_the_page_cache_at_once(client, settings, dinas_moderator, keripik):
+def test_a_taken_down_product_leaves_the_page_cache_at_once(
+    client, settings, dinas_moderator, keripik, django_capture_on_commit_callbacks
+):
     settings.PAGE_CACHE_SECONDS = 60
     url = keripik.get_absolute_url()
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200  # now from the cache
 
-    moderation.take_down(product=keripik, actor=dinas_moderator, reason="Dilarang")
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.take_down(product=keripik, actor=dinas_moderator, reason="Dilarang")
 
     assert client.get(url).status_code == 404
