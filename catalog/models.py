@@ -249,3 +249,209 @@ class Review(models.Model):
     @property
     def stars(self):
         return "★" * self.rating + "☆" * (5 - self.rating)
+
+
+# --- Dinas moderation: buyers' reports, take-down appeals, the moderation history ---------------
+
+
+class ProductReport(models.Model):
+    """A buyer's report that a product breaks the rules; moderators handle them per product."""
+
+    class Reason(models.TextChoices):
+        COUNTERFEIT = "counterfeit", _("Counterfeit or fake brand")
+        PROHIBITED = "prohibited", _("Prohibited or dangerous goods")
+        MISLEADING = "misleading", _("Misleading description or price")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for a moderator")
+        ACTIONED = "actioned", _("Product taken down")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="reports", verbose_name=_("product")
+    )
+    reporter = models.ForeignKey(
+        "marketplace.User",
+        on_delete=models.CASCADE,
+        related_name="product_reports",
+        verbose_name=_("reported by"),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    text = models.TextField(_("details"), blank=True, max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True, db_index=True)
+    resolved_at = models.DateTimeField(_("handled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("product report")
+        verbose_name_plural = _("product reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "reporter"], condition=Q(status="open"), name="one_open_report_per_buyer"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "product"], name="product_report_queue")]
+
+    def __str__(self):
+        return f"{self.product}: {self.get_reason_display()}"
+
+
+class ReportedProduct(Product):
+    """The moderators' queue: products with open reports, one row per product."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("reported product")
+        verbose_name_plural = _("reported products")
+
+
+class TakedownAppeal(models.Model):
+    """A vendor's one appeal against one take-down of a product."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for a moderator")
+        ACCEPTED = "accepted", _("Accepted: product restored")
+        REJECTED = "rejected", _("Rejected")
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="appeals", verbose_name=_("product")
+    )
+    # Which take-down is appealed: a product taken down again may be appealed again.
+    taken_down_at = models.DateTimeField(_("taken down"))
+    author = models.ForeignKey(
+        "marketplace.User", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("sent by")
+    )
+    text = models.TextField(_("appeal"), max_length=3000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("take-down appeal")
+        verbose_name_plural = _("take-down appeals")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "taken_down_at"], name="one_appeal_per_takedown")
+        ]
+
+    def __str__(self):
+        return str(self.product)
+
+
+class ModerationEvent(models.Model):
+    """One moderation decision about a product or its reports: who, when, what, why. Never edited.
+
+    Shop verification decisions stay in vendors.ShopStatusEvent; the dinas history page reads both.
+    """
+
+    class Action(models.TextChoices):
+        TAKEN_DOWN = "taken_down", _("Product taken down")
+        RESTORED = "restored", _("Product restored")
+        REPORTS_DISMISSED = "reports_dismissed", _("Reports dismissed")
+        APPEAL_ACCEPTED = "appeal_accepted", _("Appeal accepted")
+        APPEAL_REJECTED = "appeal_rejected", _("Appeal rejected")
+
+    actor = models.ForeignKey(
+        "marketplace.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_events",
+        verbose_name=_("product"),
+    )
+    shop = models.ForeignKey(
+        Shop, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("shop")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("product decisions")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.product or self.shop}"
+
+
+# --- Virtual expos ----------------------------------------------------------------------------
+
+
+class ExpoQuerySet(models.QuerySet):
+    def running(self, today):
+        """Expos open to the public on `today` (a date in the site's time zone)."""
+        return self.filter(starts_on__lte=today, ends_on__gte=today)
+
+
+class Expo(models.Model):
+    """A virtual exhibition of local businesses, public only between its dates."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    banner = models.ImageField(_("banner"), upload_to="expos/", blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    open_for_applications = models.BooleanField(_("shops may apply"), default=True)
+    # Counted with one UPDATE per page view: cheap, and good enough for a report.
+    visit_count = models.PositiveBigIntegerField(_("visits"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ExpoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("virtual expo")
+        verbose_name_plural = _("virtual expos")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="expo_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:expo", args=[self.slug])
+
+    def is_running(self, today):
+        return self.starts_on <= today <= self.ends_on
+
+
+class ExpoShop(models.Model):
+    """A shop's place in an expo: added by staff, or applied for by the shop and then decided."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        ACCEPTED = "accepted", _("Taking part")
+        REJECTED = "rejected", _("Not accepted")
+
+    expo = models.ForeignKey(Expo, on_delete=models.CASCADE, related_name="entries", verbose_name=_("expo"))
+    shop = models.ForeignKey(
+        Shop, on_delete=models.CASCADE, related_name="expo_entries", verbose_name=_("shop")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACCEPTED)
+    note = models.TextField(_("note from the shop"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["shop__name"]
+        verbose_name = _("expo participant")
+        verbose_name_plural = _("expo participants")
+        constraints = [models.UniqueConstraint(fields=["expo", "shop"], name="one_entry_per_expo_and_shop")]
+
+    def __str__(self):
+        return f"{self.shop} @ {self.expo}"

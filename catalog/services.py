@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from catalog.models import MAX_IMAGES_PER_PRODUCT, Product, ProductImage
+from catalog.models import MAX_IMAGES_PER_PRODUCT, ModerationEvent, Product, ProductImage, ProductReport
 from marketplace.celery import enqueue_on_commit
 from marketplace.images import validate_image
 from marketplace.notifications import notify
@@ -217,8 +217,20 @@ def take_down(*, product, actor, reason) -> Product:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Write the reason; the vendor will read it."), code="reason_required")
-    Product.objects.filter(pk=product.pk).update(taken_down_at=timezone.now(), takedown_reason=reason)
+    now = timezone.now()
+    Product.objects.filter(pk=product.pk).update(taken_down_at=now, takedown_reason=reason)
     product.refresh_from_db()
+    # Whichever admin page took it down: the buyers' reports are answered and the decision logged.
+    ProductReport.objects.filter(product=product, status=ProductReport.Status.OPEN).update(
+        status=ProductReport.Status.ACTIONED, resolved_at=now
+    )
+    ModerationEvent.objects.create(
+        actor=actor,
+        action=ModerationEvent.Action.TAKEN_DOWN,
+        product=product,
+        shop_id=product.shop_id,
+        reason=reason,
+    )
     notify_shop_owners(product, _("Your product “%(name)s” was taken down") % {"name": product.name}, reason)
     storefront_changed()
     return product
@@ -228,6 +240,9 @@ def take_down(*, product, actor, reason) -> Product:
 def restore(*, product, actor) -> Product:
     Product.objects.filter(pk=product.pk).update(taken_down_at=None, takedown_reason="")
     product.refresh_from_db()
+    ModerationEvent.objects.create(
+        actor=actor, action=ModerationEvent.Action.RESTORED, product=product, shop_id=product.shop_id
+    )
     notify_shop_owners(product, _("Your product “%(name)s” is visible again") % {"name": product.name})
     storefront_changed()
     return product

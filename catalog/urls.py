@@ -1,6 +1,6 @@
 from django.urls import path
 
-from catalog import dashboard, views
+from catalog import dashboard, dinas_views, views
 
 app_name = "catalog"
 
@@ -33,4 +33,18 @@ urlpatterns = [
         dashboard.csv_template,
         name="dashboard_import_template",
     ),
+]
+
+# Dinas moderation and expos (catalog.dinas_views). The community page lists members' products,
+# so the catalog serves /komunitas/<slug>/ before the vendors' plain version.
+urlpatterns += [
+    path(
+        "toko/<slug:shop_slug>/<slug:product_slug>/laporkan/",
+        dinas_views.report_product,
+        name="report_product",
+    ),
+    path("dashboard/<slug:shop_slug>/produk/<int:pk>/banding/", dinas_views.appeal_takedown, name="appeal"),
+    path("dashboard/<slug:shop_slug>/expo/", dinas_views.shop_expos, name="dashboard_expos"),
+    path("expo/<slug:slug>/", dinas_views.expo_page, name="expo"),
+    path("komunitas/<slug:slug>/", dinas_views.community_page, name="community"),
 ]

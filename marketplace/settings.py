@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "vendors",
     "catalog",
     "orders",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

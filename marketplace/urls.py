@@ -20,6 +20,8 @@ urlpatterns = [
     path("notifikasi/", views.notification_inbox, name="notifications"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Dinas reports and tools live under /admin/laporan/, so they come before the admin's own URLs.
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
     # Before vendors: orders serves /dashboard/<shop>/ (the overview shows order figures).
     path("", include("orders.urls")),

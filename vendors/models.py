@@ -292,3 +292,28 @@ class CourierRate(models.Model):
         """Whole kilograms, rounded up, as couriers charge; at least one."""
         kilograms = max(1, -(-weight_grams // 1000))
         return self.first_kg_fee + (kilograms - 1) * self.next_kg_fee
+
+
+class CommunityManager(models.Model):
+    """A user who looks after a community's members: sees their shops and figures, onboards new ones."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="managers", verbose_name=_("community")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="managed_communities",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("community manager")
+        verbose_name_plural = _("community managers")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="one_manager_entry_per_community")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.community})"

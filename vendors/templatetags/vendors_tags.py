@@ -1,5 +1,6 @@
 from django import template
 
+from vendors.models import Community
 from vendors.selectors import status_guidance
 
 register = template.Library()
@@ -9,3 +10,11 @@ register = template.Library()
 def status_banner(shop):
     """The shop's verification status explained to its team, with the next thing to do."""
     return {"guidance": status_guidance(shop)}
+
+
+@register.inclusion_tag("vendors/_managed_communities.html")
+def managed_communities(user):
+    """The communities `user` looks after, for a link to each one's members page."""
+    if not user.is_authenticated:
+        return {"communities": []}
+    return {"communities": list(Community.objects.filter(managers__user=user).order_by("name"))}
