@@ -1,4 +1,5 @@
 from django.core.files.storage import storages
+from django.http import FileResponse
 from django.utils.functional import LazyObject
 
 
@@ -22,3 +23,14 @@ def private_storage():
     Never served under MEDIA_URL: a permission-checked view streams them.
     """
     return PrivateStorage()
+
+
+def private_file_response(field_file, *, content_type, download_name=""):
+    """Stream a private file to someone the caller has already checked.
+
+    Never cached on the way; with `download_name` it is saved rather than shown in the page.
+    """
+    response = FileResponse(field_file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{download_name}"' if download_name else "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -5,13 +5,13 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.phones import whatsapp_link
+from marketplace.storage import private_file_response
 from orders import selectors, services, transitions
 from orders.forms import AddressForm, CheckoutForm, ProofForm, ReviewForm
 from orders.models import Checkout
@@ -309,11 +309,10 @@ def order_review(request, number):
 def payment_proof(request, pk):
     """The proof file, streamed for the order's buyer and the shop's members only."""
     payment = selectors.payment_for_viewer(request.user, pk)
-    response = FileResponse(payment.proof.open("rb"), content_type=payment.content_type)
     # Photos open in the page; a PDF (which may carry scripts) is downloaded, never shown inline.
     is_pdf = payment.content_type == "application/pdf"
-    response["Content-Disposition"] = (
-        f"attachment; filename=bukti-{payment.order_id}.pdf" if is_pdf else "inline"
+    return private_file_response(
+        payment.proof,
+        content_type=payment.content_type,
+        download_name=f"bukti-{payment.order_id}.pdf" if is_pdf else "",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

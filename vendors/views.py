@@ -10,13 +10,13 @@ from copy import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from marketplace.models import District, Regency
+from marketplace.storage import private_file_response
 from vendors import forms, selectors, services
 from vendors.models import ShopInvitation
 from vendors.permissions import identity_document_shop, shop_member_required
@@ -317,7 +317,6 @@ def remove_courier_rate(request, rate_id):
 
 
 @login_required
-@cache_control(private=True, no_store=True)
 def identity_document(request, shop_slug):
     """The owner's KTP photo, streamed from private storage to the owner and dinas staff only."""
     shop = identity_document_shop(request.user, shop_slug)
@@ -326,9 +325,7 @@ def identity_document(request, shop_slug):
     content_type, _encoding = mimetypes.guess_type(shop.identity_document.name)
     if not (content_type or "").startswith("image/"):
         content_type = "application/octet-stream"  # never anything a browser would run
-    response = FileResponse(shop.identity_document.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = "inline"
-    return response
+    return private_file_response(shop.identity_document, content_type=content_type)
 
 
 # --- Invitations ----------------------------------------------------------------------------
