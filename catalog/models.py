@@ -53,10 +53,8 @@ class ProductQuerySet(models.QuerySet):
         )
 
     def editable_by(self, user):
-        """Products of the shops `user` works for; empty for anyone else."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(shop__members__user=user)
+        """Products of the shops `user` works for (vendors.permissions); empty for anyone else."""
+        return self.filter(shop__in=Shop.objects.for_member(user))
 
 
 class Product(models.Model):

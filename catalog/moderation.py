@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from catalog import services
 from catalog.models import ModerationEvent, Product, ProductReport, TakedownAppeal
+from vendors.permissions import WORK, role_in_shop
 
 Action = ModerationEvent.Action
 REPORT_OPEN = ProductReport.Status.OPEN
@@ -30,7 +31,7 @@ def _required(text, message):
 
 def report_product(*, product, reporter, reason, text="") -> ProductReport:
     """A buyer's report; a second open report by the same buyer on the same product is refused."""
-    if product.shop.members.filter(user=reporter).exists():
+    if role_in_shop(reporter, product.shop) in WORK:
         raise ValidationError(_("You cannot report your own shop's product."), code="own_product")
     if reason == ProductReport.Reason.OTHER:
         _required(text, _("Tell us what is wrong with this product."))

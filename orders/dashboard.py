@@ -32,7 +32,7 @@ def order_list(request):
     status = request.GET.get("status", "")
     counts = selectors.status_counts(request.shop)
     tabs = [(value, label, counts[value]) for value, label in S.choices]
-    orders = selectors.shop_orders(request.shop, status)[:200]
+    orders = selectors.shop_orders(request.shop, status, user=request.user)[:200]
     context = {"orders": orders, "tabs": tabs, "status": status, "total_count": sum(counts.values())}
     return render(request, "orders/dashboard/order_list.html", context)
 
@@ -56,7 +56,7 @@ def order_detail(request, number):
 
 
 def render_detail(request, number, forms=None):
-    order = selectors.order_with_details(selectors.shop_order(request.shop, number))
+    order = selectors.order_with_details(selectors.shop_order(request.shop, number, user=request.user))
     forms = forms or {}
     context = {
         "order": order,
@@ -71,7 +71,7 @@ def render_detail(request, number, forms=None):
 @shop_member_required
 @require_POST
 def order_action(request, number, action):
-    order = selectors.shop_order(request.shop, number)
+    order = selectors.shop_order(request.shop, number, user=request.user)
     user = request.user
     try:
         if action == "confirm":
@@ -105,5 +105,5 @@ def order_action(request, number, action):
 
 @shop_member_required
 def packing_slip(request, number):
-    order = selectors.order_with_details(selectors.shop_order(request.shop, number))
+    order = selectors.order_with_details(selectors.shop_order(request.shop, number, user=request.user))
     return render(request, "orders/dashboard/packing_slip.html", {"order": order})

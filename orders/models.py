@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.storage import private_storage
+from vendors.models import Shop
 
 # Order numbers avoid characters people confuse when reading them out (0/O, 1/I/L).
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -162,10 +163,8 @@ class OrderQuerySet(models.QuerySet):
         return self.filter(buyer=user)
 
     def for_shop_member(self, user):
-        """Orders of the shops `user` works for."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(shop__members__user=user)
+        """Orders of the shops `user` works for (vendors.permissions)."""
+        return self.filter(shop__in=Shop.objects.for_member(user))
 
 
 class Order(models.Model):

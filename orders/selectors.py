@@ -195,13 +195,18 @@ def buyer_order(user, number) -> Order:
     return get_object_or_404(orders, number=number)
 
 
-def shop_orders(shop, status=""):
-    orders = Order.objects.filter(shop=shop).select_related("buyer")
+def member_orders(user, shop):
+    """The only way the shop's pages reach orders: of the shops `user` works for, and of `shop`."""
+    return Order.objects.for_shop_member(user).filter(shop=shop)
+
+
+def shop_orders(shop, status="", *, user):
+    orders = member_orders(user, shop).select_related("buyer")
     return orders.filter(status=status) if status in S.values else orders
 
 
-def shop_order(shop, number) -> Order:
-    return get_object_or_404(Order.objects.filter(shop=shop).select_related("buyer", "shop"), number=number)
+def shop_order(shop, number, *, user) -> Order:
+    return get_object_or_404(member_orders(user, shop).select_related("buyer", "shop"), number=number)
 
 
 def status_counts(shop) -> dict:
@@ -247,7 +252,7 @@ def payment_for_viewer(user, payment_id):
     """A proof of payment, for the order's buyer or the shop's members; 404 for anyone else."""
     if not user.is_authenticated:
         raise Http404
-    payments = Payment.objects.filter(Q(order__buyer=user) | Q(order__shop__members__user=user)).distinct()
+    payments = Payment.objects.filter(Q(order__buyer=user) | Q(order__shop__in=Shop.objects.for_member(user)))
     return get_object_or_404(payments, pk=payment_id)
 
 

@@ -20,6 +20,7 @@ from marketplace.notifications import notify
 from orders.models import Order, OrderEvent, OrderStatus, Payment
 from orders.selectors import shop_order_url
 from vendors.models import ShopMember
+from vendors.permissions import works_for
 
 S = OrderStatus
 BUYER, SHOP, SYSTEM = "buyer", "shop", "system"
@@ -67,7 +68,7 @@ def roles_of(user, order) -> set:
     roles = set()
     if order.buyer_id == user.pk:
         roles.add(BUYER)
-    if ShopMember.objects.filter(shop_id=order.shop_id, user=user).exists():
+    if works_for(user, order.shop_id):
         roles.add(SHOP)
     return roles
 

@@ -157,7 +157,7 @@ def _onboard(request, form, products, community):
 
 def managed_community(request, slug) -> Community:
     """The community in the URL if the user manages it; 404 for anyone else, as for shops."""
-    return get_object_or_404(Community.objects.filter(managers__user=request.user), slug=slug)
+    return get_object_or_404(Community.objects.managed_by(request.user), slug=slug)
 
 
 @login_required

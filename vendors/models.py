@@ -11,6 +11,13 @@ from marketplace.storage import private_storage
 MAX_SHIPPING_FEE = 5_000_000
 
 
+class CommunityQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(managers__user=user)
+
+
 class Community(models.Model):
     """A cooperative (koperasi) or a sellers' association that groups member shops."""
 
@@ -30,6 +37,8 @@ class Community(models.Model):
         verbose_name=_("regency or city"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CommunityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -64,10 +73,17 @@ class ShopQuerySet(models.QuerySet):
         return self.filter(status=Shop.Status.APPROVED)
 
     def for_member(self, user):
-        """Shops `user` works for (owner or staff); empty for anonymous users."""
-        if not user.is_authenticated:
+        """Shops `user` works for (owner or staff): vendors.permissions.WORK for many shops at once."""
+        if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(members__user=user)
+        # A subquery, not a join: chained filters and counts never see a shop twice.
+        return self.filter(pk__in=ShopMember.objects.filter(user=user).values("shop_id"))
+
+    def in_communities_managed_by(self, user):
+        """Member shops of the communities `user` manages."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(communities__in=Community.objects.managed_by(user)).distinct()
 
 
 class Shop(models.Model):

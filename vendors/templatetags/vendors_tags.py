@@ -15,6 +15,4 @@ def status_banner(shop):
 @register.inclusion_tag("vendors/_managed_communities.html")
 def managed_communities(user):
     """The communities `user` looks after, for a link to each one's members page."""
-    if not user.is_authenticated:
-        return {"communities": []}
-    return {"communities": list(Community.objects.filter(managers__user=user).order_by("name"))}
+    return {"communities": list(Community.objects.managed_by(user).order_by("name"))}
