@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import services
 from catalog.models import Category, Product, ProductImage, ProductVariant
+from marketplace.admin import StorefrontModelAdmin
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(StorefrontModelAdmin):
     list_display = ["name", "parent", "slug", "icon", "position"]
     list_filter = ["parent"]
     search_fields = ["name", "slug"]
@@ -52,7 +53,7 @@ class ImageInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(StorefrontModelAdmin):
     form = ModerationForm
     list_display = ["name", "shop", "category", "price", "stock", "status", "taken_down_at", "created_at"]
     list_filter = [

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from catalog.forms import ProductForm
 from catalog.models import Category, Product
 from catalog.services import prepare, refresh_search_vectors
+from marketplace.pagecache import storefront_changed
 
 MAX_ROWS = 1000
 MAX_BYTES = 2 * 1024 * 1024
@@ -135,6 +136,7 @@ def import_products(*, shop, upload) -> ImportReport:
             product.save()
             ids.append(product.pk)
         refresh_search_vectors(product_ids=ids)
+        storefront_changed()
     report.created = len(ids)
     return report
 

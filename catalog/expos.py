@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Expo, ExpoShop, Product
+from marketplace.pagecache import storefront_changed
 from vendors.models import Shop
 
 Entry = ExpoShop.Status
@@ -75,4 +76,6 @@ def apply(*, expo, shop, note="") -> ExpoShop:
 
 def accept_applications(*, expos) -> int:
     """Staff take every shop that applied to `expos` (refusing one is done on the expo's page)."""
-    return ExpoShop.objects.filter(expo__in=expos, status=Entry.APPLIED).update(status=Entry.ACCEPTED)
+    accepted = ExpoShop.objects.filter(expo__in=expos, status=Entry.APPLIED).update(status=Entry.ACCEPTED)
+    storefront_changed()
+    return accepted

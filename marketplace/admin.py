@@ -3,6 +3,28 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import District, Province, Regency, User
+from marketplace.pagecache import storefront_changed
+
+
+class StorefrontModelAdmin(admin.ModelAdmin):
+    """An admin page for data buyers see (shops, products, categories, expos): every save or
+    delete moves the storefront cache version itself, so no admin class has to remember."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        storefront_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        storefront_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        storefront_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        storefront_changed()
 
 
 @admin.register(User)

@@ -2,12 +2,20 @@
 
 Most storefront traffic is people opening a link shared on WhatsApp: no account, no cart, no
 cookies. Their pages are identical for everyone who reads the same language, so they are
-rendered once and served from the cache for a minute, or until the catalogue changes
-(`storefront_changed()` moves the version that every key includes).
+rendered once and served from the cache for a minute, or until the storefront changes.
 
-Orders do not move the version: stock, sales counts and reviews on a cached page may be up to
-PAGE_CACHE_SECONDS old, which is harmless because the cart and the checkout always read the
-database. A version change on every checkout would leave a busy marketplace without a cache.
+Freshness by construction: the service functions that write what buyers see (products and
+their photos, stock that sells out or comes back, shops' profile, address, shipping and status,
+categories, communities, expos) call `storefront_changed()` themselves, and every admin page
+for such data is a `marketplace.admin.StorefrontModelAdmin`, which calls it on every save and
+delete. Views and other callers never do. One global version: almost every such write shows on
+pages shared by many shops (home, search, categories, communities, expos), so per-shop versions
+would be moved together with the global one nearly every time and would only add lookups.
+
+Orders move the version only when a product sells out or comes back (checkout, cancellation):
+sales counts and reviews on a cached page may be up to PAGE_CACHE_SECONDS old, which is
+harmless because the cart and the checkout always read the database. A version change on every
+checkout would leave a busy marketplace without a cache.
 
 A visitor with any state of their own (a session, so also a log-in or a cart, a message, a
 region choice) is never served from this cache, and a response that sets any cookie but the
@@ -39,10 +47,10 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
 
 
 def storefront_changed():
-    """Call in any write that buyers see on public pages (a product, a shop's status, stock).
+    """Every cached storefront page is stale: call from the service that writes what buyers see.
 
-    The version moves after the commit: earlier, a page rendered from the old rows could be
-    stored under the new version.
+    The stock module calls it when a product sells out or comes back. The version moves after
+    the commit: earlier, a page rendered from the old rows could be stored under the new version.
     """
     transaction.on_commit(new_storefront_version)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Product, ProductVariant, Review
 from marketplace.notifications import notify
+from marketplace.pagecache import storefront_changed
 from orders import selectors
 from orders.models import (
     MAX_QUANTITY,
@@ -306,6 +307,9 @@ def take_stock(lines):
                     "name": line.name,
                 }
             raise CheckoutError(message, code="out_of_stock")
+        if not model.objects.filter(pk=line.stock_key, stock__gt=0).exists():
+            # Sold out: listings and the "in stock" filter change, so cached pages must too.
+            storefront_changed()
 
 
 def create_order(checkout, plan: OrderPlan, address) -> Order:

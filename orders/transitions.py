@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import Product, ProductVariant
 from marketplace.notifications import notify
+from marketplace.pagecache import storefront_changed
 from orders.models import Order, OrderEvent, OrderStatus, Payment
 from orders.selectors import shop_order_url
 from vendors.models import ShopMember
@@ -140,6 +141,8 @@ def return_stock(order):
             ProductVariant.objects.filter(pk=item.variant_id).update(stock=F("stock") + item.quantity)
         elif item.product_id:
             Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
+    # A product that had sold out is back on the shelves of cached pages.
+    storefront_changed()
 
 
 def count_as_sold(order):

@@ -19,7 +19,7 @@ from catalog.models import (
     ReportedProduct,
     TakedownAppeal,
 )
-from marketplace.pagecache import storefront_changed
+from marketplace.admin import StorefrontModelAdmin
 from vendors.models import CommunityManager
 
 
@@ -204,7 +204,7 @@ class ExpoShopInline(admin.TabularInline):
 
 
 @admin.register(Expo)
-class ExpoAdmin(admin.ModelAdmin):
+class ExpoAdmin(StorefrontModelAdmin):
     list_display = ["name", "starts_on", "ends_on", "participants", "applications", "visit_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -214,11 +214,6 @@ class ExpoAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return expos.with_entry_counts(super().get_queryset(request))
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The home page and the expo page show it: cached copies must follow.
-        storefront_changed()
 
     @admin.display(description=gettext_lazy("shops taking part"))
     def participants(self, expo):
@@ -231,7 +226,6 @@ class ExpoAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Accept every application to the selected expos"))
     def accept_applications(self, request, queryset):
         accepted = expos.accept_applications(expos=queryset)
-        storefront_changed()
         self.message_user(request, _("%(count)d shop(s) accepted.") % {"count": accepted}, messages.SUCCESS)
 
 

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from marketplace.admin import StorefrontModelAdmin
 from marketplace.models import Regency
 from vendors import services
 from vendors.models import (
@@ -88,7 +89,7 @@ class ShopStatusEventInline(admin.TabularInline):
 
 
 @admin.register(Shop)
-class ShopAdmin(admin.ModelAdmin):
+class ShopAdmin(StorefrontModelAdmin):
     list_display = ["name", "status", "regency_name", "owner_email", "submitted_at", "approved_at"]
     list_filter = [
         "status",
@@ -232,7 +233,7 @@ class ShopStatusEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(StorefrontModelAdmin):
     list_display = ["name", "kind", "regency", "shop_count"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -248,7 +249,7 @@ class CommunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShopCategory)
-class ShopCategoryAdmin(admin.ModelAdmin):
+class ShopCategoryAdmin(StorefrontModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -260,4 +261,4 @@ class ShopInvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["token"]
 
 
-admin.site.register(CourierRate)
+admin.site.register(CourierRate, StorefrontModelAdmin)

@@ -110,6 +110,7 @@ def update_profile(*, shop, slug=None, categories=None, completed_step=None, **d
     shop.save(update_fields=[*details, "name", "slug", "onboarding_step", "updated_at"])
     if categories is not None:
         shop.categories.set(categories)
+    storefront_changed()
     return shop
 
 
@@ -118,6 +119,7 @@ def save_address(*, shop, street_address, district, postal_code="", completed_st
     shop.street_address, shop.district, shop.postal_code = street_address.strip(), district, postal_code
     _advance_onboarding(shop, completed_step)
     shop.save(update_fields=["street_address", "district", "postal_code", "onboarding_step", "updated_at"])
+    storefront_changed()
     return shop
 
 
@@ -173,6 +175,7 @@ def update_shipping(*, shop, pickup_enabled, own_delivery_fee, cod_enabled) -> S
         cod_enabled,
     )
     shop.save(update_fields=["pickup_enabled", "own_delivery_fee", "cod_enabled", "updated_at"])
+    storefront_changed()
     return shop
 
 
@@ -183,11 +186,13 @@ def set_courier_rate(*, shop, province, first_kg_fee, next_kg_fee) -> CourierRat
         province=province,
         defaults={"first_kg_fee": first_kg_fee, "next_kg_fee": next_kg_fee},
     )
+    storefront_changed()
     return rate
 
 
 def remove_courier_rate(*, rate):
     rate.delete()
+    storefront_changed()
 
 
 def change_status(*, shop, to, actor, reason=""):
