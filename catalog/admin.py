@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from catalog import services
+from catalog import transitions
 from catalog.models import Category, Product, ProductImage, ProductVariant
 from marketplace.admin import StorefrontModelAdmin
 
@@ -82,22 +82,24 @@ class ProductAdmin(StorefrontModelAdmin):
         return False  # products are added by vendors in their dashboard
 
     def save_model(self, request, obj, form, change):
+        """The checkbox asks for a move of the status table; ticking what already is moves nothing."""
+        taken_down = obj.status == Product.Status.TAKEN_DOWN
         try:
-            if form.cleaned_data["take_down"]:
-                services.take_down(
+            if form.cleaned_data["take_down"] and not taken_down:
+                transitions.take_down(
                     product=obj, actor=request.user, reason=form.cleaned_data["takedown_reason"]
                 )
-            elif obj.taken_down_at is not None:
-                services.restore(product=obj, actor=request.user)
+            elif not form.cleaned_data["take_down"] and taken_down:
+                transitions.restore(product=obj, actor=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
 
     @admin.action(description=_("Approve the selected products waiting for review"))
     def approve_review(self, request, queryset):
         for product in queryset.filter(status=Product.Status.IN_REVIEW):
-            services.approve_review(product=product, actor=request.user)
+            transitions.approve_review(product=product, actor=request.user)
 
     @admin.action(description=_("Restore the selected taken-down products"))
     def restore(self, request, queryset):
-        for product in queryset.filter(taken_down_at__isnull=False):
-            services.restore(product=product, actor=request.user)
+        for product in queryset.filter(status=Product.Status.TAKEN_DOWN):
+            transitions.restore(product=product, actor=request.user)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog import csv_import, services
+from catalog import csv_import, services, transitions
 from catalog.forms import (
     CsvImportForm,
     ImageUploadForm,
@@ -44,6 +44,8 @@ def product_list(request):
         if form.cleaned_data["status"]:
             products = products.filter(status=form.cleaned_data["status"])
     page = Paginator(products, 30).get_page(request.GET.get("page"))
+    for product in page:
+        product.can_archive = transitions.may_move(product, Product.Status.ARCHIVED, transitions.VENDOR)
     return render(request, "catalog/dashboard/list.html", {"shop": request.shop, "form": form, "page": page})
 
 
@@ -66,8 +68,10 @@ def edit_product(request, product):
     if request.method == "POST" and all([form.is_valid(), variants.is_valid(), photos.is_valid()]):
         try:
             product = services.save_product_form(
-                form=form, variant_formset=variants, photos=photos.cleaned_data["photos"]
+                form=form, variant_formset=variants, photos=photos.cleaned_data["photos"], actor=request.user
             )
+        except transitions.IllegalMove as error:
+            form.add_error("status", error)
         except ValidationError as error:
             photos.add_error("photos", error)
         else:
@@ -128,7 +132,11 @@ def image_action(request, pk, image_id, action):
 @shop_member_required
 @require_POST
 def product_archive(request, pk):
-    product = services.archive_product(product=own_product(request, pk))
+    try:
+        product = transitions.archive(product=own_product(request, pk), actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("catalog:dashboard_products", request.shop.slug)
     messages.success(request, _("“%(name)s” is archived; buyers no longer see it.") % {"name": product.name})
     return redirect("catalog:dashboard_products", request.shop.slug)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MAX_IMAGES_PER_PRODUCT, MAX_PRICE, Category, Product, ProductVariant
 from catalog.selectors import SORTS, Filters
+from catalog.transitions import vendor_targets
 
 PRICE_ERRORS = {
     "min_value": _("The price must be at least Rp1."),
@@ -85,14 +86,8 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].error_messages["required"] = _("Write the product name.")
-        # Vendors choose between draft, active and archived; review is dinas staff's move.
-        self.fields["status"].choices = [
-            (value, label) for value, label in Product.Status.choices if value != Product.Status.IN_REVIEW
-        ]
-        if self.instance.status == Product.Status.IN_REVIEW:
-            self.fields["status"].choices.insert(
-                1, (Product.Status.IN_REVIEW, Product.Status.IN_REVIEW.label)
-            )
+        # The choices are the moves the status table allows a shop member now.
+        self.fields["status"].choices = [(s, Product.Status(s).label) for s in vendor_targets(self.instance)]
 
     def clean_name(self):
         return clean_text(self.cleaned_data.get("name"), required_message=_("Write the product name."))

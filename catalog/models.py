@@ -63,6 +63,7 @@ class Product(models.Model):
         IN_REVIEW = "review", _("Waiting for review")
         ACTIVE = "active", _("Active")
         ARCHIVED = "archived", _("Archived")
+        TAKEN_DOWN = "taken_down", _("Taken down")
 
     class Condition(models.TextChoices):
         NEW = "new", _("New")
@@ -91,6 +92,7 @@ class Product(models.Model):
     )
     halal_certificate = models.CharField(_("halal certificate no."), max_length=40, blank=True)
     pirt_number = models.CharField(_("PIRT no."), max_length=20, blank=True)
+    # Changed only by catalog.transitions.
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     reviewed_at = models.DateTimeField(_("reviewed by dinas staff"), null=True, blank=True)
     taken_down_at = models.DateTimeField(_("taken down"), null=True, blank=True)
@@ -112,6 +114,12 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=Q(price__gte=1, price__lte=MAX_PRICE), name="product_price_in_range"
             ),
+            # The take-down's date (which appeals refer to) exists exactly while it is taken down.
+            models.CheckConstraint(
+                condition=Q(status="taken_down", taken_down_at__isnull=False)
+                | (~Q(status="taken_down") & Q(taken_down_at__isnull=True)),
+                name="product_taken_down_has_a_date",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="product_listing"),
@@ -132,6 +140,34 @@ class Product(models.Model):
     @property
     def in_stock(self):
         return self.stock > 0
+
+
+class ProductStatusEvent(models.Model):
+    """One change of a product's status: who, when, from, to and why. Never edited."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="status_events", verbose_name=_("product")
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=Product.Status.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=Product.Status.choices)
+    actor = models.ForeignKey(
+        "marketplace.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("product status change")
+        verbose_name_plural = _("product status changes")
+
+    def __str__(self):
+        return f"{self.product}: {self.from_status} → {self.to_status}"
 
 
 class ProductVariant(models.Model):

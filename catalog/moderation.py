@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog import services
+from catalog import services, transitions
 from catalog.models import ModerationEvent, Product, ProductReport, TakedownAppeal
 from vendors.permissions import WORK, role_in_shop
 
@@ -88,17 +88,6 @@ def _close_open_reports(product, status):
     )
 
 
-def take_down(*, product, actor, reason) -> Product:
-    """Hide the product from buyers; the vendor is told why. catalog.services closes the open
-    reports and logs the decision, so a take-down from the product page in the admin counts too."""
-    reason = _required(reason, _("Write the reason; the vendor will read it."))
-    return services.take_down(product=product, actor=actor, reason=reason)
-
-
-def restore(*, product, actor) -> Product:
-    return services.restore(product=product, actor=actor)
-
-
 @transaction.atomic
 def dismiss_reports(*, product, actor, reason="") -> int:
     """The reports were unfounded: close them and keep the product visible."""
@@ -117,8 +106,7 @@ def decide_appeal(*, appeal, actor, accept, reason="") -> TakedownAppeal:
     reason = (reason or "").strip()
     product = appeal.product
     if accept:
-        if product.taken_down_at is not None:
-            services.restore(product=product, actor=actor)
+        transitions.restore(product=product, actor=actor)
         appeal.status, action = TakedownAppeal.Status.ACCEPTED, Action.APPEAL_ACCEPTED
     else:
         reason = _required(reason, _("Write the reason; the vendor will read it."))

@@ -5,11 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Min, Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from catalog.models import MAX_IMAGES_PER_PRODUCT, ModerationEvent, Product, ProductImage, ProductReport
+from catalog.models import MAX_IMAGES_PER_PRODUCT, Product, ProductImage
 from marketplace.celery import enqueue_on_commit
 from marketplace.images import validate_image
 from marketplace.notifications import notify
@@ -70,10 +69,12 @@ def status_after_review_rule(product, wanted):
 
 
 def prepare(product):
-    """Fill what the vendor does not choose: the slug and the status the review rule allows."""
+    """Fill what the vendor does not choose: the slug and a new product's first status, which
+    the review rule allows (later changes go through catalog.transitions)."""
     if not product.slug:
         product.slug = unique_product_slug(shop=product.shop, name=product.name, exclude_pk=product.pk)
-    product.status = status_after_review_rule(product, product.status)
+    if product.pk is None:
+        product.status = status_after_review_rule(product, product.status)
 
 
 @transaction.atomic
@@ -90,11 +91,23 @@ def create_product(*, shop, **fields) -> Product:
 
 
 @transaction.atomic
-def save_product_form(*, form, variant_formset=None, photos=()) -> Product:
-    """Save a validated product form, its variants and new photos together: all or nothing."""
+def save_product_form(*, form, variant_formset=None, photos=(), actor=None) -> Product:
+    """Save a validated product form, its variants and new photos together: all or nothing.
+
+    Only the fields the form edits are written: a take-down or a sale meanwhile stays. A new
+    status chosen in the form is a move checked by catalog.transitions.
+    """
+    from catalog.transitions import change_status
+
     product = form.save(commit=False)
+    wanted, is_new = product.status, product.pk is None
     prepare(product)
-    product.save()
+    if is_new:
+        product.save()
+    else:
+        edited = [name for name in form._meta.fields if name != "status"]
+        product.save(update_fields=[*edited, "slug", "updated_at"])
+        product = change_status(product=product, to=wanted, actor=actor)
     if variant_formset is not None:
         variant_formset.instance = product
         variant_formset.save()
@@ -115,14 +128,6 @@ def follow_variants(*, product):
     if figures["price"] is not None:
         Product.objects.filter(pk=product.pk).update(price=figures["price"], stock=figures["stock"])
         product.price, product.stock = figures["price"], figures["stock"]
-
-
-@transaction.atomic
-def archive_product(*, product) -> Product:
-    Product.objects.filter(pk=product.pk).update(status=Status.ARCHIVED, updated_at=timezone.now())
-    product.refresh_from_db()
-    storefront_changed()
-    return product
 
 
 def set_price_and_stock(*, shop, changes) -> int:
@@ -210,54 +215,3 @@ def notify_shop_owners(product, title, body=""):
     )
     for member in owners:
         notify(user=member.user, title=title, body=body, url=url)
-
-
-@transaction.atomic
-def take_down(*, product, actor, reason) -> Product:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Write the reason; the vendor will read it."), code="reason_required")
-    now = timezone.now()
-    Product.objects.filter(pk=product.pk).update(taken_down_at=now, takedown_reason=reason)
-    product.refresh_from_db()
-    # Whichever admin page took it down: the buyers' reports are answered and the decision logged.
-    ProductReport.objects.filter(product=product, status=ProductReport.Status.OPEN).update(
-        status=ProductReport.Status.ACTIONED, resolved_at=now
-    )
-    ModerationEvent.objects.create(
-        actor=actor,
-        action=ModerationEvent.Action.TAKEN_DOWN,
-        product=product,
-        shop_id=product.shop_id,
-        reason=reason,
-    )
-    notify_shop_owners(product, _("Your product “%(name)s” was taken down") % {"name": product.name}, reason)
-    storefront_changed()
-    return product
-
-
-@transaction.atomic
-def restore(*, product, actor) -> Product:
-    Product.objects.filter(pk=product.pk).update(taken_down_at=None, takedown_reason="")
-    product.refresh_from_db()
-    ModerationEvent.objects.create(
-        actor=actor, action=ModerationEvent.Action.RESTORED, product=product, shop_id=product.shop_id
-    )
-    notify_shop_owners(product, _("Your product “%(name)s” is visible again") % {"name": product.name})
-    storefront_changed()
-    return product
-
-
-@transaction.atomic
-def approve_review(*, product, actor) -> Product:
-    """Dinas staff let a product waiting for review go live."""
-    now = timezone.now()
-    status = Status.ACTIVE if product.status == Status.IN_REVIEW else product.status
-    Product.objects.filter(pk=product.pk).update(reviewed_at=now, status=status)
-    product.refresh_from_db()
-    if status == Status.ACTIVE:
-        notify_shop_owners(
-            product, _("Your product “%(name)s” is approved and visible") % {"name": product.name}
-        )
-    storefront_changed()
-    return product

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog import expos, moderation
+from catalog import expos, moderation, transitions
 from catalog.models import (
     Expo,
     ExpoShop,
@@ -103,7 +103,7 @@ class ReportedProductAdmin(ReadOnlyAdmin):
         reason = request.POST.get(f"{decision}-reason", "")
         try:
             if decision == "takedown":
-                moderation.take_down(product=product, actor=request.user, reason=reason)
+                transitions.take_down(product=product, actor=request.user, reason=reason)
                 message = _("“%(name)s” was taken down; the vendor was told why.")
             elif decision == "dismiss":
                 moderation.dismiss_reports(product=product, actor=request.user, reason=reason)

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.test import Client
 
-from catalog.services import take_down
 from catalog.tests.factories import make_product
+from catalog.transitions import take_down
 from marketplace.pagecache import storefront_changed
 from vendors import services
 

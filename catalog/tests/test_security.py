@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from catalog import services
+from catalog import services, transitions
 from catalog.models import Product, ProductImage, ProductVariant
 from catalog.tests.factories import image_bytes, make_product, upload
 from vendors.models import Shop
@@ -121,7 +121,7 @@ def test_drafts_archived_and_unreviewed_products_are_invisible(client, shop_a, s
 
 def test_taken_down_products_are_invisible(client, shop_a, moderator):
     product = make_product(shop_a, name="Produk Tersembunyi")
-    services.take_down(product=product, actor=moderator, reason="Foto melanggar hak cipta.")
+    transitions.take_down(product=product, actor=moderator, reason="Foto melanggar hak cipta.")
 
     assert_invisible(client, product)
 
@@ -162,11 +162,11 @@ def test_json_ld_cannot_be_closed_by_a_product_name(client, shop_a):
 def test_take_down_tells_the_owner_why_and_restore_brings_it_back(client, shop_a, shop_a_owner, moderator):
     product = make_product(shop_a, name="Jamu Kuat")
 
-    services.take_down(product=product, actor=moderator, reason="Klaim kesehatan tanpa izin BPOM.")
+    transitions.take_down(product=product, actor=moderator, reason="Klaim kesehatan tanpa izin BPOM.")
 
     notice = shop_a_owner.notifications.get()
     assert "Jamu Kuat" in notice.title and notice.body == "Klaim kesehatan tanpa izin BPOM."
-    services.restore(product=product, actor=moderator)
+    transitions.restore(product=product, actor=moderator)
     assert client.get(product.get_absolute_url()).status_code == 200
     assert product.taken_down_at is None or product.taken_down_at <= timezone.now()
 
@@ -193,6 +193,6 @@ def test_with_review_required_a_new_product_waits_for_dinas_staff(client, shop_a
     assert product.status == Product.Status.IN_REVIEW
     assert_invisible(client, product)
 
-    services.approve_review(product=product, actor=moderator)
+    transitions.approve_review(product=product, actor=moderator)
 
     assert client.get(product.get_absolute_url()).status_code == 200

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from catalog import moderation
+from catalog import moderation, transitions
 from catalog.models import ModerationEvent, ProductReport, TakedownAppeal
 from conftest import make_user
 from marketplace.models import Notification
@@ -114,7 +114,7 @@ def test_dismissing_keeps_the_product_and_is_recorded(moderator_client, buyer, k
 
 
 def test_a_vendor_sees_why_and_appeals_once(client, password, dinas_moderator, keripik):
-    moderation.take_down(product=keripik, actor=dinas_moderator, reason="Foto menyesatkan")
+    transitions.take_down(product=keripik, actor=dinas_moderator, reason="Foto menyesatkan")
     owner = keripik.shop.members.get().user
     client.login(email=owner.email, password=password)
     edit_url = reverse("catalog:dashboard_edit", args=[keripik.shop.slug, keripik.pk])
@@ -132,7 +132,7 @@ def test_a_vendor_sees_why_and_appeals_once(client, password, dinas_moderator, k
 
 def test_another_shop_cannot_appeal(client, password, dinas_moderator, dataset):
     keripik = dataset["products"]["keripik"]
-    moderation.take_down(product=keripik, actor=dinas_moderator, reason="x")
+    transitions.take_down(product=keripik, actor=dinas_moderator, reason="x")
     client.login(email="owner1@example.com", password=password)  # owner of Batik Bayu
 
     response = client.post(reverse("catalog:appeal", args=[keripik.shop.slug, keripik.pk]), {"text": "y"})
@@ -142,7 +142,7 @@ def test_another_shop_cannot_appeal(client, password, dinas_moderator, dataset):
 
 
 def test_accepting_an_appeal_restores_the_product(moderator_client, dinas_moderator, keripik):
-    moderation.take_down(product=keripik, actor=dinas_moderator, reason="x")
+    transitions.take_down(product=keripik, actor=dinas_moderator, reason="x")
     appeal = moderation.appeal_takedown(product=keripik, author=None, text="Salah paham")
 
     home = moderator_client.get(reverse("admin:index")).content.decode()
@@ -158,7 +158,7 @@ def test_accepting_an_appeal_restores_the_product(moderator_client, dinas_modera
 
 
 def test_rejecting_an_appeal_needs_a_reason(dinas_moderator, keripik):
-    moderation.take_down(product=keripik, actor=dinas_moderator, reason="x")
+    transitions.take_down(product=keripik, actor=dinas_moderator, reason="x")
     appeal = moderation.appeal_takedown(product=keripik, author=None, text="Salah paham")
 
     with pytest.raises(ValidationError):
@@ -175,8 +175,8 @@ def test_the_history_reads_shop_and_product_decisions_filtered_by_staff(
 ):
     other = make_user("lain@dinas.example", is_staff=True)
     vendor_services.approve(shop=dataset["shops"]["baru"], actor=dinas_moderator)
-    moderation.take_down(product=dataset["products"]["kain"], actor=dinas_moderator, reason="Palsu")
-    moderation.take_down(product=dataset["products"]["suvenir"], actor=other, reason="Dilarang")
+    transitions.take_down(product=dataset["products"]["kain"], actor=dinas_moderator, reason="Palsu")
+    transitions.take_down(product=dataset["products"]["suvenir"], actor=other, reason="Dilarang")
 
     mine = moderator_client.get(reverse("reports:history"), {"actor": dinas_moderator.pk}).content.decode()
     everyone = moderator_client.get(reverse("reports:history")).content.decode()
@@ -186,7 +186,7 @@ def test_the_history_reads_shop_and_product_decisions_filtered_by_staff(
 
 
 def test_the_history_filters_by_date(moderator_client, dinas_moderator, keripik):
-    moderation.take_down(product=keripik, actor=dinas_moderator, reason="x")
+    transitions.take_down(product=keripik, actor=dinas_moderator, reason="x")
     ModerationEvent.objects.update(created_at="2026-01-05T10:00:00+07:00")
 
     january = moderator_client.get(reverse("reports:history"), {"since": "2026-01-01", "until": "2026-01-31"})
@@ -221,6 +221,6 @@ def test_a_taken_down_product_leaves_the_page_cache_at_once(
     assert client.get(url).status_code == 200  # now from the cache
 
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.take_down(product=keripik, actor=dinas_moderator, reason="Dilarang")
+        transitions.take_down(product=keripik, actor=dinas_moderator, reason="Dilarang")
 
     assert client.get(url).status_code == 404
