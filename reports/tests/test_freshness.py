@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -112,7 +111,6 @@ def post_form(client, url, containing, changes, drop=()):
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 60
-    cache.clear()  # local-memory caches outlive a test's settings: start from an empty one
 
 
 @pytest.fixture
