@@ -1,7 +1,8 @@
 """Dinas moderation of products: buyers' reports, take-downs, appeals, and their history.
 
-The rules live here, once: who may report, that a take-down needs a reason the vendor reads,
-that a take-down may be appealed once, and that every decision is written to ModerationEvent.
+The rules live here, once: who may report, that a take-down may be appealed once, and that
+every decision is written to ModerationEvent. Take-downs and restorations themselves are status
+moves of catalog.transitions (which needs the reason the vendor reads and logs them here too).
 """
 
 from django.core.exceptions import ValidationError
