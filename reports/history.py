@@ -45,7 +45,9 @@ def events(*, actor=None, since=None, until=None):
     if until is not None:
         shop_events = shop_events.filter(created_at__lt=until)
         product_events = product_events.filter(created_at__lt=until)
-    return LabelledEvents(shop_events.union(product_events, all=True).order_by("-happened_at"))
+    # Without the models' default ordering: SQLite refuses ORDER BY inside a UNION's parts.
+    parts = shop_events.order_by(), product_events.order_by()
+    return LabelledEvents(parts[0].union(parts[1], all=True).order_by("-happened_at"))
 
 
 def action_label(code):
