@@ -176,3 +176,31 @@ def test_without_javascript_recalculate_shows_the_new_total_before_placing(live_
     order = Order.objects.get()
     assert (order.total, order.note) == (259_000, "Bungkus kado, ya")
     context.close()
+
+
+def test_choosing_another_address_reloads_the_options_and_totals(live_server, browser, password):
+    buyer = make_user("wulan@example.com", first_name="Wulan")
+    shop = make_shop(make_user("ani@example.com"), name="Dapur Bu Ani")  # Purwakarta: own delivery there
+    keripik = make_product(shop, name="Keripik Pedas", price=15_000, stock=10)
+    make_address(buyer)
+    batam = make_address(buyer, where=BATAM, recipient="Rina")
+    cart_with(buyer, (keripik, 2))
+    context = browser.new_context()
+    page = log_in(context, live_server.url, buyer.email, password)
+    page.goto(f"{live_server.url}/checkout/")
+    page.check(f"input[name=shipping_{shop.pk}][value=own_delivery]")
+    expect(page.locator("[data-total=grand_total]")).to_have_text("Rp40.000")
+
+    page.check(f"input[name=address][value='{batam.pk}']")
+
+    # Own delivery does not reach Batam: the page comes back with Batam's options and totals.
+    expect(page.locator(f"input[name=shipping_{shop.pk}][value=own_delivery]")).to_have_count(0)
+    expect(page.locator(f"input[name=address][value='{batam.pk}']")).to_be_checked()
+    expect(page.locator("[data-total=grand_total]")).to_have_text("Rp30.000")
+    page.check(f"input[name=shipping_{shop.pk}][value=courier]")
+    expect(page.locator("[data-total=grand_total]")).to_have_text("Rp39.000")
+    page.get_by_role("button", name="Buat pesanan").click()
+    page.wait_for_url(re.compile(r"/checkout/\d+/$"))
+    order = Order.objects.get()
+    assert (order.regency_name, order.shipping_method, order.total) == ("Kota Batam", "courier", 39_000)
+    context.close()
