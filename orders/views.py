@@ -128,10 +128,11 @@ def checkout(request):
                 )
             except ValidationError as error:
                 refuse(request, error)
-                if error.code != "total_changed":
+                code = getattr(error, "code", None)  # an error made of a list has none
+                if code != "total_changed":
                     return redirect(
                         "orders:cart"
-                        if error.code in ("out_of_stock", "cart_problems")
+                        if code in ("out_of_stock", "cart_problems", None)
                         else "orders:checkout"
                     )
                 # Ask again with the new total and everything the buyer typed.
