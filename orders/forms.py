@@ -71,7 +71,6 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["address"].queryset = addresses
         self.groups = groups
-        self.options = options
         for group in groups:
             shop = group.shop
             offered = options.get(shop.pk, [])

@@ -117,28 +117,10 @@ def checkout(request):
     else:
         form = build(request.POST)
         if form.is_valid():
-            try:
-                placed = services.place_order(
-                    buyer=request.user,
-                    cart=cart_,
-                    address=form.cleaned_data["address"],
-                    choices=form.choices(),
-                    token=form.cleaned_data["token"],
-                    seen_total=form.cleaned_data["seen_total"],
-                )
-            except ValidationError as error:
-                refuse(request, error)
-                code = getattr(error, "code", None)  # an error made of a list has none
-                if code != "total_changed":
-                    return redirect(
-                        "orders:cart"
-                        if code in ("out_of_stock", "cart_problems", None)
-                        else "orders:checkout"
-                    )
-                # Ask again with the new total and everything the buyer typed.
-                form = build(initial=kept_choices(request.POST, options))
-            else:
-                return redirect("orders:checkout_done", placed.pk)
+            if placed := place(request, form, cart_):
+                return placed
+            # The total moved since the page was shown: ask again with everything the buyer typed.
+            form = build(initial=kept_choices(request.POST, options))
     quote = pricing.quote(groups, options=options, methods=form.shipping_methods())
     context = {
         "form": form,
@@ -148,6 +130,28 @@ def checkout(request):
         "quote": quote,
     }
     return render(request, "orders/checkout.html", context)
+
+
+def place(request, form, cart_):
+    """Place the form's orders and redirect, or None when the buyer must look at a new total."""
+    try:
+        checkout_ = services.place_order(
+            buyer=request.user,
+            cart=cart_,
+            address=form.cleaned_data["address"],
+            choices=form.choices(),
+            token=form.cleaned_data["token"],
+            seen_total=form.cleaned_data["seen_total"],
+        )
+    except ValidationError as error:
+        refuse(request, error)
+        code = getattr(error, "code", None)  # an error made of a list has none
+        if code == "total_changed":
+            return None
+        return redirect(
+            "orders:cart" if code in ("out_of_stock", "cart_problems", None) else "orders:checkout"
+        )
+    return redirect("orders:checkout_done", checkout_.pk)
 
 
 def kept_choices(data, options) -> dict:
