@@ -37,7 +37,10 @@ class Tariff(models.Model):
         help_text=_("Empty: the tariff applies to every shop of the deployment."),
     )
     origin = models.ForeignKey(
-        "marketplace.Regency", on_delete=models.PROTECT, related_name="+", verbose_name=_("from regency or city")
+        "marketplace.Regency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from regency or city"),
     )
     destination_regency = models.ForeignKey(
         "marketplace.Regency",
@@ -198,7 +201,9 @@ class OwnDeliveryArea(models.Model):
         related_name="+",
         verbose_name=_("district"),
     )
-    fee = models.PositiveBigIntegerField(_("delivery fee (Rp)"), validators=[MaxValueValidator(MAX_TARIFF_PRICE)])
+    fee = models.PositiveBigIntegerField(
+        _("delivery fee (Rp)"), validators=[MaxValueValidator(MAX_TARIFF_PRICE)]
+    )
 
     class Meta:
         ordering = ["shop", "regency", "district"]
@@ -211,10 +216,14 @@ class OwnDeliveryArea(models.Model):
                 name="own_delivery_one_area",
             ),
             models.UniqueConstraint(
-                fields=["shop", "regency"], condition=Q(regency__isnull=False), name="own_delivery_regency_once"
+                fields=["shop", "regency"],
+                condition=Q(regency__isnull=False),
+                name="own_delivery_regency_once",
             ),
             models.UniqueConstraint(
-                fields=["shop", "district"], condition=Q(district__isnull=False), name="own_delivery_district_once"
+                fields=["shop", "district"],
+                condition=Q(district__isnull=False),
+                name="own_delivery_district_once",
             ),
         ]
 

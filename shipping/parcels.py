@@ -99,7 +99,9 @@ def build_parcel(
     parcel = Parcel(actual_grams=actual, volumetric_grams=volumetric_grams(volume), value=value)
     if parcel.weight_grams > max_grams:
         raise ParcelError(
-            _("The parcel weighs %(kg)s kg; couriers take parcels up to %(max)s kg. Split the order or choose pick-up.")
+            _(
+                "The parcel weighs %(kg)s kg; couriers take parcels up to %(max)s kg. Split the order or choose pick-up."
+            )
             % {"kg": math.ceil(parcel.weight_grams / GRAMS_PER_KG), "max": max_grams // GRAMS_PER_KG}
         )
     return parcel
