@@ -114,3 +114,11 @@ def test_a_catalogue_line_takes_the_variants_weight_over_the_products(db, shop_a
 def test_a_catalogue_line_without_weight_asks_for_the_default(db, shop_a):
     product = make_product(shop_a)  # weight 0, the old default
     assert line_for(product=product).weight_grams is None
+
+
+def test_the_messages_speak_indonesian_first():
+    from django.utils import translation
+
+    with translation.override("id"), pytest.raises(ParcelError) as error:
+        build_parcel([ParcelLine(weight_grams=0, name="Keripik Tempe")])
+    assert str(error.value.message).startswith("“Keripik Tempe” belum punya berat")
