@@ -278,3 +278,14 @@ def test_komerce_error_meta_falls_back_to_the_table(komerce, routes, purwakarta,
         status=401,
     )
     assert_table_fallback(ask(routes, couriers=["jne"]), provider="Komerce")
+
+
+def test_a_provider_that_refuses_the_connection_falls_back_to_the_table(settings, routes):
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.BITESHIP_API_KEY = "biteship_test.key"
+    settings.BITESHIP_BASE_URL = f"http://127.0.0.1:{port}"
+    assert_table_fallback(ask(routes))
