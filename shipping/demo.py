@@ -83,8 +83,8 @@ def seed_demo_tariffs() -> int:
             destination_province_id=province,
             courier=courier,
             service=service,
-            first_kg_price=first,
-            next_kg_price=following,
+            first_kg_fee=first,
+            next_kg_fee=following,
             min_days=low,
             max_days=high,
         )

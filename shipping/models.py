@@ -22,7 +22,7 @@ class TariffQuerySet(models.QuerySet):
 class Tariff(models.Model):
     """One courier service's price from a regency to a regency or to a whole province.
 
-    A parcel costs `first_kg_price` for its first chargeable kilogram and `next_kg_price` for
+    A parcel costs `first_kg_fee` for its first chargeable kilogram and `next_kg_fee` for
     each one after it. A regency-to-regency row beats a regency-to-province row, and a shop's
     own row beats the deployment-wide one (see shipping.rates).
     """
@@ -60,10 +60,10 @@ class Tariff(models.Model):
     )
     courier = models.CharField(_("courier"), max_length=10, choices=Courier.choices)
     service = models.CharField(_("service"), max_length=10)
-    first_kg_price = models.PositiveBigIntegerField(
+    first_kg_fee = models.PositiveBigIntegerField(
         _("first kilogram (Rp)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_TARIFF_PRICE)]
     )
-    next_kg_price = models.PositiveBigIntegerField(
+    next_kg_fee = models.PositiveBigIntegerField(
         _("each further kilogram (Rp)"), validators=[MaxValueValidator(MAX_TARIFF_PRICE)]
     )
     min_days = models.PositiveSmallIntegerField(
@@ -87,7 +87,7 @@ class Tariff(models.Model):
                 name="tariff_one_destination",
             ),
             models.CheckConstraint(condition=Q(min_days__lte=F("max_days")), name="tariff_days_in_order"),
-            models.CheckConstraint(condition=Q(first_kg_price__gte=1), name="tariff_first_kg_priced"),
+            models.CheckConstraint(condition=Q(first_kg_fee__gte=1), name="tariff_first_kg_not_free"),
             # NULLs are distinct in unique indexes, so each scope and destination kind gets its own.
             models.UniqueConstraint(
                 fields=["origin", "destination_regency", "courier", "service"],
@@ -127,8 +127,9 @@ class Tariff(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def price_for(self, chargeable_kg: int) -> int:
-        return self.first_kg_price + self.next_kg_price * max(chargeable_kg - 1, 0)
+    def fee_for(self, chargeable_kg: int) -> int:
+        """The route's fee for a parcel (totals with it are orders.pricing's business)."""
+        return self.first_kg_fee + max(chargeable_kg - 1, 0) * self.next_kg_fee
 
 
 class Provider(models.TextChoices):

@@ -109,7 +109,7 @@ def table_quotes(
         Quote(
             courier=row.courier,
             service=row.service,
-            price=row.price_for(kg),
+            price=row.fee_for(kg),
             min_days=row.min_days,
             max_days=row.max_days,
             source=TABLE,

@@ -24,8 +24,8 @@ COLUMNS = [
     "destination",
     "courier",
     "service",
-    "first_kg_price",
-    "next_kg_price",
+    "first_kg_fee",
+    "next_kg_fee",
     "min_days",
     "max_days",
 ]
@@ -54,8 +54,8 @@ class TariffRow:
     destination_province: str | None
     courier: str
     service: str
-    first_kg_price: int
-    next_kg_price: int
+    first_kg_fee: int
+    next_kg_fee: int
     min_days: int
     max_days: int
 
@@ -158,10 +158,10 @@ def parse_row(row: dict, *, regencies: set, provinces: set) -> tuple[TariffRow |
             % {"courier": row["courier"], "service": row["service"]}
         )
     first = whole_number(
-        row["first_kg_price"], label="first_kg_price", low=1, high=MAX_TARIFF_PRICE, problems=problems
+        row["first_kg_fee"], label="first_kg_fee", low=1, high=MAX_TARIFF_PRICE, problems=problems
     )
     following = whole_number(
-        row["next_kg_price"], label="next_kg_price", low=0, high=MAX_TARIFF_PRICE, problems=problems
+        row["next_kg_fee"], label="next_kg_fee", low=0, high=MAX_TARIFF_PRICE, problems=problems
     )
     low = whole_number(row["min_days"], label="min_days", low=1, high=MAX_DAYS, problems=problems)
     high = whole_number(row["max_days"], label="max_days", low=1, high=MAX_DAYS, problems=problems)
@@ -175,8 +175,8 @@ def parse_row(row: dict, *, regencies: set, provinces: set) -> tuple[TariffRow |
         destination_province=province,
         courier=pair.courier,
         service=pair.service,
-        first_kg_price=first,
-        next_kg_price=following,
+        first_kg_fee=first,
+        next_kg_fee=following,
         min_days=low,
         max_days=high,
     ), []
@@ -219,8 +219,8 @@ def import_tariffs(*, raw: bytes, shop=None) -> ImportReport:
                 courier=tariff.courier,
                 service=tariff.service,
                 defaults={
-                    "first_kg_price": tariff.first_kg_price,
-                    "next_kg_price": tariff.next_kg_price,
+                    "first_kg_fee": tariff.first_kg_fee,
+                    "next_kg_fee": tariff.next_kg_fee,
                     "min_days": tariff.min_days,
                     "max_days": tariff.max_days,
                 },

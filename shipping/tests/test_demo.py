@@ -19,12 +19,12 @@ def test_demo_tariffs_link_the_demo_regions_and_reach_every_province_once(db):
         assert len(reached - {None}) == provinces
 
     edited = Tariff.objects.get(origin="32.14", destination_regency="21.71", courier="jne", service="REG")
-    edited.first_kg_price = 99000
+    edited.first_kg_fee = 99000
     edited.save()
     call_command("seed_demo_tariffs")
     assert Tariff.objects.count() == len(DEMO_REGENCIES) * (len(DEMO_REGENCIES) + provinces) * len(SERVICES)
     edited.refresh_from_db()
-    assert edited.first_kg_price == 99000  # a staff edit survives a second run
+    assert edited.first_kg_fee == 99000  # a staff edit survives a second run
 
     from marketplace.models import District
 

@@ -27,8 +27,8 @@ def test_a_tariff_goes_to_a_regency_or_a_province_never_both(purwakarta, batam):
         destination_province=batam.regency.province,
         courier="jne",
         service="REG",
-        first_kg_price=1,
-        next_kg_price=1,
+        first_kg_fee=1,
+        next_kg_fee=1,
         min_days=1,
         max_days=2,
     )
@@ -45,8 +45,8 @@ def test_the_admin_form_checks_the_service_and_the_days(purwakarta, batam):
         destination_regency=batam.regency,
         courier="jnt",
         service="YES",
-        first_kg_price=10000,
-        next_kg_price=5000,
+        first_kg_fee=10000,
+        next_kg_fee=5000,
         min_days=4,
         max_days=2,
     )

@@ -29,7 +29,7 @@ def test_a_good_file_creates_every_tariff(regions):
     )
     assert report.ok and (report.created, report.updated) == (2, 0)
     to_batam = Tariff.objects.get(destination_regency="21.71")
-    assert (to_batam.courier, to_batam.service, to_batam.first_kg_price, to_batam.next_kg_price) == (
+    assert (to_batam.courier, to_batam.service, to_batam.first_kg_fee, to_batam.next_kg_fee) == (
         "jne",
         "REG",
         38000,
@@ -53,7 +53,7 @@ def test_importing_again_updates_the_prices_instead_of_duplicating(regions):
     import_tariffs(raw=csv_bytes("32.14,21.71,jne,REG,38000,30000,3,5"))
     report = import_tariffs(raw=csv_bytes("32.14,21.71,jne,REG,39000,31000,3,6"))
     assert (report.created, report.updated) == (0, 1)
-    assert Tariff.objects.get().first_kg_price == 39000
+    assert Tariff.objects.get().first_kg_fee == 39000
 
 
 def test_the_downloadable_template_imports_as_it_is(regions):
@@ -61,17 +61,17 @@ def test_the_downloadable_template_imports_as_it_is(regions):
 
 
 def test_a_spreadsheet_in_indonesian_format_is_understood(regions):
-    raw = "\ufefforigin;destination;courier;service;first_kg_price;next_kg_price;min_days;max_days\n32.14;21.71;JNE;reg;Rp38.000;30.000;3;5\n"
+    raw = "\ufefforigin;destination;courier;service;first_kg_fee;next_kg_fee;min_days;max_days\n32.14;21.71;JNE;reg;Rp38.000;30.000;3;5\n"
     report = import_tariffs(raw=raw.encode())
     assert report.ok, report.problems
-    assert Tariff.objects.get().first_kg_price == 38000
+    assert Tariff.objects.get().first_kg_fee == 38000
 
 
 def test_a_shop_imports_its_own_tariffs(regions, shop_a):
     import_tariffs(raw=csv_bytes("32.14,21.71,jne,REG,35000,28000,3,5"), shop=shop_a)
     import_tariffs(raw=csv_bytes("32.14,21.71,jne,REG,38000,30000,3,5"))
     assert Tariff.objects.for_shop(shop_a).count() == 2
-    assert Tariff.objects.get(shop=shop_a).first_kg_price == 35000
+    assert Tariff.objects.get(shop=shop_a).first_kg_fee == 35000
 
 
 def test_one_bad_row_imports_nothing_and_names_its_line(regions):
@@ -89,9 +89,9 @@ def test_one_bad_row_imports_nothing_and_names_its_line(regions):
     [
         ("32.14,21.99,jne,REG,38000,30000,3,5", "unknown regency or province code “21.99”"),
         ("32,21.71,jne,REG,38000,30000,3,5", "origin: unknown regency code “32”"),
-        ("32.14,21.71,jne,REG,-38000,30000,3,5", "first_kg_price cannot be negative"),
-        ("32.14,21.71,jne,REG,38000,-1,3,5", "next_kg_price cannot be negative"),
-        ("32.14,21.71,jne,REG,0,30000,3,5", "first_kg_price must be between 1 and"),
+        ("32.14,21.71,jne,REG,-38000,30000,3,5", "first_kg_fee cannot be negative"),
+        ("32.14,21.71,jne,REG,38000,-1,3,5", "next_kg_fee cannot be negative"),
+        ("32.14,21.71,jne,REG,0,30000,3,5", "first_kg_fee must be between 1 and"),
         ("32.14,21.71,jne,REG,38.5,30000,3,5", "must be a whole number, got “38.5”"),
         ("32.14,21.71,jne,REG,38000,30000,5,3", "min_days cannot be more than max_days"),
         ("32.14,21.71,jne,KILAT,38000,30000,3,5", "unknown pair “jne KILAT”"),
@@ -130,8 +130,8 @@ def test_a_duplicate_route_names_the_line_it_repeats(regions):
         (b"", "The file is empty."),
         (HEADER.encode() + b"\n", "no tariffs"),
         (
-            b"origin,destination,courier,service,first_kg_price\n32.14,21.71,jne,REG,1\n",
-            "missing columns: next_kg_price",
+            b"origin,destination,courier,service,first_kg_fee\n32.14,21.71,jne,REG,1\n",
+            "missing columns: next_kg_fee",
         ),
         (csv_bytes("32.14,21.71,jne,REG,1,1,1,1", header=HEADER + ",price"), "unknown columns: price"),
         ("origin,destination\nKab. Purwakarta,Batam\n".encode("utf-16"), "not UTF-8"),
@@ -164,7 +164,7 @@ def test_dinas_staff_import_a_table_from_the_admin(dinas_client, regions):
     response = dinas_client.post(reverse("admin:shipping_tariff_import"), {"file": upload}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("admin:shipping_tariff_changelist")
     assert "1 new, 0 updated" in response.content.decode()
-    assert Tariff.objects.get().first_kg_price == 38000
+    assert Tariff.objects.get().first_kg_fee == 38000
 
 
 def test_the_admin_import_shows_every_row_problem_and_keeps_nothing(dinas_client, regions):
@@ -172,7 +172,7 @@ def test_the_admin_import_shows_every_row_problem_and_keeps_nothing(dinas_client
     response = dinas_client.post(reverse("admin:shipping_tariff_import"), {"file": upload})
     assert response.status_code == 200
     assert "Line 2" in response.content.decode()
-    assert "first_kg_price cannot be negative" in response.content.decode()
+    assert "first_kg_fee cannot be negative" in response.content.decode()
     assert Tariff.objects.count() == 0
 
 
