@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def sign_up(client, email="siti@example.com", password1="kopi-tubruk-2026", password2=None):
-    return client.post(SIGNUP, {"email": email, "password1": password1, "password2": password2 or password1})
+    return client.post(
+        SIGNUP,
+        {"full_name": "Siti Aminah", "email": email, "password1": password1, "password2": password2 or password1},
+    )
 
 
 def test_sign_up_creates_an_account_and_sends_a_verification_email(

@@ -60,6 +60,7 @@ def test_a_guest_buys_from_two_shops_and_both_vendors_fulfil(
 
     # ... signs up and confirms the address; the cart comes along.
     page.goto(f"{url}/accounts/signup/")
+    page.get_by_label("Nama lengkap").fill("Sari Pembeli")
     page.get_by_label("Email").fill("sari.pembeli@example.com")
     page.get_by_label("Sandi", exact=False).first.fill("kopi-tubruk-2026")
     page.get_by_label("Kata sandi (lagi)").fill("kopi-tubruk-2026")

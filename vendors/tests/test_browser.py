@@ -23,6 +23,7 @@ def sign_up_and_confirm(page, live_server, email, password):
     allauth sends one confirmation per address every few minutes: other tests must use
     other addresses, or this one waits for a mail that never comes.
     """
+    page.get_by_label("Nama lengkap").fill(email.split("@")[0].title())
     page.get_by_label("Email").fill(email)
     page.get_by_label("Sandi", exact=False).first.fill(password)
     page.get_by_label("Kata sandi (lagi)").fill(password)
