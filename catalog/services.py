@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import MAX_IMAGES_PER_PRODUCT, ModerationEvent, Product, ProductImage, ProductReport
+from marketplace import notifications
 from marketplace.celery import enqueue_on_commit
 from marketplace.images import validate_image
-from marketplace import notifications
 from marketplace.pagecache import storefront_changed
 
 Status = Product.Status

@@ -54,6 +54,14 @@ class User(AbstractUser):
     def get_full_name(self):
         return self.full_name.strip() or super().get_full_name()
 
+    @property
+    def public_name(self):
+        """How a review is signed: the first name and the last name's initial, like "Sari P."."""
+        words = self.get_full_name().split()
+        if len(words) < 2:
+            return words[0] if words else ""
+        return f"{words[0]} {words[-1][0]}."
+
 
 class Province(models.Model):
     """An Indonesian province, keyed by its Kemendagri code (e.g. "32")."""

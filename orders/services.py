@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,9 +33,8 @@ from orders.models import (
     PaymentMethod,
     new_order_number,
 )
-from vendors.models import ShopMember
 
-SESSION_CART = "cart_token"
+SESSION_CART = selectors.SESSION_CART
 
 
 class CheckoutError(ValidationError):

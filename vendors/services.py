@@ -11,8 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from marketplace import emails
-from marketplace import notifications
+from marketplace import emails, notifications
 from marketplace.pagecache import storefront_changed
 from vendors.models import BankAccount, CourierRate, Shop, ShopInvitation, ShopMember, ShopStatusEvent
 
@@ -339,3 +338,23 @@ def remove_member(*, member, actor):
     if member.is_owner:
         raise ValidationError(_("The owner cannot be removed."), code="owner")
     member.delete()
+
+
+def record_whatsapp_share(*, shop):
+    """Remember the first time the team shared the shop's link (a step of the new shop's checklist)."""
+    Shop.objects.filter(pk=shop.pk, shared_on_whatsapp_at__isnull=True).update(
+        shared_on_whatsapp_at=timezone.now()
+    )
+
+
+def whatsapp_share_url(shop):
+    """wa.me without a number: WhatsApp asks whom to send the shop's link to."""
+    from urllib.parse import quote
+
+    link = f"{settings.SITE_URL}{reverse('vendors:shop', args=[shop.slug])}"
+    text = _("Visit my shop %(shop)s on %(site)s: %(link)s") % {
+        "shop": shop.name,
+        "site": settings.SITE_NAME,
+        "link": link,
+    }
+    return f"https://wa.me/?text={quote(text)}"

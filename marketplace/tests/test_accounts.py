@@ -15,7 +15,12 @@ pytestmark = pytest.mark.django_db
 def sign_up(client, email="siti@example.com", password1="kopi-tubruk-2026", password2=None):
     return client.post(
         SIGNUP,
-        {"full_name": "Siti Aminah", "email": email, "password1": password1, "password2": password2 or password1},
+        {
+            "full_name": "Siti Aminah",
+            "email": email,
+            "password1": password1,
+            "password2": password2 or password1,
+        },
     )
 
 
