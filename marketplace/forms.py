@@ -1,7 +1,6 @@
 """The buyer's own details, asked once at sign-up."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -27,10 +26,7 @@ class SignupForm(forms.Form):
     field_order = ["full_name", "email", "whatsapp", "password1", "password2"]
 
     def clean_full_name(self):
-        name = " ".join(self.cleaned_data["full_name"].split())
-        if not name:
-            raise ValidationError(_("Write your name."), code="required")
-        return name
+        return " ".join(self.cleaned_data["full_name"].split())
 
     def clean_whatsapp(self):
         raw = self.cleaned_data.get("whatsapp", "").strip()

@@ -59,7 +59,10 @@ def test_each_recipient_reads_the_text_in_their_own_language(shop, owner, staff)
 
 def test_a_typed_reason_is_kept_as_typed(shop, owner):
     notifications.notify_shop(
-        shop=shop, roles=notifications.OWNERS, title=gettext_lazy("Stock and prices"), body="Diskon 50% hari ini"
+        shop=shop,
+        roles=notifications.OWNERS,
+        title=gettext_lazy("Stock and prices"),
+        body="Diskon 50% hari ini",
     )
 
     assert Notification.objects.get(user=owner).body == "Diskon 50% hari ini"

@@ -33,7 +33,11 @@ def test_placing_an_order_sends_the_payment_instructions_to_the_inbox_and_by_ema
 ):
     cart_with(buyer, (product_a, 2), (product_b, 1))
     with django_capture_on_commit_callbacks(execute=True):
-        place(buyer_client, address, {product_a.shop: ("pickup", "cod"), product_b.shop: ("courier", "transfer")})
+        place(
+            buyer_client,
+            address,
+            {product_a.shop: ("pickup", "cod"), product_b.shop: ("courier", "transfer")},
+        )
 
     checkout = Checkout.objects.get()
     transfer = checkout.orders.get(payment_method="transfer")
@@ -64,14 +68,18 @@ def test_the_confirmation_page_shows_each_shops_account_amount_and_deadline(
     buyer_client, buyer, address, product_b
 ):
     cart_with(buyer, (product_b, 1))
-    response = buyer_client.get(place(buyer_client, address, {product_b.shop: ("courier", "transfer")})["Location"])
+    response = buyer_client.get(
+        place(buyer_client, address, {product_b.shop: ("courier", "transfer")})["Location"]
+    )
 
     order = Checkout.objects.get().orders.get()
     assert "Rp259.000" in response.text and "0123456789" in response.text
     assert timezone.localtime(order.payment_deadline).strftime("%H:%M") in response.text
 
 
-def test_the_shop_sees_the_buyers_name_and_can_chat_on_whatsapp(vendor_client, named_buyer, address, product_a):
+def test_the_shop_sees_the_buyers_name_and_can_chat_on_whatsapp(
+    vendor_client, named_buyer, address, product_a
+):
     order = buy(named_buyer, (product_a, 1), address=address).orders.get()
 
     listing = vendor_client.get(f"/dashboard/{product_a.shop.slug}/pesanan/")
