@@ -114,7 +114,7 @@ def test_a_seller_opens_a_shop_that_goes_public_and_brings_in_a_staff_member(
 
     # The owner invites a staff member.
     page.goto(f"{live_server.url}/dashboard/kopi-wulan/")
-    page.locator(".dashboard-nav").get_by_role("link", name="Anggota").click()
+    page.locator(".dashboard-menu").get_by_role("link", name="Staf").click()
     page.get_by_label("Alamat email staf").fill("dewi.kopi@example.com")
     page.get_by_role("button", name="Kirim undangan").click()
     page.get_by_text("Undangan dikirim ke dewi.kopi@example.com.").wait_for()
@@ -132,8 +132,8 @@ def test_a_seller_opens_a_shop_that_goes_public_and_brings_in_a_staff_member(
     screenshot("staff-dashboard")
 
     # Staff work in the dashboard but never see the bank accounts.
-    nav = page.locator(".dashboard-nav")
-    assert nav.get_by_role("link", name="Pengaturan").is_visible()
+    nav = page.locator(".dashboard-menu")
+    assert nav.get_by_role("link", name="Profil toko").is_visible()
     assert nav.get_by_role("link", name="Rekening bank").count() == 0
     assert page.goto(f"{live_server.url}/dashboard/kopi-wulan/rekening/").status == 403
 
