@@ -130,6 +130,9 @@ def test_a_new_seller_and_a_buyer_find_their_way_on_a_phone(
     make_address(buyer)
     buyer_context = browser.new_context(viewport=PHONE)
     page = log_in(buyer_context, url, buyer.email, password)
+    card = page.locator(".card").first.bounding_box()
+    assert card["y"] + card["height"] <= PHONE["height"]  # the first product is above the fold
+    screenshot("phone-home", page)
     page.goto(f"{url}/toko/kopi-wulan/")
     page.get_by_role("link", name=re.compile("Kopi Robusta Burangrang")).first.click()
     page.get_by_role("button", name="Masukkan keranjang").click()
