@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from catalog.tests.factories import image_bytes, region
+from catalog.tests.factories import category, image_bytes, region
 from conftest import make_user
 from orders.models import Order
 from orders.tests.factories import make_address
@@ -46,6 +46,7 @@ def fits_the_screen(page):
 
 @pytest.fixture
 def approved_shop(db):
+    category()  # the seeded categories: an earlier browser test may have emptied the table
     owner = make_user("wulan.kopi@example.com", full_name="Wulan Sari")
     shop = vendor_services.start_shop(
         owner=owner,
