@@ -9,11 +9,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from catalog.models import MAX_IMAGES_PER_PRODUCT, Product, ProductImage
+from marketplace import notifications
 from marketplace.celery import enqueue_on_commit
 from marketplace.images import validate_image
-from marketplace.notifications import notify
 from marketplace.pagecache import storefront_changed
-from vendors.models import ShopMember
 
 Status = Product.Status
 
@@ -209,9 +208,13 @@ def retry_image(*, image):
 
 
 def notify_shop_owners(product, title, body=""):
+    """Moderation decisions go to the shop's owners, in each one's language."""
     url = reverse("catalog:dashboard_edit", args=[product.shop.slug, product.pk])
-    owners = ShopMember.objects.filter(shop_id=product.shop_id, role=ShopMember.Role.OWNER).select_related(
-        "user"
+    notifications.notify_shop(
+        shop=product.shop,
+        roles=notifications.OWNERS,
+        title=title,
+        body=body,
+        url=url,
+        params={"name": product.name},
     )
-    for member in owners:
-        notify(user=member.user, title=title, body=body, url=url)

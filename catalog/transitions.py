@@ -139,7 +139,6 @@ def apply(product, source, to, reason):
 
 def record_dinas_decision(product, source, to, actor, reason):
     """Take-downs and restorations also go to the moderation history and answer the reports."""
-    name = {"name": product.name}
     if to == S.TAKEN_DOWN:
         ProductReport.objects.filter(product=product, status=ProductReport.Status.OPEN).update(
             status=ProductReport.Status.ACTIONED, resolved_at=product.taken_down_at
@@ -151,14 +150,14 @@ def record_dinas_decision(product, source, to, actor, reason):
             shop_id=product.shop_id,
             reason=reason,
         )
-        notify_shop_owners(product, MESSAGES[S.TAKEN_DOWN] % name, reason)
+        notify_shop_owners(product, MESSAGES[S.TAKEN_DOWN], reason)
     elif source == S.TAKEN_DOWN:
         ModerationEvent.objects.create(
             actor=actor, action=ModerationEvent.Action.RESTORED, product=product, shop_id=product.shop_id
         )
-        notify_shop_owners(product, MESSAGES["restored"] % name)
+        notify_shop_owners(product, MESSAGES["restored"])
     elif source == S.IN_REVIEW and to == S.ACTIVE:
-        notify_shop_owners(product, MESSAGES["approved"] % name)
+        notify_shop_owners(product, MESSAGES["approved"])
 
 
 # --- One function per move ------------------------------------------------------------------
