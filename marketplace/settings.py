@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.env import (
     ConfigError,
     database_config,
+    development_site_url,
     env_bool,
     env_int,
     env_list,
@@ -29,8 +30,9 @@ try:
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
     SITE_NAME = env_str("SITE_NAME", "Warung Online")
     SITE_REGION = env_str("SITE_REGION", "Kabupaten Purwakarta")
-    # Where links in e-mails point.
-    SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    # The one address every absolute link uses (e-mails, link previews, canonical links). In
+    # development it is where `make run` serves (the Makefile passes HOST and PORT).
+    SITE_URL = env_str("SITE_URL", development_site_url(env_str("HOST"), env_int("PORT", 8000))).rstrip("/")
 
     DATABASES = {"default": database_config("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
     REDIS_URL = redis_url("REDIS_URL")
