@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
+from catalog import search
 from catalog.models import Category, Product, ProductImage, Review
 from vendors.models import Community, Shop
 
@@ -86,24 +87,21 @@ def products_for_shop(shop, filters: Filters = Filters()):
 
 
 def search_products(query: str, filters: Filters = Filters()):
-    """Products matching `query`: full-text search with typo tolerance on PostgreSQL."""
+    """Products matching `query`, typos forgiven: PostgreSQL's full-text and trigram indexes,
+    or SQLite's FTS5 trigram table (catalog.search); the best matches first."""
     words = WORD.findall(query.lower())[:8]
     products = filtered(visible_products(), filters)
     if not words:
         return with_card_data(sorted_products(products, filters.sort))
     if connection.vendor == "postgresql":
         matches, relevance = matching(products, words)
-        if filters.sort in SORTS:
-            return with_card_data(matches.order_by(*SORTS[filters.sort]))
-        return with_card_data(ranked(matches, relevance))
-    for word in words:
-        products = products.filter(
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(shop__name__icontains=word)
-            | Q(category__name__icontains=word)
-        )
-    return with_card_data(sorted_products(products, filters.sort))
+        order = lambda matches: ranked(matches, relevance)  # noqa: E731
+    else:
+        matches, sqlite_order = search.matching(products, words)
+        order = lambda matches: sqlite_order(matches, RANKED_CANDIDATES)  # noqa: E731
+    if filters.sort in SORTS:
+        return with_card_data(matches.order_by(*SORTS[filters.sort]))
+    return with_card_data(order(matches))
 
 
 def matching(products, words):

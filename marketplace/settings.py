@@ -37,8 +37,9 @@ try:
     DATABASES = {"default": database_config("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
     REDIS_URL = redis_url("REDIS_URL")
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Product search forgives typos such as "kripik" for "keripik" (pg_trgm's default is 0.6).
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
+        # Product search forgives typos such as "kripik" for "keripik" (0.57) and "Padan" for
+        # "Pandan" (0.44); pg_trgm's default is 0.6, and "kopi" for "kapi" is 0.25.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.4"
 
     AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
     AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
