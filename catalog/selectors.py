@@ -1,5 +1,6 @@
 """Reads for the storefront: every listing is built here with a fixed number of queries."""
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -165,6 +166,51 @@ def suggestions(query: str, limit=8):
             products = products.filter(name__icontains=word)
     names = products.order_by("-sold_count", "-id").values_list("name", flat=True)[: limit * 3]
     return list(dict.fromkeys(names))[:limit]
+
+
+VOCABULARY_PRODUCTS = 2000
+
+
+def vocabulary():
+    """Words a buyer may have meant: from category names and the best-selling products' names.
+
+    Bounded, so a catalogue of any size costs one small query and a few thousand comparisons.
+    """
+    names = list(Category.objects.values_list("name", flat=True))
+    names += (
+        visible_products().order_by("-sold_count", "-id").values_list("name", flat=True)[:VOCABULARY_PRODUCTS]
+    )
+    return {word for name in names for word in WORD.findall(name.lower()) if len(word) >= 3}
+
+
+def nearest_spellings(query: str, limit=3) -> list[str]:
+    """Queries close to `query` spelled as the catalogue spells them ("kerpik" → "keripik").
+
+    Each unknown word is replaced by its closest known word; with one word, the few closest.
+    """
+    words = WORD.findall(query.lower())[:8]
+    if not words:
+        return []
+    known = vocabulary()
+    options = [
+        [w] if w in known else difflib.get_close_matches(w, known, n=limit, cutoff=0.6) or [w] for w in words
+    ]
+    spellings = options[0] if len(words) == 1 else [" ".join(choice[0] for choice in options)]
+    return [s for s in spellings if s != " ".join(words)][:limit]
+
+
+def popular_categories(limit=6):
+    """Categories with the most products buyers can see, the most first."""
+    counts = (
+        visible_products()
+        .order_by()
+        .values("category")
+        .annotate(n=Count("id"))
+        .order_by("-n", "category")[:limit]
+    )
+    ids = [row["category"] for row in counts]
+    by_id = Category.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def product_for_buyer(*, shop_slug, product_slug):

@@ -85,6 +85,9 @@ def shop_page(request, slug):
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     context = listing_context(request, lambda filters: selectors.search_products(query, filters))
+    if query and not context["page"].paginator.count:
+        context["spellings"] = selectors.nearest_spellings(query)
+        context["popular_categories"] = selectors.popular_categories()
     response = render(request, "catalog/search.html", {**context, "query": query})
     return remember_region(response, context["filters"])
 

@@ -160,3 +160,27 @@ def test_search_forgets_deleted_products_and_follows_renamed_ones(database, clie
 
     assert found(client, "ketan") == ["Rengginang Ketan"]
     assert found(client, "terasi") == []
+
+
+def test_with_nothing_found_the_page_offers_near_spellings_and_popular_categories(database, client, shop_a):
+    make_product(shop_a, name="Keripik Tempe Sagu")
+    make_product(shop_a, name="Rengginang Terasi")
+    make_product(shop_a, name="Tikar Pandan Lipat", category=category("anyaman"))
+
+    response = client.get("/cari/", {"q": "kirepik"})
+
+    assert list(response.context["products"]) == []
+    assert response.context["spellings"] == ["keripik"]
+    assert '<a href="/cari/?q=keripik">keripik</a>' in response.text
+    assert "Mungkin maksud Anda:" in response.text
+    popular = [c.slug for c in response.context["popular_categories"]]
+    assert popular == ["makanan-ringan", "anyaman"]
+    assert "Kategori populer" in response.text
+
+
+def test_a_query_spelled_as_the_catalogue_spells_it_suggests_nothing(database, client, shop_a):
+    make_product(shop_a, name="Keripik Tempe Sagu")
+
+    response = client.get("/cari/", {"q": "keripik"})
+
+    assert "spellings" not in response.context
