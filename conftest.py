@@ -67,6 +67,13 @@ def fast_isolated_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def site_url_of_the_live_server(request, settings):
+    """Absolute links (e-mails, link previews) lead to the server a browser test talks to."""
+    if "live_server" in request.fixturenames:
+        settings.SITE_URL = request.getfixturevalue("live_server").url
+
+
+@pytest.fixture(autouse=True)
 def eager_tasks():
     """Tasks run in the test unless a test starts a real worker (see `celery_worker`)."""
     saved = celery_app.conf.task_always_eager
