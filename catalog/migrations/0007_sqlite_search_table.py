@@ -26,6 +26,6 @@ def run_on_sqlite(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0005_product_reports_appeals_and_expos")]
+    dependencies = [("catalog", "0006_product_dimensions_variant_weight")]
 
     operations = [migrations.RunPython(run_on_sqlite(CREATE), run_on_sqlite(DROP))]
