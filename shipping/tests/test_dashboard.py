@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import make_user
-from shipping.models import OwnDeliveryArea, ShopCourierService, ShopShippingProfile, Tariff
+from shipping.models import OwnDeliveryArea, ShopCourierService, ShopShippingProfile, Tariff, TrackingEvent
 from vendors.models import ShopMember
 
 
@@ -225,3 +225,24 @@ def test_pages_carry_no_inline_style_or_script(owner_client, shop_a, name):
     assert "style=" not in main
     assert "<script" not in main
     assert "courier_settings.css" in page
+
+
+def test_the_pages_speak_indonesian(client, shop_a, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    client.force_login(shop_a.members.get().user)
+    page = client.get(url("couriers", shop_a)).content.decode()
+    assert "Pengaturan kurir" in page and "Layanan kurir yang Anda tawarkan" in page
+    response = client.post(url("own_delivery", shop_a), {"region": "99.99", "fee": "0"})
+    page = response.content.decode()
+    assert "bukan kabupaten, kota, atau kecamatan yang kami kenal" in page
+    assert "Ongkos paling sedikit Rp1" in page
+
+
+def test_the_admin_lists_tracking_events_read_only(admin_client, db):
+    from django.utils import timezone
+
+    TrackingEvent.objects.create(
+        waybill="JP1234567890", status="delivered", happened_at=timezone.now(), source="x", fingerprint="f"
+    )
+    assert admin_client.get(reverse("admin:shipping_trackingevent_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:shipping_trackingevent_add")).status_code == 403
