@@ -47,6 +47,11 @@ class TrackingError(Exception):
     pass
 
 
+def waybill_key(waybill: str) -> str:
+    """Receipt numbers are stored as couriers print them: upper case, no spaces."""
+    return "".join((waybill or "").split()).upper()
+
+
 def tracking_url(courier: str, receipt_number: str) -> str | None:
     """A page where anyone can follow the parcel, or None for a courier we do not know."""
     template = TRACKING_PAGES.get((courier or "").strip().lower())
@@ -109,7 +114,7 @@ def record_biteship_webhook(body: bytes) -> bool:
         raise TrackingError("no waybill or status")
     happened_text = payload.get("updated_at") or ""
     return record(
-        waybill=waybill.strip().upper(),
+        waybill=waybill_key(waybill),
         courier=str(payload.get("courier_company") or "").lower(),
         status=status.lower(),
         note=str(payload.get("note") or ""),
@@ -132,7 +137,7 @@ def refresh_tracking(waybill: str, courier: str | None = None) -> Refresh:
     The courier is the one given, else the one of the waybill's stored events. A slow, failing
     or nonsensical answer stores nothing and says why; the next run tries again.
     """
-    waybill = waybill.strip().upper()
+    waybill = waybill_key(waybill)
     courier = (courier or last_courier(waybill) or "").lower()
     if not settings.BITESHIP_API_KEY:
         return Refresh(ok=False, error="Biteship is not configured")
@@ -190,13 +195,13 @@ def last_courier(waybill: str) -> str | None:
 
 
 def events(waybill: str):
-    return TrackingEvent.objects.filter(waybill=waybill.strip().upper()).order_by("happened_at", "id")
+    return TrackingEvent.objects.filter(waybill=waybill_key(waybill)).order_by("happened_at", "id")
 
 
 def delivered_at(waybill: str) -> datetime | None:
     """When the parcel was first reported delivered, or None."""
     return (
-        TrackingEvent.objects.filter(waybill=waybill.strip().upper(), status=DELIVERED)
+        TrackingEvent.objects.filter(waybill=waybill_key(waybill), status=DELIVERED)
         .order_by("happened_at")
         .values_list("happened_at", flat=True)
         .first()

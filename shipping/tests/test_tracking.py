@@ -90,7 +90,7 @@ def test_a_verified_status_event_is_stored_once(client, db, secret):
         "delivered",
         "biteship-webhook",
     )
-    assert tracking.delivered_at("jp1234567890") == datetime(2026, 11, 20, 3, 15, tzinfo=UTC)
+    assert tracking.delivered_at("jp 1234 5678 90") == datetime(2026, 11, 20, 3, 15, tzinfo=UTC)
 
 
 def test_the_webhook_needs_csrf_exemption_and_post_only(db, secret):
@@ -112,8 +112,10 @@ def test_without_a_configured_secret_everything_is_refused(client, db, settings)
     assert post(client, STATUS_EVENT, header="").status_code == 403
 
 
-def test_the_installation_check_gets_ok(client, db, secret):
+def test_the_installation_check_gets_ok_and_stores_nothing(client, db, secret):
     assert post(client, b"").status_code == 200
+    assert post(client, b"", header=None).status_code == 200
+    assert not TrackingEvent.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -216,3 +218,13 @@ def test_the_webhook_and_polling_agree_on_delivery(client, db, secret, biteship)
     tracking.refresh_tracking("JP1234567890")
     # The earliest report of delivery wins, whichever way it came.
     assert tracking.delivered_at("JP1234567890") == datetime(2026, 11, 20, 3, 15, tzinfo=UTC)
+
+
+def test_an_event_without_a_time_is_stored_once_at_its_arrival(client, db, secret):
+    event = {key: value for key, value in STATUS_EVENT.items() if key != "updated_at"}
+    before = datetime.now(UTC)
+    post(client, {**event, "courier_waybill_id": "JP 1234 5678 90"})
+    post(client, event)
+    stored = TrackingEvent.objects.get()
+    assert stored.waybill == "JP1234567890"
+    assert tracking.delivered_at("JP1234567890") >= before
