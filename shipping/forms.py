@@ -91,13 +91,14 @@ class OwnDeliveryAreaForm(forms.Form):
             return cleaned
         kind = "district" if isinstance(region, District) else "regency"
         if OwnDeliveryArea.objects.filter(shop=self.shop, **{kind: region}).exists():
-            self.add_error(
-                "region",
-                _("You already deliver to %(area)s; remove it first to change its fee.")
-                % {"area": region.name},
-            )
+            self.add_error("region", self.duplicate_message(region))
         cleaned["area"] = {kind: region}
         return cleaned
+
+    def duplicate_message(self, region):
+        return _("You already deliver to %(area)s; remove it first to change its fee.") % {
+            "area": region.name
+        }
 
 
 def find_region(text: str):

@@ -1,10 +1,11 @@
 """Writes of a shop's courier settings: services offered, default weight, own-delivery areas, tariffs."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from shipping.couriers import CourierService
 from shipping.models import OwnDeliveryArea, ShopCourierService, ShopShippingProfile
-from shipping.tariff_import import ImportReport, import_tariffs
+from shipping.tariff_import import MAX_BYTES, ImportReport, import_tariffs
 
 
 @transaction.atomic
@@ -26,13 +27,19 @@ def set_default_weight(*, shop, grams: int | None) -> ShopShippingProfile:
 
 
 def add_own_delivery_area(*, shop, regency=None, district=None, fee: int) -> OwnDeliveryArea:
-    """The form checked that the area is new; the unique constraints guard against a double submit."""
-    return OwnDeliveryArea.objects.create(shop=shop, regency=regency, district=district, fee=fee)
+    """The form checked that the area is new; the unique constraints refuse a double submit (IntegrityError)."""
+    with transaction.atomic():
+        return OwnDeliveryArea.objects.create(shop=shop, regency=regency, district=district, fee=fee)
 
 
 def remove_own_delivery_area(*, area: OwnDeliveryArea) -> None:
     area.delete()
 
 
-def import_shop_tariffs(*, shop, raw: bytes) -> ImportReport:
-    return import_tariffs(raw=raw, shop=shop)
+def import_shop_tariffs(*, shop, upload) -> ImportReport:
+    """Import an uploaded CSV as the shop's own tariffs; a file over the limit is refused unread."""
+    if upload.size > MAX_BYTES:
+        return ImportReport(
+            problems=[(None, [_("The file is larger than 5 MB; split it into smaller files.")])]
+        )
+    return import_tariffs(raw=upload.read(), shop=shop)

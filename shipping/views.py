@@ -10,6 +10,7 @@ import hmac
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -56,9 +57,15 @@ def own_delivery(request):
     shop = request.shop
     form = OwnDeliveryAreaForm(request.POST if request.method == "POST" else None, shop=shop)
     if form.is_bound and form.is_valid():
-        services.add_own_delivery_area(shop=shop, fee=form.cleaned_data["fee"], **form.cleaned_data["area"])
-        messages.success(request, _("The delivery area is saved."))
-        return redirect("shipping:own_delivery", shop.slug)
+        try:
+            services.add_own_delivery_area(
+                shop=shop, fee=form.cleaned_data["fee"], **form.cleaned_data["area"]
+            )
+        except IntegrityError:  # the same area sent twice at once: the second one finds it taken
+            form.add_error("region", form.duplicate_message(form.cleaned_data["region"]))
+        else:
+            messages.success(request, _("The delivery area is saved."))
+            return redirect("shipping:own_delivery", shop.slug)
     context = {"form": form, "areas": selectors.own_delivery_areas(shop), "suggestions": suggestions(shop)}
     return render(request, "shipping/dashboard/own_delivery.html", context)
 
@@ -88,7 +95,7 @@ def tariffs(request):
     form = ShopTariffImportForm(request.POST or None, request.FILES or None)
     report = None
     if form.is_bound and form.is_valid():
-        report = services.import_shop_tariffs(shop=shop, raw=form.cleaned_data["file"].read())
+        report = services.import_shop_tariffs(shop=shop, upload=form.cleaned_data["file"])
         if report.ok:
             messages.success(
                 request,

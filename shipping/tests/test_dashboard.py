@@ -246,3 +246,29 @@ def test_the_admin_lists_tracking_events_read_only(admin_client, db):
     )
     assert admin_client.get(reverse("admin:shipping_trackingevent_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:shipping_trackingevent_add")).status_code == 403
+
+
+def test_a_file_over_the_limit_is_refused_unread(owner_client, shop_a, settings):
+    from shipping import tariff_import
+
+    big = HEADER + "32.14,21.71,jne,REG,35000,30000,3,5\n" * (tariff_import.MAX_BYTES // 30)
+    response = upload(owner_client, shop_a, big)
+    assert response.status_code == 200
+    assert "larger than 5 MB" in response.content.decode()
+    assert not Tariff.objects.exists()
+
+
+def test_an_area_saved_twice_at_once_is_refused_not_a_crash(owner_client, shop_a, purwakarta, monkeypatch):
+    from shipping import forms
+
+    # Both requests passed the form's check before either was written.
+    monkeypatch.setattr(
+        forms.OwnDeliveryAreaForm,
+        "clean",
+        lambda form: {**form.cleaned_data, "area": {"district": purwakarta}},
+    )
+    OwnDeliveryArea.objects.create(shop=shop_a, district=purwakarta, fee=5000)
+    response = owner_client.post(url("own_delivery", shop_a), {"region": "32.14.01", "fee": "7000"})
+    assert response.status_code == 200
+    assert "You already deliver to Purwakarta" in response.content.decode()
+    assert OwnDeliveryArea.objects.get().fee == 5000
