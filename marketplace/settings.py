@@ -76,6 +76,9 @@ try:
     # A provider slower than this falls back to the table, so checkout never waits long.
     SHIPPING_PROVIDER_TIMEOUT_SECONDS = env_int("SHIPPING_PROVIDER_TIMEOUT_SECONDS", 3)
     SHIPPING_RATE_CACHE_SECONDS = env_int("SHIPPING_RATE_CACHE_SECONDS", 600)
+    # Tracking webhook: Biteship sends this header (name and value set in its dashboard); empty = refused.
+    BITESHIP_WEBHOOK_HEADER = env_str("BITESHIP_WEBHOOK_HEADER", "X-Biteship-Secret")
+    BITESHIP_WEBHOOK_SECRET = env_str("BITESHIP_WEBHOOK_SECRET")
 except ConfigError as error:
     # One line naming the variable, not a traceback.
     sys.exit(f"Configuration error: {error}")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Before vendors: orders serves /dashboard/<shop>/ (the overview shows order figures).
     path("", include("orders.urls")),
+    path("", include("shipping.urls")),
     path("", include("vendors.urls")),
 ]
 
