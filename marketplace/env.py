@@ -87,3 +87,13 @@ def redis_url(name):
     if parts.scheme not in REDIS_SCHEMES or not parts.hostname:
         raise ConfigError(f"{name} must look like redis://host:6379/0; got {url!r}")
     return url
+
+
+WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
+
+
+def development_site_url(host, port):
+    """The address `make run` serves on; a server listening on every interface is reached
+    through the loopback address."""
+    host = "127.0.0.1" if host in WILDCARD_HOSTS else host
+    return f"http://{host}:{port}"
