@@ -154,6 +154,10 @@ ACCOUNT_PREVENT_ENUMERATION = False
 # allauth's default rate limits (login failures, sign-ups, password resets, ...) stay on:
 # ACCOUNT_RATE_LIMITS is deliberately not set to False.
 
+# Sessions (so log-ins and carts) live in the database, never in Redis: a Redis outage must
+# not log anybody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -210,9 +214,12 @@ PAYMENT_PROOF_MAX_BYTES = 5 * 1024 * 1024
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis that is down or frozen costs a request a quarter of a second per call,
+            # never an error page (see marketplace/cache.py).
+            "BACKEND": "marketplace.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "warung",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -233,7 +240,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A request that enqueues while Redis is down must not hang: give up quickly.
+# The worker's patience; a web request publishes with shorter timeouts and no retry
+# (marketplace.celery.publish), so a broker that is down or frozen never holds a page.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 # The one place for periodic work; later issues add their entries here.
