@@ -51,6 +51,9 @@ try:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 
+    # How many proxies we run in front of the app (a load balancer: 1). Their X-Forwarded-For
+    # entries are trusted to find the visitor's address for rate limits; 0 ignores the header.
+    TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
     SECURE = env_bool("SECURE", not DEBUG)
     SECURE_SSL_REDIRECT = SECURE and env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if SECURE else 0)
@@ -152,7 +155,9 @@ ACCOUNT_ADAPTER = "marketplace.accounts.AccountAdapter"
 # stays expensive through the rate limits below.
 ACCOUNT_PREVENT_ENUMERATION = False
 # allauth's default rate limits (login failures, sign-ups, password resets, ...) stay on:
-# ACCOUNT_RATE_LIMITS is deliberately not set to False.
+# ACCOUNT_RATE_LIMITS is deliberately not set to False. They are the one limiter for every
+# log-in: the admin's log-in page sends people to allauth's (marketplace/views.py).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Sessions (so log-ins and carts) live in the database, never in Redis: a Redis outage must
 # not log anybody out.

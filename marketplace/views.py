@@ -1,7 +1,10 @@
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from marketplace import health, notifications
@@ -21,3 +24,14 @@ def notification_inbox(request):
         return redirect("notifications")
     page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
     return render(request, "marketplace/notifications.html", {"page": page})
+
+
+def admin_login(request):
+    """Staff log in where everybody does, under the same rate limits (and two-factor step).
+
+    Django's own admin log-in form would be a second door without either.
+    """
+    if request.user.is_authenticated:
+        # Logged in but not staff: sending them to log in again would loop.
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("account_login"))
