@@ -22,6 +22,19 @@ def env_str(name, default=""):
     return os.environ.get(name, default)
 
 
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-set-SECRET_KEY-in-production"
+
+
+def required_secret_key(name, *, debug):
+    """The signing key; only a DEBUG machine may fall back to the public development one."""
+    key = os.environ.get(name, "").strip()
+    if key:
+        return key
+    if debug:
+        return DEVELOPMENT_SECRET_KEY
+    raise ConfigError(f"{name} must be set when DEBUG is off (a long random string, see docs/deploy.md)")
+
+
 def env_bool(name, default=False):
     raw = os.environ.get(name)
     if raw is None:

@@ -18,13 +18,14 @@ from marketplace.env import (
     env_list,
     env_str,
     redis_url,
+    required_secret_key,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 try:
     DEBUG = env_bool("DEBUG", False)
-    SECRET_KEY = env_str("SECRET_KEY", "django-insecure-development-only-set-SECRET_KEY-in-production")
+    SECRET_KEY = required_secret_key("SECRET_KEY", debug=DEBUG)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
     SITE_NAME = env_str("SITE_NAME", "Warung Online")
