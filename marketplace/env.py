@@ -100,3 +100,15 @@ def redis_url(name):
     if parts.scheme not in REDIS_SCHEMES or not parts.hostname:
         raise ConfigError(f"{name} must look like redis://host:6379/0; got {url!r}")
     return url
+
+
+def media_origins(bucket, endpoint_url, custom_domain):
+    """Where photos are served from when media lives in a bucket (for the CSP's img-src)."""
+    if not bucket:
+        return []
+    if custom_domain:
+        return [f"https://{custom_domain}"]
+    if endpoint_url:
+        parts = urlsplit(endpoint_url)
+        return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
+    return ["https://*.amazonaws.com"]
