@@ -12,6 +12,8 @@ admin.site.site_header = format_lazy("{} · {}", settings.SITE_NAME, _("Dinas ad
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = _("Dinas work desk")
 
+handler500 = "marketplace.views.server_error"
+
 urlpatterns = [
     # The home page shows the catalogue, so the catalogue serves it.
     path("", catalog_views.home, name="home"),

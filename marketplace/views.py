@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
@@ -35,3 +37,8 @@ def admin_login(request):
         # Logged in but not staff: sending them to log in again would loop.
         raise PermissionDenied
     return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("account_login"))
+
+
+def server_error(request):
+    # No request context: its processors query the database, which may be what failed.
+    return HttpResponseServerError(render_to_string("500.html", {"SITE_NAME": settings.SITE_NAME}))
