@@ -61,6 +61,9 @@ try:
     SECURE_SSL_REDIRECT = SECURE and env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if SECURE else 0)
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+    # Staff invitations are mail to any address: a cap per shop and per sender per 24 hours.
+    INVITATIONS_PER_SHOP_PER_DAY = env_int("INVITATIONS_PER_SHOP_PER_DAY", 10)
+    INVITATIONS_PER_USER_PER_DAY = env_int("INVITATIONS_PER_USER_PER_DAY", 20)
     PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
     # When on, a vendor's new product waits for dinas staff before buyers see it.
     REQUIRE_PRODUCT_REVIEW = env_bool("REQUIRE_PRODUCT_REVIEW", False)
