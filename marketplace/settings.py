@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
 ]
 
@@ -167,6 +168,10 @@ ACCOUNT_PREVENT_ENUMERATION = False
 # ACCOUNT_RATE_LIMITS is deliberately not set to False. They are the one limiter for every
 # log-in: the admin's log-in page sends people to allauth's (marketplace/views.py).
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Optional two-factor log-in with an authenticator app (meant for dinas staff, who see identity
+# documents and bank accounts): /accounts/2fa/. Security keys (WebAuthn) stay off.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
 
 # Sessions (so log-ins and carts) live in the database, never in Redis: a Redis outage must
 # not log anybody out.
