@@ -191,3 +191,18 @@ def test_with_redis_frozen_the_shop_still_sells(
     assert timed.slow_or_failed() == [], timed.answers
     assert checkout.status_code == 302
     assert Checkout.objects.count() == 2
+
+
+def test_a_catalogue_change_with_redis_stopped_is_saved_and_answered(
+    site_on_private_redis, shop_a_owner, password, product_a, django_capture_on_commit_callbacks
+):
+    from catalog.services import take_down
+
+    site_on_private_redis.stop()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        take_down(product=product_a, actor=shop_a_owner, reason="Stok habis di gudang")
+
+    product_a.refresh_from_db()
+    assert product_a.taken_down_at is not None
+    assert Client().get(product_a.get_absolute_url()).status_code == 404
