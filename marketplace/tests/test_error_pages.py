@@ -70,3 +70,13 @@ def test_a_crash_is_a_plain_500_page_that_asks_nothing_of_the_database(visitor, 
     assert BACK_TO_THE_SHOP in response.text
     assert "Warung Online" in response.text
     assert "OperationalError" not in response.text and "Traceback" not in response.text
+
+
+def test_an_expired_form_is_a_403_that_says_so_plainly():
+    visitor = Client(enforce_csrf_checks=True)
+
+    response = visitor.post("/i18n/setlang/", {"language": "en"})
+
+    assert response.status_code == 403
+    assert "Formulir ini sudah kedaluwarsa" in response.text
+    assert BACK_TO_THE_SHOP in response.text
