@@ -98,9 +98,7 @@ def test_a_guest_buys_from_two_shops_and_both_vendors_fulfil(
     page.check(f"input[name=shipping_{shop_b.pk}][value=courier]")
     page.check(f"input[name=payment_{shop_b.pk}][value=transfer]")
     # ... and follows the shipping choice at once, without leaving the page.
-    page.wait_for_function(
-        "document.querySelector('[data-total=grand_total]').textContent === 'Rp289.000'", timeout=5000
-    )
+    expect(grand_total).to_have_text("Rp289.000", timeout=5000)
     assert page.locator(f"[data-shop-shipping='{shop_b.pk}']").inner_text() == "Rp9.000"
     assert page.locator("input[name=seen_total]").input_value() == "289000"
     assert page.url == f"{url}/checkout/"
