@@ -47,9 +47,11 @@ def test_the_admin_carries_the_policy(client):
     "pattern", [INLINE_SCRIPT, INLINE_STYLE, INLINE_HANDLER], ids=["script", "style", "on*="]
 )
 def test_no_template_of_ours_has_inline_script_or_style(pattern):
+    # E-mails are read in mail programs, which need inline styles and never see our policy.
+    pages = [path for path in TEMPLATES.rglob("*.html") if path.relative_to(TEMPLATES).parts[0] != "emails"]
     offenders = [
         f"{path.relative_to(TEMPLATES)}: {match.group(0)}"
-        for path in TEMPLATES.rglob("*.html")
+        for path in pages
         for match in pattern.finditer(path.read_text())
     ]
 
