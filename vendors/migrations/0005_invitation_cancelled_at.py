@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vendors', '0003_community_managers'),
+        ('vendors', '0004_shop_shared_on_whatsapp_at'),
     ]
 
     operations = [
