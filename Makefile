@@ -18,13 +18,13 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.runtime
-	$(PY) manage.py compiletranslations
+	DEBUG=1 $(PY) manage.py compiletranslations
 
 setup-dev: $(VENV)/.dev setup
 
 migrate: setup
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_regions
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_regions
 
 # HOST and PORT also make the site's address (SITE_URL) that links and printed log-ins use.
 DEV := DEBUG=1 HOST=$(HOST) PORT=$(PORT)
@@ -53,7 +53,7 @@ beat: setup
 
 # Needs GNU gettext (a translator's tool, not needed to run or test).
 messages: setup
-	$(PY) manage.py makemessages --locale id --ignore '$(VENV)/*' --ignore 'benchmarks/*' --no-obsolete --no-location
+	DEBUG=1 $(PY) manage.py makemessages --locale id --ignore '$(VENV)/*' --ignore 'benchmarks/*' --no-obsolete --no-location
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

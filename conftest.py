@@ -64,6 +64,11 @@ def fast_isolated_settings(settings, tmp_path):
     settings.PAGE_CACHE_SECONDS = 0
     # Each test starts with an empty cache (and never flushes the Redis database the broker uses).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Local-memory caches of one name share their data: without this, rate-limit counts of one
+    # test (failed log-ins) would refuse the next test's log-in.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

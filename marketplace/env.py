@@ -22,6 +22,19 @@ def env_str(name, default=""):
     return os.environ.get(name, default)
 
 
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-set-SECRET_KEY-in-production"
+
+
+def required_secret_key(name, *, debug):
+    """The signing key; only a DEBUG machine may fall back to the public development one."""
+    key = os.environ.get(name, "").strip()
+    if key:
+        return key
+    if debug:
+        return DEVELOPMENT_SECRET_KEY
+    raise ConfigError(f"{name} must be set when DEBUG is off (a long random string, see docs/deploy.md)")
+
+
 def env_bool(name, default=False):
     raw = os.environ.get(name)
     if raw is None:
@@ -97,3 +110,15 @@ def development_site_url(host, port):
     through the loopback address."""
     host = "127.0.0.1" if host in WILDCARD_HOSTS else host
     return f"http://{host}:{port}"
+
+
+def media_origins(bucket, endpoint_url, custom_domain):
+    """Where photos are served from when media lives in a bucket (for the CSP's img-src)."""
+    if not bucket:
+        return []
+    if custom_domain:
+        return [f"https://{custom_domain}"]
+    if endpoint_url:
+        parts = urlsplit(endpoint_url)
+        return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
+    return ["https://*.amazonaws.com"]

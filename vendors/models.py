@@ -216,6 +216,8 @@ class ShopInvitation(models.Model):
     )
     created_at = models.DateTimeField(_("invited"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    # Withdrawn invitations are kept: they count towards the daily limits on sending.
+    cancelled_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("staff invitation")

@@ -232,7 +232,9 @@ def members(request):
     context = {
         "form": form,
         "members": shop.members.select_related("user").order_by("role", "created_at"),
-        "invitations": shop.invitations.filter(accepted_at__isnull=True).order_by("-created_at"),
+        "invitations": shop.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True).order_by(
+            "-created_at"
+        ),
     }
     return render(request, "vendors/members.html", context)
 
@@ -254,7 +256,7 @@ def remove_member(request, member_id):
 @require_POST
 def cancel_invitation(request, invitation_id):
     invitation = get_object_or_404(
-        request.shop.invitations.filter(accepted_at__isnull=True), pk=invitation_id
+        request.shop.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True), pk=invitation_id
     )
     services.cancel_invitation(invitation=invitation)
     messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
@@ -333,7 +335,9 @@ def identity_document(request, shop_slug):
 
 
 def accept_invitation(request, token):
-    invitation = get_object_or_404(ShopInvitation.objects.select_related("shop"), token=token)
+    invitation = get_object_or_404(
+        ShopInvitation.objects.select_related("shop"), token=token, cancelled_at__isnull=True
+    )
     if request.method == "POST" and request.user.is_authenticated:
         try:
             member = services.accept_invitation(token=token, user=request.user)
