@@ -11,6 +11,7 @@ import os
 from celery import Celery, Task
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
@@ -42,7 +43,9 @@ def enqueue_on_commit(task, *args, run_inline_if_broker_down=False, **kwargs):
     def send():
         try:
             task.apply_async(args=args, kwargs=kwargs)
-        except BrokerError:
+        except (BrokerError, RedisError, OSError):
+            # The data is committed: answering 500 now would lie to the user. Periodic tasks
+            # (notifications, stuck photos) pick up what was not sent.
             logger.exception("Broker unreachable while enqueueing %s", task.name)
             if run_inline_if_broker_down:
                 task.apply(args=args, kwargs=kwargs)

@@ -236,6 +236,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that enqueues while Redis is down must not hang: give up quickly.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+# A task taken by a worker that then dies (SIGKILL, lost machine) goes back to the queue after
+# this many seconds: longer than the longest task (a photo render is cut off at 300 s).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 600)
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT
+# A photo pending this long is sent to the workers again (beat) and offers a retry button.
+IMAGE_STUCK_MINUTES = env_int("IMAGE_STUCK_MINUTES", 15)
 # The one place for periodic work; later issues add their entries here.
 CELERY_BEAT_SCHEDULE = {
     "resend-undelivered-notifications": {
@@ -249,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
     "complete-shipped-orders": {
         "task": "orders.tasks.complete_shipped_orders",
         "schedule": 3600,
+    },
+    "requeue-stuck-product-images": {
+        "task": "catalog.tasks.requeue_stuck_images",
+        "schedule": 300,
     },
 }
 
