@@ -125,7 +125,9 @@ def checkout(request):
         except ValidationError as error:
             refuse(request, error)
             return redirect(
-                "orders:cart" if error.code in ("out_of_stock", "cart_problems", "own_shop") else "orders:checkout"
+                "orders:cart"
+                if error.code in ("out_of_stock", "cart_problems", "own_shop")
+                else "orders:checkout"
             )
         return redirect("orders:checkout_done", placed.pk)
     context = {

@@ -64,7 +64,7 @@ def test_semicolon_separated_files_from_indonesian_spreadsheets_work(vendor_clie
     "text, encoding, message",
     [
         ("nama,harga\nKeripik,1000\n", "utf-8", "Kolom tidak sesuai templat"),
-        (HEADER + "Kue Lapis Legit Ñ,kue-roti,1000,1,,\n", "latin-1", "bukan teks UTF-8"),
+        (HEADER + "Kue\x00Lapis,kue-roti,1000,1,,\n", "utf-8", "bukan teks CSV"),
         ("", "utf-8", "kosong"),
         (HEADER, "utf-8", "tidak ada produk"),
         (HEADER + "A,kue-roti,1000,1,,,extra,values\n", "utf-8", "lebih banyak nilai"),
@@ -97,7 +97,7 @@ def test_files_from_older_spreadsheets_are_decoded_by_their_content(vendor_clien
 
 
 def test_a_cell_over_the_csv_modules_limit_is_refused_with_a_message(vendor_client, shop_a):
-    text = HEADER + "Kue,kue-roti,1000,1,,\"" + "x" * 140_000 + "\"\n"
+    text = HEADER + 'Kue,kue-roti,1000,1,,"' + "x" * 140_000 + '"\n'
 
     response = vendor_client.post(import_url(shop_a), {"file": csv_file(text)})
 
@@ -107,7 +107,7 @@ def test_a_cell_over_the_csv_modules_limit_is_refused_with_a_message(vendor_clie
 
 
 def test_a_long_cell_under_the_csv_limit_is_refused_with_its_line(vendor_client, shop_a):
-    text = HEADER + "Kue,kue-roti,1000,1,,\"" + "x" * 20_000 + "\"\n"
+    text = HEADER + 'Kue,kue-roti,1000,1,,"' + "x" * 20_000 + '"\n'
 
     response = vendor_client.post(import_url(shop_a), {"file": csv_file(text)})
 
