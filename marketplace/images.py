@@ -60,7 +60,13 @@ def open_checked(upload, *, max_bytes, max_pixels, fast=False):
         if fast and image_format == "JPEG":
             image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
         image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise ValidationError(
+            _("The image has far too many pixels; the limit is %(limit)s megapixels.")
+            % {"limit": max_pixels // 1_000_000},
+            code="too_many_pixels",
+        ) from None
+    except UnidentifiedImageError:
         raise ValidationError(
             _("This file is not a photo we can read. Use a JPEG, PNG or WebP image."), code="not_an_image"
         ) from None

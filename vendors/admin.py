@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from marketplace.models import Regency
+from marketplace.text import parse_id
 from vendors import services
 from vendors.models import (
     BankAccount,
@@ -173,7 +174,7 @@ class ShopAdmin(admin.ModelAdmin):
     def change_status_view(self, request, object_id, to):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        shop = get_object_or_404(Shop, pk=object_id)
+        shop = get_object_or_404(Shop, pk=parse_id(object_id) or 0)
         if to not in Status.values:
             raise PermissionDenied
         form = StatusReasonForm(request.POST or None)
