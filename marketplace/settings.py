@@ -18,6 +18,7 @@ from marketplace.env import (
     env_list,
     env_str,
     redis_url,
+    s3_storages,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,9 @@ try:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
 
     AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+    # KTP photos and payment proofs: best a bucket of their own that is never public.
+    AWS_PRIVATE_BUCKET_NAME = env_str("AWS_PRIVATE_BUCKET_NAME")
+    AWS_PRIVATE_URL_SECONDS = env_int("AWS_PRIVATE_URL_SECONDS", 300)
     AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
     AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
     AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN") or None
@@ -173,14 +177,12 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 
 if AWS_STORAGE_BUCKET_NAME:
-    AWS_DEFAULT_ACL = None
+    AWS_DEFAULT_ACL = env_str("AWS_DEFAULT_ACL") or None  # public-read where bucket policies are not used
     AWS_QUERYSTRING_AUTH = False
     AWS_S3_FILE_OVERWRITE = False
-    DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage"}
-    PRIVATE_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"location": "private", "querystring_auth": True, "custom_domain": None},
-    }
+    DEFAULT_STORAGE, PRIVATE_STORAGE = s3_storages(
+        private_bucket=AWS_PRIVATE_BUCKET_NAME, private_url_seconds=AWS_PRIVATE_URL_SECONDS
+    )
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     PRIVATE_STORAGE = {
