@@ -66,6 +66,14 @@ try:
     ORDER_PAYMENT_DEADLINE_HOURS = env_int("ORDER_PAYMENT_DEADLINE_HOURS", 24)
     # A shipped order the buyer has not confirmed completes by itself after this many days.
     ORDER_AUTO_COMPLETE_DAYS = env_int("ORDER_AUTO_COMPLETE_DAYS", 7)
+    # A task taken by a worker that then dies (SIGKILL, lost machine) goes back to the queue after
+    # this many seconds: longer than the longest task (a photo render is cut off at 300 s).
+    CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 600)
+    # A photo pending this long is sent to the workers again (beat) and offers a retry button.
+    IMAGE_STUCK_MINUTES = env_int("IMAGE_STUCK_MINUTES", 15)
+    # The broker may be a Redis Sentinel group: BROKER_URL=sentinel://h1:26379;sentinel://h2:26379.
+    BROKER_URL = env_str("BROKER_URL")
+    BROKER_SENTINEL_MASTER = env_str("BROKER_SENTINEL_MASTER")
 except ConfigError as error:
     # One line naming the variable, not a traceback.
     sys.exit(f"Configuration error: {error}")
@@ -217,7 +225,7 @@ if REDIS_URL:
             "KEY_PREFIX": "warung",
         }
     }
-    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_URL = BROKER_URL or REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -238,12 +246,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that enqueues while Redis is down must not hang: give up quickly.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
-# A task taken by a worker that then dies (SIGKILL, lost machine) goes back to the queue after
-# this many seconds: longer than the longest task (a photo render is cut off at 300 s).
-CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 600)
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT
-# A photo pending this long is sent to the workers again (beat) and offers a retry button.
-IMAGE_STUCK_MINUTES = env_int("IMAGE_STUCK_MINUTES", 15)
+if BROKER_SENTINEL_MASTER:
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = BROKER_SENTINEL_MASTER
 # The one place for periodic work; later issues add their entries here.
 CELERY_BEAT_SCHEDULE = {
     "resend-undelivered-notifications": {
