@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from marketplace.models import Regency
 from marketplace.text import parse_id
 from vendors import services
+from vendors.forms import MetadataFreePhotosAdmin
 from vendors.models import (
     BankAccount,
     Community,
@@ -89,7 +90,8 @@ class ShopStatusEventInline(admin.TabularInline):
 
 
 @admin.register(Shop)
-class ShopAdmin(admin.ModelAdmin):
+class ShopAdmin(MetadataFreePhotosAdmin, admin.ModelAdmin):
+    photo_fields = ("logo", "banner")
     list_display = ["name", "status", "regency_name", "owner_email", "submitted_at", "approved_at"]
     list_filter = [
         "status",

@@ -33,6 +33,22 @@ class PhotoField(forms.FileField):
         return value
 
 
+class MetadataFreePhotosAdmin:
+    """For admin classes: photo fields in staff forms are checked and re-encoded like the dashboard's."""
+
+    photo_fields = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.photo_fields:
+            return PhotoField(
+                label=db_field.verbose_name.capitalize(),
+                required=not db_field.blank,
+                max_bytes=5 * MB,
+                max_pixels=25_000_000,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class PlainLabels:
     """Labels without a trailing colon: they sit above their fields on a phone."""
 

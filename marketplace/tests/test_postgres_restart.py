@@ -177,7 +177,8 @@ class Load:
 
 
 @pytest.mark.postgres
-def test_postgres_restarted_under_load(site, private_postgres):
+def test_postgres_restarted_under_load(postgres, site, private_postgres):
+    """Runs with the PostgreSQL suite (a private server of its own; the suite's is not touched)."""
     load = Load(site)
     readers = [threading.Thread(target=load.read) for _ in range(3)]
     for reader in readers:

@@ -54,3 +54,17 @@ def test_a_truncated_logo_is_refused_with_a_reason_and_the_form_kept(seller, sho
     assert "Gambar ini rusak atau tidak lengkap." in response.text
     assert 'value="Keripik Bu Sri"' in response.text and "Pedas</textarea>" in response.text
     assert not Shop.objects.get(pk=shop_a.pk).logo
+
+
+@pytest.mark.parametrize("url, field", [("/admin/vendors/shop/{shop}/change/", "logo"),
+                                         ("/admin/vendors/shop/{shop}/change/", "banner"),
+                                         ("/admin/catalog/expo/add/", "banner")])  # fmt: skip
+def test_photos_dinas_staff_upload_in_the_admin_are_re_encoded_too(client, shop_a, url, field):
+    from conftest import make_user
+
+    client.force_login(make_user("dinas@example.com", is_staff=True, is_superuser=True))
+    form = client.get(url.format(shop=shop_a.pk)).context["adminform"].form
+
+    cleaned = form.fields[field].clean(upload(phone_jpeg()))
+
+    assert b"Exif" not in cleaned.read() and cleaned.name.endswith(".jpg")
