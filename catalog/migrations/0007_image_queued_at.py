@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_product_reports_appeals_and_expos'),
+        ('catalog', '0006_product_dimensions_variant_weight'),
     ]
 
     operations = [
