@@ -108,3 +108,13 @@ def s3_storages(*, private_bucket="", private_url_seconds=300, **public_options)
     }
     public = {"BACKEND": backend, "OPTIONS": public_options} if public_options else {"BACKEND": backend}
     return public, {"BACKEND": backend, "OPTIONS": private}
+
+
+WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
+
+
+def development_site_url(host, port):
+    """The address `make run` serves on; a server listening on every interface is reached
+    through the loopback address."""
+    host = "127.0.0.1" if host in WILDCARD_HOSTS else host
+    return f"http://{host}:{port}"

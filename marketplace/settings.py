@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.env import (
     ConfigError,
     database_config,
+    development_site_url,
     env_bool,
     env_int,
     env_list,
@@ -30,14 +31,16 @@ try:
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
     SITE_NAME = env_str("SITE_NAME", "Warung Online")
     SITE_REGION = env_str("SITE_REGION", "Kabupaten Purwakarta")
-    # Where links in e-mails point.
-    SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    # The one address every absolute link uses (e-mails, link previews, canonical links). In
+    # development it is where `make run` serves (the Makefile passes HOST and PORT).
+    SITE_URL = env_str("SITE_URL", development_site_url(env_str("HOST"), env_int("PORT", 8000))).rstrip("/")
 
     DATABASES = {"default": database_config("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
     REDIS_URL = redis_url("REDIS_URL")
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Product search forgives typos such as "kripik" for "keripik" (pg_trgm's default is 0.6).
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
+        # Product search forgives typos such as "kripik" for "keripik" (0.57) and "Padan" for
+        # "Pandan" (0.44); pg_trgm's default is 0.6, and "kopi" for "kapi" is 0.25.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.4"
 
     AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
     # KTP photos and payment proofs: best a bucket of their own that is never public.

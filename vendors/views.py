@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from marketplace.models import District, Regency
+from marketplace.site import absolute_url
 from marketplace.storage import private_file_response
 from vendors import forms, selectors, services
 from vendors.models import ShopInvitation
@@ -354,7 +355,7 @@ def shop_page_context(request, slug):
         "shop": shop,
         "whatsapp_url": shop.whatsapp_chat_url(),
         # Link previews (WhatsApp, Facebook) need an absolute address for the picture.
-        "logo_url": request.build_absolute_uri(shop.logo.url) if shop.logo else "",
+        "logo_url": absolute_url(shop.logo.url) if shop.logo else "",
     }
 
 

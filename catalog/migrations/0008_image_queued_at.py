@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0006_product_dimensions_variant_weight'),
+        ('catalog', '0007_sqlite_search_table'),
     ]
 
     operations = [
