@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev migrate worker beat lint messages clean
+.PHONY: run test setup setup-dev migrate worker beat stack lint messages clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ worker: setup
 
 beat: setup
 	$(VENV)/bin/celery -A marketplace beat --loglevel=INFO
+
+# Web (gunicorn), worker and beat from the Procfile against local PostgreSQL and Redis
+# (DATABASE_URL, REDIS_URL, PORT to change); creates the database and migrates first.
+stack: setup
+	VENV=$(VENV) PORT=$(PORT) HOST=$(HOST) ./bin/stack
 
 # Needs GNU gettext (a translator's tool, not needed to run or test).
 messages: setup

@@ -1,5 +1,7 @@
 """Writes for the catalogue: products, variants, photos, moderation, search vectors."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -204,8 +206,32 @@ def make_primary(*, image):
 def retry_image(*, image):
     from catalog.tasks import render_product_image
 
-    ProductImage.objects.filter(pk=image.pk).update(status=ProductImage.Status.PENDING, failure_reason="")
+    ProductImage.objects.filter(pk=image.pk).exclude(status=ProductImage.Status.READY).update(
+        status=ProductImage.Status.PENDING, failure_reason="", queued_at=timezone.now()
+    )
     enqueue_on_commit(render_product_image, image.pk)
+
+
+def requeue_stuck_images() -> int:
+    """Send again every photo pending for longer than a render can take; the number sent.
+
+    Covers a worker killed mid-render whose task the broker has not yet redelivered, and a
+    broker that lost its queue (restarted without persistence). Rendering is idempotent, so
+    a photo sent twice is still rendered into one set of files.
+    """
+    from catalog.tasks import render_product_image
+
+    cutoff = timezone.now() - timedelta(minutes=settings.IMAGE_STUCK_MINUTES)
+    with transaction.atomic():
+        stuck = list(
+            ProductImage.objects.filter(status=ProductImage.Status.PENDING, queued_at__lt=cutoff)
+            .values_list("pk", flat=True)
+            .order_by("pk")[:500]
+        )
+        ProductImage.objects.filter(pk__in=stuck).update(queued_at=timezone.now())
+        for image_id in stuck:
+            enqueue_on_commit(render_product_image, image_id)
+    return len(stuck)
 
 
 # --- Moderation by dinas staff ---------------------------------------------------------------

@@ -44,6 +44,8 @@ def enqueue_on_commit(task, *args, run_inline_if_broker_down=False, **kwargs):
         try:
             publish(task, args, kwargs)
         except BROKER_DOWN:
+            # The data is committed: answering 500 now would lie to the user. Periodic tasks
+            # (notifications, stuck photos) pick up what was not sent.
             logger.exception("Broker unreachable while enqueueing %s", task.name)
             if run_inline_if_broker_down:
                 task.apply(args=args, kwargs=kwargs)

@@ -102,6 +102,27 @@ def redis_url(name):
     return url
 
 
+def s3_storages(*, private_bucket="", private_url_seconds=300, **public_options):
+    """(public, private) STORAGES entries for S3-compatible media (AWS, MinIO, ...).
+
+    Public media (logos, product renditions) use the AWS_* settings. Private files (KTP photos,
+    payment proofs, product originals) go to `private_bucket`, or under `private/` of the public
+    bucket when none is given; they are read through permission-checked views, and any URL made
+    for them is signed and expires after `private_url_seconds`.
+    """
+    backend = "storages.backends.s3.S3Storage"
+    private = {
+        "location": "" if private_bucket else "private",
+        "querystring_auth": True,
+        "querystring_expire": private_url_seconds,
+        "custom_domain": None,
+        "default_acl": None,
+        **({"bucket_name": private_bucket} if private_bucket else {}),
+    }
+    public = {"BACKEND": backend, "OPTIONS": public_options} if public_options else {"BACKEND": backend}
+    return public, {"BACKEND": backend, "OPTIONS": private}
+
+
 WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
 
 

@@ -22,6 +22,7 @@ from marketplace.env import (
     media_origins,
     redis_url,
     required_secret_key,
+    s3_storages,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +46,9 @@ try:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.4"
 
     AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+    # KTP photos and payment proofs: best a bucket of their own that is never public.
+    AWS_PRIVATE_BUCKET_NAME = env_str("AWS_PRIVATE_BUCKET_NAME")
+    AWS_PRIVATE_URL_SECONDS = env_int("AWS_PRIVATE_URL_SECONDS", 300)
     AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
     AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
     AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN") or None
@@ -74,6 +78,14 @@ try:
     ORDER_PAYMENT_DEADLINE_HOURS = env_int("ORDER_PAYMENT_DEADLINE_HOURS", 24)
     # A shipped order the buyer has not confirmed completes by itself after this many days.
     ORDER_AUTO_COMPLETE_DAYS = env_int("ORDER_AUTO_COMPLETE_DAYS", 7)
+    # A task taken by a worker that then dies (SIGKILL, lost machine) goes back to the queue after
+    # this many seconds: longer than the longest task (a photo render is cut off at 300 s).
+    CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 600)
+    # A photo pending this long is sent to the workers again (beat) and offers a retry button.
+    IMAGE_STUCK_MINUTES = env_int("IMAGE_STUCK_MINUTES", 15)
+    # The broker may be a Redis Sentinel group: BROKER_URL=sentinel://h1:26379;sentinel://h2:26379.
+    BROKER_URL = env_str("BROKER_URL")
+    BROKER_SENTINEL_MASTER = env_str("BROKER_SENTINEL_MASTER")
 
     # Shipping (docs/shipping.md). Couriers round a parcel up to the next kilogram only when the
     # part over a whole kilogram exceeds this tolerance (JNE: 0.3 kg).
@@ -217,19 +229,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Identity documents and payment proofs never go to public media.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 
 if AWS_STORAGE_BUCKET_NAME:
-    AWS_DEFAULT_ACL = None
+    AWS_DEFAULT_ACL = env_str("AWS_DEFAULT_ACL") or None  # public-read where bucket policies are not used
     AWS_QUERYSTRING_AUTH = False
     AWS_S3_FILE_OVERWRITE = False
-    DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage"}
-    PRIVATE_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"location": "private", "querystring_auth": True, "custom_domain": None},
-    }
+    DEFAULT_STORAGE, PRIVATE_STORAGE = s3_storages(
+        private_bucket=AWS_PRIVATE_BUCKET_NAME, private_url_seconds=AWS_PRIVATE_URL_SECONDS
+    )
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     PRIVATE_STORAGE = {
@@ -267,7 +277,7 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
-    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_URL = BROKER_URL or REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -289,6 +299,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # (marketplace.celery.publish), so a broker that is down or frozen never holds a page.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT
+if BROKER_SENTINEL_MASTER:
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = BROKER_SENTINEL_MASTER
 # The one place for periodic work; later issues add their entries here.
 CELERY_BEAT_SCHEDULE = {
     "resend-undelivered-notifications": {
@@ -302,6 +315,10 @@ CELERY_BEAT_SCHEDULE = {
     "complete-shipped-orders": {
         "task": "orders.tasks.complete_shipped_orders",
         "schedule": 3600,
+    },
+    "requeue-stuck-product-images": {
+        "task": "catalog.tasks.requeue_stuck_images",
+        "schedule": 300,
     },
 }
 
