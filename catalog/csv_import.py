@@ -12,9 +12,11 @@ from catalog.forms import ProductForm
 from catalog.models import Category, Product
 from catalog.services import prepare, refresh_search_vectors
 from marketplace.pagecache import storefront_changed
+from marketplace.text import decode_text_file
 
 MAX_ROWS = 1000
 MAX_BYTES = 2 * 1024 * 1024
+MAX_CELL = 10_000  # the longest field (a description) holds 3,000 characters
 REQUIRED_COLUMNS = ["name", "category", "price", "stock"]
 OPTIONAL_COLUMNS = [
     "description", "sku", "weight_grams", "min_order_quantity", "condition", "halal_certificate",
@@ -71,17 +73,25 @@ def read_rows(upload):
     """(rows as dicts, None) or (None, a message about the whole file)."""
     if upload.size > MAX_BYTES:
         return None, _("The file is larger than 2 MB; split it into smaller files.")
-    raw = upload.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, _("The file is not UTF-8 text. In your spreadsheet choose “Save as” → “CSV UTF-8”.")
+    text, _problem = decode_text_file(upload.read())
+    if text is None:
+        return None, _("The file is not CSV text. In your spreadsheet choose “Save as” → “CSV UTF-8”.")
     if not text.strip():
         return None, _("The file is empty.")
     first_line = text.splitlines()[0]
     # Spreadsheets set to Indonesian write ';' between columns, because ',' is the decimal mark.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return checked_rows(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error:
+        # A cell longer than the csv module's 128 KB limit, or a stray quote across the file.
+        return None, _(
+            "The file could not be read as CSV (a cell is far too long or a quote is not closed). "
+            "Use the template and save it as “CSV UTF-8”."
+        )
+
+
+def checked_rows(reader):
     headers = [(h or "").strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     unknown = [h for h in headers if h not in COLUMNS]
@@ -101,6 +111,11 @@ def read_rows(upload):
             return None, _("At most %(max)s products per file.") % {"max": MAX_ROWS}
         extra = row.pop(None, None) is not None
         values = {key: (value or "").strip() for key, value in row.items()}
+        if any(len(value) > MAX_CELL for value in values.values()):
+            return None, _("Line %(line)s has a cell longer than %(max)s characters.") % {
+                "line": reader.line_num,
+                "max": MAX_CELL,
+            }
         if extra:
             values["__extra__"] = True
         rows.append(values)

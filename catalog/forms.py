@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import MAX_IMAGES_PER_PRODUCT, MAX_PRICE, Category, Product, ProductVariant
 from catalog.selectors import SORTS, Filters
 from catalog.transitions import vendor_targets
+from marketplace.text import TidyTextMixin
 
 PRICE_ERRORS = {
     "min_value": _("The price must be at least Rp1."),
@@ -67,7 +68,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return f"{category.parent.name} › {category.name}" if category.parent_id else category.name
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(TidyTextMixin, forms.ModelForm):
     price = RupiahField(label=_("Price (Rp)"))
     stock = StockField(label=_("Stock"))
     category = CategoryChoiceField(
@@ -93,7 +94,7 @@ class ProductForm(forms.ModelForm):
         return clean_text(self.cleaned_data.get("name"), required_message=_("Write the product name."))
 
 
-class VariantForm(forms.ModelForm):
+class VariantForm(TidyTextMixin, forms.ModelForm):
     price = RupiahField(label=_("Price (Rp)"))
     stock = StockField(label=_("Stock"))
 

@@ -1,10 +1,13 @@
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.storage import private_storage
@@ -251,6 +254,8 @@ class ProductImage(models.Model):
     # [{"width": 400, "height": 300, "name": "products/r/<token>/400.webp"}, ...], narrowest first.
     renditions = models.JSONField(_("renditions"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # When the render was last sent to the workers: a photo pending far longer was lost on the way.
+    queued_at = models.DateTimeField(_("sent for processing"), default=timezone.now)
 
     class Meta:
         ordering = ["position", "id"]
@@ -268,6 +273,12 @@ class ProductImage(models.Model):
     @property
     def is_ready(self):
         return self.status == self.Status.READY and bool(self.renditions)
+
+    @property
+    def is_stuck(self):
+        """Pending for longer than any render takes: the vendor may send it again."""
+        waited = timezone.now() - self.queued_at
+        return self.status == self.Status.PENDING and waited > timedelta(minutes=settings.IMAGE_STUCK_MINUTES)
 
 
 class Review(models.Model):

@@ -1,13 +1,17 @@
 """Writes for the catalogue: products, variants, photos, moderation, search vectors."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Min, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from catalog import search
 from catalog.models import MAX_IMAGES_PER_PRODUCT, Product, ProductImage
 from marketplace import notifications
 from marketplace.celery import enqueue_on_commit
@@ -32,7 +36,14 @@ WHERE c.id = p.category_id AND s.id = p.shop_id
 
 
 def refresh_search_vectors(*, product_ids=None, shop_id=None):
-    """Rebuild stored search vectors: of some products, of one shop's, or of all (None)."""
+    """Reindex products for search: some, one shop's, or all (None).
+
+    The one writer of the search index on both databases: the stored tsvector on PostgreSQL,
+    the FTS5 row on SQLite (catalog.search).
+    """
+    if connection.vendor == "sqlite":
+        search.reindex(product_ids=product_ids, shop_id=shop_id)
+        return
     if connection.vendor != "postgresql":
         return
     sql, params = SEARCH_VECTOR_SQL, []
@@ -200,8 +211,32 @@ def make_primary(*, image):
 def retry_image(*, image):
     from catalog.tasks import render_product_image
 
-    ProductImage.objects.filter(pk=image.pk).update(status=ProductImage.Status.PENDING, failure_reason="")
+    ProductImage.objects.filter(pk=image.pk).exclude(status=ProductImage.Status.READY).update(
+        status=ProductImage.Status.PENDING, failure_reason="", queued_at=timezone.now()
+    )
     enqueue_on_commit(render_product_image, image.pk)
+
+
+def requeue_stuck_images() -> int:
+    """Send again every photo pending for longer than a render can take; the number sent.
+
+    Covers a worker killed mid-render whose task the broker has not yet redelivered, and a
+    broker that lost its queue (restarted without persistence). Rendering is idempotent, so
+    a photo sent twice is still rendered into one set of files.
+    """
+    from catalog.tasks import render_product_image
+
+    cutoff = timezone.now() - timedelta(minutes=settings.IMAGE_STUCK_MINUTES)
+    with transaction.atomic():
+        stuck = list(
+            ProductImage.objects.filter(status=ProductImage.Status.PENDING, queued_at__lt=cutoff)
+            .values_list("pk", flat=True)
+            .order_by("pk")[:500]
+        )
+        ProductImage.objects.filter(pk__in=stuck).update(queued_at=timezone.now())
+        for image_id in stuck:
+            enqueue_on_commit(render_product_image, image_id)
+    return len(stuck)
 
 
 # --- Moderation by dinas staff ---------------------------------------------------------------

@@ -20,6 +20,7 @@ from catalog.models import Product, ProductVariant, Review
 from marketplace import notifications
 from marketplace.money import format_rupiah
 from marketplace.pagecache import storefront_changed
+from marketplace.text import parse_id
 from orders import pricing, selectors
 from orders.models import (
     MAX_QUANTITY,
@@ -34,6 +35,7 @@ from orders.models import (
     PaymentMethod,
     new_order_number,
 )
+from vendors.models import ShopMember
 
 SESSION_CART = selectors.SESSION_CART
 
@@ -82,12 +84,14 @@ def check_quantity(quantity) -> int:
 
 def add_to_cart(*, cart, product_id, variant_id=None, quantity=1) -> CartItem:
     quantity = check_quantity(quantity)
-    product = Product.objects.visible().filter(pk=product_id).first()
+    product_id = parse_id(product_id)
+    product = Product.objects.visible().filter(pk=product_id).first() if product_id else None
     if product is None:
         raise ValidationError(_("This product is not available."), code="unavailable")
+    check_not_own_shop(cart.user_id, [product.shop_id])
     variant = None
     if variant_id:
-        variant = ProductVariant.objects.filter(pk=variant_id, product=product).first()
+        variant = ProductVariant.objects.filter(pk=parse_id(variant_id) or 0, product=product).first()
         if variant is None:
             raise ValidationError(_("Choose one of the product's variants."), code="variant")
     elif product.variants.exists():
@@ -103,6 +107,15 @@ def add_to_cart(*, cart, product_id, variant_id=None, quantity=1) -> CartItem:
     return CartItem.objects.create(
         cart=cart, product=product, variant=variant, quantity=wanted, price_seen=price
     )
+
+
+def check_not_own_shop(user_id, shop_ids):
+    """A seller buying from their own shop could complete the order alone and review it."""
+    if user_id and ShopMember.objects.filter(user_id=user_id, shop_id__in=shop_ids).exists():
+        raise CheckoutError(
+            _("You cannot buy from a shop you run. Use another account to test your shop."),
+            code="own_shop",
+        )
 
 
 def check_available(product, variant, quantity):
@@ -224,6 +237,7 @@ def place_order(
         return done
     if address.user_id != buyer.pk:
         raise CheckoutError(_("Choose one of your own addresses."), code="address")
+    check_not_own_shop(buyer.pk, cart.items.values_list("product__shop_id", flat=True))
     try:
         with transaction.atomic():
             lines, plans = plan_checkout(cart=cart, address=address, choices=choices)
@@ -428,6 +442,8 @@ def tell_shop_about_new_order(order):
 
 def review_product(*, buyer, product_id, rating, text="") -> Review:
     """One review per product and buyer, only for products in one of the buyer's completed orders."""
+    if Product.objects.filter(pk=product_id, shop__members__user=buyer).exists():
+        raise ValidationError(_("You cannot review a product of a shop you run."), code="own_shop")
     if not selectors.can_review(buyer, product_id):
         raise ValidationError(
             _("You can review a product after your order of it is completed."), code="review"

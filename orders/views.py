@@ -149,7 +149,9 @@ def place(request, form, cart_):
         if code == "total_changed":
             return None
         return redirect(
-            "orders:cart" if code in ("out_of_stock", "cart_problems", None) else "orders:checkout"
+            "orders:cart"
+            if code in ("out_of_stock", "cart_problems", "own_shop", None)
+            else "orders:checkout"
         )
     return redirect("orders:checkout_done", checkout_.pk)
 

@@ -20,6 +20,7 @@ from catalog.models import (
     TakedownAppeal,
 )
 from marketplace.admin import StorefrontModelAdmin
+from vendors.forms import MetadataFreePhotosAdmin
 from vendors.models import CommunityManager
 
 
@@ -204,7 +205,8 @@ class ExpoShopInline(admin.TabularInline):
 
 
 @admin.register(Expo)
-class ExpoAdmin(StorefrontModelAdmin):
+class ExpoAdmin(MetadataFreePhotosAdmin, StorefrontModelAdmin):
+    photo_fields = ("banner",)
     list_display = ["name", "starts_on", "ends_on", "participants", "applications", "visit_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
