@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Count
 from PIL import Image
 
 from catalog.models import Product
@@ -52,7 +53,9 @@ class Command(BaseCommand):
         buyer = get_user_model().objects.filter(email=DEMO_BUYER).first()
         products = list(
             Product.objects.visible()
-            .filter(shop__members__user__email__endswith="@warung.test", stock__gte=5, variants__isnull=True)
+            .filter(shop__members__user__email__endswith="@warung.test", stock__gte=5)
+            .annotate(options=Count("variants"))
+            .filter(options=1)
             .select_related("shop")
             .order_by("shop__name", "pk")
         )
