@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog import stock
 from catalog.models import Product, ProductVariant, Review
@@ -78,8 +79,12 @@ def check_quantity(quantity) -> int:
     return quantity
 
 
+@transaction.atomic
 def add_to_cart(*, cart, product_id, variant_id=None, quantity=1) -> CartItem:
     quantity = check_quantity(quantity)
+    # Two tabs adding at once: the second waits and then adds to the line the first made,
+    # instead of failing on the one-line-per-variant constraint.
+    Cart.objects.select_for_update().filter(pk=cart.pk).first()
     product = Product.objects.visible().filter(pk=product_id).first()
     if product is None:
         raise ValidationError(_("This product is not available."), code="unavailable")
@@ -215,6 +220,17 @@ class AlreadyCheckedOut(CheckoutError):
     """The cart was emptied by another checkout (another tab) while this one waited for it."""
 
 
+ALREADY_CHECKED_OUT = gettext_lazy(
+    "This cart has already been checked out in another tab; here is your order."
+)
+
+
+def recently_placed(buyer_id) -> Checkout | None:
+    """The buyer's checkout of the last few minutes, if any: what emptied a cart found empty."""
+    since = timezone.now() - ALREADY_PLACED
+    return Checkout.objects.filter(buyer_id=buyer_id, created_at__gte=since).order_by("-created_at").first()
+
+
 def place_order(*, buyer, cart, address, choices: dict, token: str) -> Checkout:
     """Turn the cart into one checkout with one order per shop, or raise CheckoutError.
 
@@ -269,12 +285,8 @@ def plan_checkout(*, cart, address, choices) -> tuple[list, list[OrderPlan]]:
     """The cart's lines and one plan per shop, or CheckoutError saying what to change."""
     lines = selectors.cart_lines(cart)
     if not lines:
-        if Checkout.objects.filter(
-            buyer_id=cart.user_id, created_at__gte=timezone.now() - ALREADY_PLACED
-        ).exists():
-            raise AlreadyCheckedOut(
-                _("This cart has already been checked out; your order is in My orders."), code="checked_out"
-            )
+        if cart.user_id and recently_placed(cart.user_id):
+            raise AlreadyCheckedOut(ALREADY_CHECKED_OUT, code="checked_out")
         raise CheckoutError(_("Your cart is empty."), code="empty")
     problems = [line.problem for line in lines if line.problem]
     if problems:

@@ -94,6 +94,10 @@ def checkout(request):
         # The same form, posted twice at once, took the cart between our two looks.
         return redirect("orders:checkout_done", done.pk)
     if not lines:
+        if request.method == "POST" and (placed := services.recently_placed(request.user.pk)):
+            # Another tab checked this cart out a moment ago: show that checkout, not an error.
+            messages.info(request, services.ALREADY_CHECKED_OUT)
+            return redirect("orders:checkout_done", placed.pk)
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
     if any(line.problem for line in lines):
@@ -122,10 +126,15 @@ def checkout(request):
                 choices=form.choices(),
                 token=form.cleaned_data["token"],
             )
+        except services.AlreadyCheckedOut as error:
+            messages.info(request, error.messages[0])
+            return redirect("orders:checkout_done", services.recently_placed(request.user.pk).pk)
         except ValidationError as error:
             refuse(request, error)
             return redirect(
-                "orders:cart" if error.code in ("out_of_stock", "cart_problems") else "orders:checkout"
+                "orders:cart"
+                if error.code in ("out_of_stock", "cart_problems", "empty")
+                else "orders:checkout"
             )
         return redirect("orders:checkout_done", placed.pk)
     context = {
