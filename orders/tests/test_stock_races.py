@@ -271,3 +271,20 @@ def test_a_vendor_edit_racing_checkouts_never_sells_a_unit_twice(shop, edit):
         assert re.search(r"Stok berubah menjadi \d+ sejak Anda membuka halaman ini", vendor_result.text)
         assert product.stock + units_sold == 5
     assert Product.objects.get(pk=product.pk).stock == ProductVariant.objects.get(product=product).stock >= 0
+
+
+def test_adding_to_one_cart_from_several_tabs_at_once_is_never_a_server_error(shop):
+    """Was a 500: two tabs both found no cart line and both inserted one (IntegrityError)."""
+    product = make_product(shop, name="Keripik", stock=50)
+    buyer = make_user("budi@example.com")
+
+    def add():
+        client = Client(raise_request_exception=False)
+        client.force_login(buyer)
+        return client.post("/keranjang/tambah/", {"product": product.pk, "quantity": "1"}).status_code
+
+    statuses = run_together([add] * 8) + run_together([add] * 8)
+
+    assert statuses == [302] * 16
+    line = buyer.cart.items.get()
+    assert line.quantity == 16
