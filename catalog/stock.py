@@ -94,6 +94,8 @@ def take(units) -> None:
     never both take the last unit, whatever the isolation level.
     """
     units = merged(units)
+    if not units:
+        return
     product_ids = lock_products_of(u.variant_id for u in units)
     for unit in units:
         taken = ProductVariant.objects.filter(pk=unit.variant_id, stock__gte=unit.quantity).update(
@@ -109,6 +111,8 @@ def take(units) -> None:
 def give_back(units) -> None:
     """Return units (a cancelled or expired order). Variants deleted meanwhile are skipped."""
     units = merged(units)
+    if not units:
+        return
     product_ids = lock_products_of(u.variant_id for u in units)
     for unit in units:
         ProductVariant.objects.filter(pk=unit.variant_id).update(stock=F("stock") + unit.quantity)
@@ -126,7 +130,7 @@ class Adjustment:
 
 @transaction.atomic
 def adjust(adjustments) -> None:
-    """Set vendors' stock numbers, all or none; raise StockChanged for every moved one.
+    """Set vendors' stock numbers, all or none; StockChangedMany names every one that moved.
 
     An adjustment whose `to` equals `shown` is no change and writes nothing, so a save that
     only edits a description or a price never touches stock. A typed number is applied only
