@@ -54,12 +54,18 @@ class AddressForm(RegionAddressForm):
 
 
 class CheckoutForm(forms.Form):
-    """One form for the whole cart: the address, and shipping and payment for each shop."""
+    """One form for the whole cart: the address, and shipping and payment for each shop.
+
+    Each shop's first shipping option is chosen to start with, so the page can show a grand
+    total with shipping before the buyer touches anything.
+    """
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     address = forms.ModelChoiceField(
         queryset=None, label=gettext_lazy("Send to"), empty_label=None, widget=forms.RadioSelect
     )
+    # The grand total the page showed, compared (never used) when the order is placed.
+    seen_total = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, addresses, groups, options, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,10 +73,12 @@ class CheckoutForm(forms.Form):
         self.groups = groups
         for group in groups:
             shop = group.shop
+            offered = options.get(shop.pk, [])
             self.fields[f"shipping_{shop.pk}"] = forms.ChoiceField(
                 label=_("Shipping"),
                 widget=forms.RadioSelect,
-                choices=[(o.method, f"{o.label} · {format_rupiah(o.fee)}") for o in options.get(shop.pk, [])],
+                choices=[(o.method, f"{o.label} · {format_rupiah(o.fee)}") for o in offered],
+                initial=offered[0].method if offered else None,
                 error_messages={"invalid_choice": _("Choose one of this shop's shipping options.")},
             )
             methods = [PaymentMethod.TRANSFER] + ([PaymentMethod.COD] if shop.cod_enabled else [])
@@ -94,6 +102,10 @@ class CheckoutForm(forms.Form):
             (g, self[f"shipping_{g.shop.pk}"], self[f"payment_{g.shop.pk}"], self[f"note_{g.shop.pk}"])
             for g in self.groups
         ]
+
+    def shipping_methods(self) -> dict:
+        """shop id -> the shipping method chosen on the page (posted, or the first offered)."""
+        return {g.shop.pk: self[f"shipping_{g.shop.pk}"].value() for g in self.groups}
 
     def choices(self):
         from orders.services import ShopChoice

@@ -7,6 +7,8 @@ change what a buyer agreed to pay.
 
 import secrets
 import uuid
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db import models
@@ -149,6 +151,24 @@ class PaymentMethod(models.TextChoices):
     COD = "cod", _("Cash on delivery")
 
 
+# What counts as a sale, for the vendor overview and every dinas figure (docs/dinas.md): the money
+# has reached the shop. A transfer once the shop confirmed it; cash on delivery only once the
+# order is completed, because the cash changes hands at the door. Cancelled orders never count,
+# and a status added later counts only once it is listed here.
+SALE_STATUSES = {
+    PaymentMethod.TRANSFER: (
+        OrderStatus.PAID,
+        OrderStatus.PROCESSING,
+        OrderStatus.SHIPPED,
+        OrderStatus.COMPLETED,
+    ),
+    PaymentMethod.COD: (OrderStatus.COMPLETED,),
+}
+SALE = reduce(
+    or_, (Q(payment_method=method, status__in=statuses) for method, statuses in SALE_STATUSES.items())
+)
+
+
 def new_order_number(now) -> str:
     """WO-2611-7Q4K: year and month, then four characters that are easy to read out."""
     suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(4))
@@ -166,6 +186,10 @@ class OrderQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(shop__members__user=user)
+
+    def sales(self):
+        """Orders that count as sales (`SALE_STATUSES`)."""
+        return self.filter(SALE)
 
 
 class Order(models.Model):
@@ -240,6 +264,10 @@ class Order(models.Model):
     def needs_proof(self):
         return self.is_transfer and self.status == OrderStatus.AWAITING_PAYMENT
 
+    @property
+    def is_sale(self):
+        return self.status in SALE_STATUSES.get(self.payment_method, ())
+
     def can_cancel_as_buyer(self):
         return self.status in (OrderStatus.AWAITING_PAYMENT, OrderStatus.PLACED)
 
@@ -286,7 +314,9 @@ class OrderItem(models.Model):
 
     @property
     def line_total(self):
-        return self.unit_price * self.quantity
+        from orders.pricing import line_total  # pricing reads this module's choices
+
+        return line_total(unit_price=self.unit_price, quantity=self.quantity).amount
 
 
 def proof_path(payment, filename):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Review
 from marketplace.money import format_rupiah
+from orders import pricing
 from orders.models import (
+    SALE,
     Address,
     CartItem,
     Order,
@@ -20,15 +22,12 @@ from orders.models import (
     OrderStatus,
     Payment,
     PaymentMethod,
-    ShippingMethod,
 )
-from vendors.models import CourierRate, Shop
+from vendors.models import Shop
 
 S = OrderStatus
 # What a shop has to do something about.
 NEEDS_SHOP_ACTION = (S.PAYMENT_SUBMITTED, S.PAID, S.PLACED, S.PROCESSING)
-# Orders whose money is agreed: paid by transfer, or delivered and paid in cash.
-SOLD = (S.PAID, S.PROCESSING, S.SHIPPED, S.COMPLETED)
 
 
 # --- The cart ---------------------------------------------------------------------------------
@@ -57,8 +56,16 @@ class CartLine:
         return self.item.variant.stock
 
     @property
+    def quantity(self):
+        return self.item.quantity
+
+    @property
+    def total(self) -> pricing.LineTotal:
+        return pricing.line_total(unit_price=self.unit_price, quantity=self.item.quantity)
+
+    @property
     def line_total(self):
-        return self.unit_price * self.item.quantity
+        return self.total.amount
 
     @property
     def weight_grams(self):
@@ -72,7 +79,7 @@ class ShopGroup:
 
     @property
     def subtotal(self):
-        return sum(line.line_total for line in self.lines)
+        return pricing.items_total(line.total for line in self.lines)
 
     @property
     def weight_grams(self):
@@ -124,45 +131,7 @@ def group_by_shop(lines) -> list[ShopGroup]:
     return sorted(groups.values(), key=lambda group: group.shop.name)
 
 
-# --- Shipping and payment options -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ShippingOption:
-    method: str
-    fee: int
-
-    @property
-    def label(self):
-        return ShippingMethod(self.method).label
-
-
-def shipping_options(shop, address, weight_grams, *, rate=None) -> list[ShippingOption]:
-    """What `shop` offers to deliver to `address`: pick-up, own delivery inside its regency, courier."""
-    options = []
-    if shop.pickup_enabled:
-        options.append(ShippingOption(ShippingMethod.PICKUP, 0))
-    same_regency = shop.district_id and shop.district.regency_id == address.district.regency_id
-    if shop.own_delivery_fee is not None and same_regency:
-        options.append(ShippingOption(ShippingMethod.OWN_DELIVERY, shop.own_delivery_fee))
-    if rate is None:
-        rate = CourierRate.objects.filter(shop=shop, province_id=address.district.regency.province_id).first()
-    if rate:
-        options.append(ShippingOption(ShippingMethod.COURIER, rate.fee_for(weight_grams)))
-    return options
-
-
-def shipping_options_for(groups, address) -> dict:
-    """shop id -> options for every group of the cart, with one query for the courier rates."""
-    province = address.district.regency.province_id
-    rates = {
-        rate.shop_id: rate
-        for rate in CourierRate.objects.filter(shop__in=[g.shop for g in groups], province_id=province)
-    }
-    return {
-        g.shop.pk: shipping_options(g.shop, address, g.weight_grams, rate=rates.get(g.shop.pk, False))
-        for g in groups
-    }
+# --- Payment options ---------------------------------------------------------------------------
 
 
 def payment_methods(shop) -> list[str]:
@@ -207,12 +176,16 @@ def status_counts(shop) -> dict:
 
 
 def shop_overview(shop) -> dict:
-    """Orders needing action and sales this month (Asia/Jakarta), in one query."""
+    """Orders needing action and sales of orders placed this month (Asia/Jakarta), in one query.
+
+    Sales follow the one rule (`orders.models.SALE`) the dinas reports use too.
+    """
     start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    this_month = SALE & Q(created_at__gte=start)
     figures = Order.objects.filter(shop=shop).aggregate(
         needing_action=Count("id", filter=Q(status__in=NEEDS_SHOP_ACTION)),
-        sales=Sum("subtotal", filter=Q(status__in=SOLD, created_at__gte=start), default=0),
-        orders_this_month=Count("id", filter=Q(status__in=SOLD, created_at__gte=start)),
+        sales=pricing.sales_amount(this_month),
+        orders_this_month=Count("id", filter=this_month),
     )
     return figures
 

@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from catalog import stock
 from catalog.models import Product, ProductVariant, Review
+from marketplace.money import format_rupiah
 from marketplace.notifications import notify
-from orders import selectors
+from orders import pricing, selectors
 from orders.models import (
     MAX_QUANTITY,
     Address,
@@ -231,12 +232,16 @@ def recently_placed(buyer_id) -> Checkout | None:
     return Checkout.objects.filter(buyer_id=buyer_id, created_at__gte=since).order_by("-created_at").first()
 
 
-def place_order(*, buyer, cart, address, choices: dict, token: str) -> Checkout:
+def place_order(
+    *, buyer, cart, address, choices: dict, token: str, seen_total: int | None = None
+) -> Checkout:
     """Turn the cart into one checkout with one order per shop, or raise CheckoutError.
 
     `choices` maps shop id -> ShopChoice. Prices, fees and totals come from the database.
     The same `token` (one per form shown) always gives the same checkout; one cart is checked
     out once whatever the number of tabs: the cart row is locked and its lines read under it.
+    `seen_total` is the grand total the page showed: if today's total differs, nothing is
+    placed (code "total_changed").
     """
     token = (token or "").strip()[:64]
     if not token:
@@ -254,11 +259,11 @@ def place_order(*, buyer, cart, address, choices: dict, token: str) -> Checkout:
             # lines the first left, none, instead of buying the same lines again.
             Cart.objects.select_for_update().filter(pk=cart.pk).first()
             lines, plans = plan_checkout(cart=cart, address=address, choices=choices)
+            total = pricing.checkout_total(plan.total for plan in plans)
+            check_seen_total(total, seen_total)
             # A second post of the same form waits here on the unique index until the first
             # commits, then fails with IntegrityError: it never takes stock a second time.
-            checkout = Checkout.objects.create(
-                buyer=buyer, token=token, total=sum(plan.group.subtotal + plan.fee for plan in plans)
-            )
+            checkout = Checkout.objects.create(buyer=buyer, token=token, total=total.total)
             for plan in plans:
                 create_order(checkout, plan, address)
             CartItem.objects.filter(pk__in=[line.item.pk for line in lines]).delete()
@@ -276,9 +281,25 @@ def place_order(*, buyer, cart, address, choices: dict, token: str) -> Checkout:
 class OrderPlan:
     group: selectors.ShopGroup
     shipping: str
-    fee: int
+    total: pricing.ShopTotal
     payment: str
     note: str = ""
+
+
+def check_seen_total(total: pricing.CheckoutTotal, seen_total: int | None):
+    """Refuse to place a total other than the one the buyer saw (a price or a fee moved meanwhile).
+
+    None means the post carried no total (a script, a page from before this check): the
+    server's totals apply, as they always do.
+    """
+    if seen_total is not None and seen_total != total.total:
+        raise CheckoutError(
+            _(
+                "The total is now %(new)s instead of %(old)s: a price or a shipping fee changed. Check it and place your order again."
+            )
+            % {"new": format_rupiah(total.total), "old": format_rupiah(seen_total)},
+            code="total_changed",
+        )
 
 
 def plan_checkout(*, cart, address, choices) -> tuple[list, list[OrderPlan]]:
@@ -294,13 +315,13 @@ def plan_checkout(*, cart, address, choices) -> tuple[list, list[OrderPlan]]:
     groups = selectors.group_by_shop(lines)
     if set(choices) != {group.shop.pk for group in groups}:
         raise CheckoutError(_("Choose shipping and payment for every shop."), code="choices")
-    options = selectors.shipping_options_for(groups, address)
+    options = pricing.shipping_options_for(groups, address)
     return lines, [plan_order(group, options[group.shop.pk], choices[group.shop.pk]) for group in groups]
 
 
 def plan_order(group, options, choice: ShopChoice) -> OrderPlan:
-    fees = {option.method: option.fee for option in options}
-    if choice.shipping not in fees:
+    offered = {option.method: option for option in options}
+    if choice.shipping not in offered:
         raise CheckoutError(
             _("“%(shop)s” does not offer this shipping to your address; choose another option.")
             % {"shop": group.shop.name},
@@ -313,7 +334,9 @@ def plan_order(group, options, choice: ShopChoice) -> OrderPlan:
     return OrderPlan(
         group=group,
         shipping=choice.shipping,
-        fee=fees[choice.shipping],
+        total=pricing.shop_total(
+            shop_id=group.shop.pk, lines=pricing.group_lines(group), shipping=offered[choice.shipping]
+        ),
         payment=choice.payment,
         note=(choice.note or "").strip()[:300],
     )
@@ -329,7 +352,7 @@ def take_stock(lines):
 
 def create_order(checkout, plan: OrderPlan, address) -> Order:
     now = timezone.now()
-    group, shipping, fee, payment = plan.group, plan.shipping, plan.fee, plan.payment
+    group, shipping, total, payment = plan.group, plan.shipping, plan.total, plan.payment
     awaiting = payment == PaymentMethod.TRANSFER
     status = OrderStatus.AWAITING_PAYMENT if awaiting else OrderStatus.PLACED
     district = address.district
@@ -346,10 +369,10 @@ def create_order(checkout, plan: OrderPlan, address) -> Order:
         province_name=district.regency.province.name,
         postal_code=address.postal_code,
         shipping_method=shipping,
-        shipping_fee=fee,
+        shipping_fee=total.shipping_fee,
         payment_method=payment,
-        subtotal=group.subtotal,
-        total=group.subtotal + fee,
+        subtotal=total.items,
+        total=total.total,
         weight_grams=group.weight_grams,
         note=plan.note,
         payment_deadline=now + timedelta(hours=settings.ORDER_PAYMENT_DEADLINE_HOURS) if awaiting else None,

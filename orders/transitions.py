@@ -5,6 +5,7 @@ who makes it, records an `OrderEvent`, tells the other side, and gives stock bac
 order is cancelled.
 """
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from marketplace.notifications import notify
 from orders.models import Order, OrderEvent, OrderStatus, Payment
 from orders.selectors import shop_order_url
 from vendors.models import ShopMember
+
+logger = logging.getLogger(__name__)
 
 S = OrderStatus
 BUYER, SHOP, SYSTEM = "buyer", "shop", "system"
@@ -264,3 +267,31 @@ def shipped_order_ids_to_complete(limit=500):
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# --- Periodic work: each order on its own ------------------------------------------------------
+
+
+def cancel_unpaid_orders() -> int:
+    """Cancel every transfer order left unpaid after its deadline; how many were cancelled."""
+    return each_order(unpaid_order_ids(), auto_cancel_unpaid)
+
+
+def complete_shipped_orders() -> int:
+    """Complete every order shipped more than ORDER_AUTO_COMPLETE_DAYS ago; how many were completed."""
+    return each_order(shipped_order_ids_to_complete(), auto_complete_shipped)
+
+
+def each_order(order_ids, move) -> int:
+    """Apply `move` to each order in its own transaction (the move's own `atomic`).
+
+    One order that fails (bad data, a bug in one path) is rolled back, logged and left as it
+    was, so the next run tries it again; it never stops the others.
+    """
+    done = 0
+    for order_id in order_ids:
+        try:
+            done += move(order_id=order_id)
+        except Exception:
+            logger.exception("%s failed for order %s; retried on the next run", move.__name__, order_id)
+    return done

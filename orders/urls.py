@@ -30,6 +30,7 @@ urlpatterns = [
     path("keranjang/<int:item_id>/ubah/", views.cart_update, name="cart_update"),
     path("keranjang/<int:item_id>/hapus/", views.cart_remove, name="cart_remove"),
     path("checkout/", views.checkout, name="checkout"),
+    path("checkout/hitung/", views.checkout_quote, name="checkout_quote"),
     path("checkout/<int:pk>/", views.checkout_done, name="checkout_done"),
     path("alamat/", views.address_list, name="addresses"),
     path("alamat/baru/", views.address_edit, name="address_create"),

@@ -1,18 +1,21 @@
 """The buyer's pages: cart, checkout, address book, orders. Read the input, call one service."""
 
 import secrets
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.money import format_rupiah
 from marketplace.phones import whatsapp_link
 from marketplace.storage import private_file_response
-from orders import selectors, services, transitions
+from orders import pricing, selectors, services, transitions
 from orders.forms import AddressForm, CheckoutForm, ProofForm, ReviewForm
 from orders.models import Checkout
 
@@ -24,7 +27,7 @@ def cart(request):
     groups = selectors.group_by_shop(lines)
     context = {
         "groups": groups,
-        "total": sum(group.subtotal for group in groups),
+        "total": pricing.quote(groups).items,
         "has_problems": any(line.problem for line in lines),
     }
     return render(request, "orders/cart.html", context)
@@ -109,41 +112,97 @@ def checkout(request):
         messages.info(request, _("Add the address to send your order to."))
         return redirect(f"{reverse('orders:address_create')}?next=/checkout/")
     groups = selectors.group_by_shop(lines)
-    options = selectors.shipping_options_for(groups, address)
-    form = CheckoutForm(
-        request.POST if request.method == "POST" else None,
-        addresses=addresses,
-        groups=groups,
-        options=options,
-        initial={"token": secrets.token_urlsafe(24), "address": address.pk},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            placed = services.place_order(
-                buyer=request.user,
-                cart=cart_,
-                address=form.cleaned_data["address"],
-                choices=form.choices(),
-                token=form.cleaned_data["token"],
-            )
-        except services.AlreadyCheckedOut as error:
-            messages.info(request, error.messages[0])
-            return redirect("orders:checkout_done", services.recently_placed(request.user.pk).pk)
-        except ValidationError as error:
-            refuse(request, error)
-            return redirect(
-                "orders:cart"
-                if error.code in ("out_of_stock", "cart_problems", "empty")
-                else "orders:checkout"
-            )
-        return redirect("orders:checkout_done", placed.pk)
+    options = pricing.shipping_options_for(groups, address)
+    build = partial(CheckoutForm, addresses=addresses, groups=groups, options=options)
+    if request.method != "POST":
+        form = build(initial={"token": secrets.token_urlsafe(24), "address": address.pk})
+    elif "recalculate" in request.POST:
+        form = build(initial=kept_choices(request.POST, options))
+    else:
+        form = build(request.POST)
+        if form.is_valid():
+            if placed := place(request, form, cart_):
+                return placed
+            # The total moved since the page was shown: ask again with everything the buyer typed.
+            form = build(initial=kept_choices(request.POST, options))
+    quote = pricing.quote(groups, options=options, methods=form.shipping_methods())
     context = {
         "form": form,
+        "rows": [(*fields, quote.for_shop(fields[0].shop.pk)) for fields in form.shop_fields()],
         "address": address,
         "addresses": addresses,
-        "total": sum(group.subtotal for group in groups),
+        "quote": quote,
     }
     return render(request, "orders/checkout.html", context)
+
+
+def place(request, form, cart_):
+    """Place the form's orders and redirect, or None when the buyer must look at a new total."""
+    try:
+        checkout_ = services.place_order(
+            buyer=request.user,
+            cart=cart_,
+            address=form.cleaned_data["address"],
+            choices=form.choices(),
+            token=form.cleaned_data["token"],
+            seen_total=form.cleaned_data["seen_total"],
+        )
+    except services.AlreadyCheckedOut as error:
+        messages.info(request, error.messages[0])
+        return redirect("orders:checkout_done", services.recently_placed(request.user.pk).pk)
+    except ValidationError as error:
+        refuse(request, error)
+        code = getattr(error, "code", None)  # an error made of a list has none
+        if code == "total_changed":
+            return None
+        return redirect(
+            "orders:cart" if code in ("out_of_stock", "cart_problems", "empty", None) else "orders:checkout"
+        )
+    return redirect("orders:checkout_done", checkout_.pk)
+
+
+def kept_choices(data, options) -> dict:
+    """The posted form as the next page's starting values; a shipping choice this address does
+    not offer falls back to the shop's first option."""
+    initial = data.dict()
+    for shop_id, offered in options.items():
+        if initial.get(f"shipping_{shop_id}") not in {option.method for option in offered}:
+            initial.pop(f"shipping_{shop_id}", None)
+    return initial
+
+
+@login_required
+@require_POST
+def checkout_quote(request):
+    """The checkout page's totals for the posted choices, as JSON, for the page's script.
+
+    The same `pricing.quote` as the page itself; the order is priced again when placed.
+    """
+    lines = selectors.cart_lines(services.cart_for(request))
+    addresses = selectors.addresses_of(request.user)
+    address = chosen_address(request, addresses)
+    if not lines or any(line.problem for line in lines) or address is None:
+        return JsonResponse({"error": _("Reload the page to see your cart.")}, status=409)
+    groups = selectors.group_by_shop(lines)
+    options = pricing.shipping_options_for(groups, address)
+    methods = {group.shop.pk: request.POST.get(f"shipping_{group.shop.pk}") for group in groups}
+    return JsonResponse(quote_as_json(pricing.quote(groups, options=options, methods=methods)))
+
+
+def quote_as_json(quote) -> dict:
+    return {
+        "total": quote.total,
+        "items": format_rupiah(quote.items),
+        "shipping": format_rupiah(quote.shipping),
+        "grand_total": format_rupiah(quote.total),
+        "shops": {
+            str(shop.shop_id): {
+                "shipping": format_rupiah(shop.shipping_fee) if shop.shipping_method else "—",
+                "total": format_rupiah(shop.total),
+            }
+            for shop in quote.shops
+        },
+    }
 
 
 def already_placed(request):

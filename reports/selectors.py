@@ -1,10 +1,8 @@
 """The dinas figures: every number on the reports page, each from one aggregate query.
 
-What counts as a sale: an order whose money reached the shop. Transfer orders count once the
-shop confirmed the payment (paid, processing, shipped, completed); cash-on-delivery orders only
-when completed, because the money changes hands at delivery. Cancelled, unpaid and unconfirmed
-orders never count. A sale's value is the order's subtotal (the goods), without shipping, so that
-sales by shop and by category add up to the same total. Orders fall into the month they were placed.
+What counts as a sale is written once, in `orders.models.SALE_STATUSES` (the vendor overview
+reads the same rule), and what a sale is worth in `orders.pricing` (the goods, without
+shipping). Orders fall into the month they were placed. See docs/dinas.md.
 """
 
 from dataclasses import dataclass, field
@@ -15,13 +13,10 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from catalog.models import Expo, ExpoShop, Product
-from orders.models import Order, OrderItem, OrderStatus, PaymentMethod
+from orders import pricing
+from orders.models import SALE, Order, OrderItem
 from vendors.models import Community, Shop, ShopMember
 
-S = OrderStatus
-SALE = Q(status=S.COMPLETED) | Q(
-    payment_method=PaymentMethod.TRANSFER, status__in=[S.PAID, S.PROCESSING, S.SHIPPED]
-)
 TOP_SHOPS = 10
 
 
@@ -62,7 +57,7 @@ class ReportFilters:
         )
 
     def sales(self):
-        return self.orders().filter(SALE)
+        return self.orders().sales()
 
 
 def default_filters(today=None) -> ReportFilters:
@@ -101,7 +96,7 @@ def summary(filters: ReportFilters) -> dict:
     orders = filters.orders().aggregate(
         orders=Count("id"),
         sales_orders=Count("id", filter=SALE),
-        sales=Coalesce(Sum("subtotal", filter=SALE), 0),
+        sales=pricing.sales_amount(SALE),
         shops_with_sale=Count("shop", filter=SALE, distinct=True),
     )
     active = shops["active"]
@@ -126,9 +121,7 @@ def orders_by_month(filters: ReportFilters) -> list[dict]:
         filters.orders()
         .annotate(month=TruncMonth("created_at"))
         .values("month")
-        .annotate(
-            orders=Count("id"), sales_orders=Count("id", filter=SALE), sales=Sum("subtotal", filter=SALE)
-        )
+        .annotate(orders=Count("id"), sales_orders=Count("id", filter=SALE), sales=pricing.sales_amount(SALE))
         .order_by()
     )
     found = {_month_key(row["month"]): row for row in rows}
@@ -150,7 +143,7 @@ def sales_by_category(filters: ReportFilters) -> list[dict]:
     items = OrderItem.objects.filter(order__in=filters.sales())
     rows = (
         items.values(category=Coalesce("product__category__parent__name", "product__category__name"))
-        .annotate(items=Sum("quantity"), sales=Sum(F("unit_price") * F("quantity")))
+        .annotate(items=Sum("quantity"), sales=Sum(pricing.line_amount_expression()))
         .order_by("-sales", "category")
     )
     return [{**row, "category": row["category"] or "—"} for row in rows]
@@ -167,7 +160,9 @@ def _by_area(filters, key, name):
     sales = (
         filters.sales()
         .values(area_code=F(f"shop__{key}"), area_name=F(f"shop__{name}"))
-        .annotate(orders=Count("id"), sales=Sum("subtotal"), selling_shops=Count("shop", distinct=True))
+        .annotate(
+            orders=Count("id"), sales=pricing.sales_amount(), selling_shops=Count("shop", distinct=True)
+        )
         .order_by()
     )
     areas = {}
@@ -201,7 +196,7 @@ def top_shops(filters: ReportFilters, limit=TOP_SHOPS) -> list[dict]:
     return list(
         filters.sales()
         .values("shop_id", name=F("shop__name"), regency=F("shop__district__regency__name"))
-        .annotate(orders=Count("id"), sales=Sum("subtotal"))
+        .annotate(orders=Count("id"), sales=pricing.sales_amount())
         .order_by("-sales", "name")[:limit]
     )
 
@@ -218,7 +213,7 @@ def expo_figures(filters: ReportFilters) -> list[dict]:
     ).order_by()
     # A plain COUNT/SUM function, not an aggregate: one value per expo without a GROUP BY.
     count = expo_orders.annotate(n=Func(F("id"), function="COUNT")).values("n")
-    total = expo_orders.annotate(s=Func(F("subtotal"), function="SUM")).values("s")
+    total = expo_orders.annotate(s=Func(F(pricing.SALE_VALUE_FIELD), function="SUM")).values("s")
     expos = (
         Expo.objects.filter(starts_on__lte=filters.end, ends_on__gte=filters.start)
         .annotate(
@@ -250,7 +245,7 @@ def shop_register(filters: ReportFilters, *, include_drafts=False):
         .annotate(
             product_total=Coalesce(Subquery(products.annotate(n=Count("id")).values("n")), 0),
             order_total=Coalesce(Subquery(sales.annotate(n=Count("id")).values("n")), 0),
-            sales_total=Coalesce(Subquery(sales.annotate(s=Sum("subtotal")).values("s")), 0),
+            sales_total=Coalesce(Subquery(sales.annotate(s=pricing.sales_amount()).values("s")), 0),
         )
         .order_by("district__regency__name", "name")
     )

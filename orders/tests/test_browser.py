@@ -5,12 +5,13 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from catalog.models import Review
 from catalog.tests.factories import image_bytes
 from conftest import make_user, wait_for
 from orders.models import Order, OrderStatus
-from orders.tests.factories import BATAM, make_product, make_shop
+from orders.tests.factories import BATAM, cart_with, make_address, make_product, make_shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -88,10 +89,20 @@ def test_a_guest_buys_from_two_shops_and_both_vendors_fulfil(
     page.get_by_role("button", name="Simpan alamat").click()
     page.wait_for_url(f"{url}/checkout/")
 
+    # The grand total includes shipping from the start (each shop's first option: pick-up) ...
+    grand_total = page.locator("[data-total=grand_total]")
+    assert grand_total.inner_text() == "Rp280.000"
     page.check(f"input[name=shipping_{shop_a.pk}][value=pickup]")
     page.check(f"input[name=payment_{shop_a.pk}][value=cod]")
     page.check(f"input[name=shipping_{shop_b.pk}][value=courier]")
     page.check(f"input[name=payment_{shop_b.pk}][value=transfer]")
+    # ... and follows the shipping choice at once, without leaving the page.
+    page.wait_for_function(
+        "document.querySelector('[data-total=grand_total]').textContent === 'Rp289.000'", timeout=5000
+    )
+    assert page.locator(f"[data-shop-shipping='{shop_b.pk}']").inner_text() == "Rp9.000"
+    assert page.locator("input[name=seen_total]").input_value() == "289000"
+    assert page.url == f"{url}/checkout/"
     screenshot("orders-checkout")
     page.get_by_role("button", name="Buat pesanan").click()
     page.wait_for_url(re.compile(r"/checkout/\d+/$"))
@@ -140,3 +151,56 @@ def test_a_guest_buys_from_two_shops_and_both_vendors_fulfil(
     assert Review.objects.filter(rating=5).count() == 2
     page.goto(f"{url}{keripik.get_absolute_url()}")
     page.get_by_text("Barangnya bagus").wait_for()
+
+
+def test_without_javascript_recalculate_shows_the_new_total_before_placing(live_server, browser, password):
+    buyer = make_user("wulan@example.com", first_name="Wulan")
+    shop = make_shop(make_user("bayu@example.com"), name="Batik Pak Bayu", where=BATAM, cod=False)
+    batik = make_product(shop, name="Kain Batik Gonggong", price=250_000, stock=3, weight_grams=400)
+    make_address(buyer)
+    cart_with(buyer, (batik, 1))
+    context = browser.new_context(java_script_enabled=False)
+    page = log_in(context, live_server.url, buyer.email, password)
+
+    page.goto(f"{live_server.url}/checkout/")
+    assert page.locator("[data-total=grand_total]").inner_text() == "Rp250.000"
+    page.check(f"input[name=shipping_{shop.pk}][value=courier]")
+    page.locator(f"input[name=note_{shop.pk}]").fill("Bungkus kado, ya")
+    page.get_by_role("button", name="Hitung ulang").click()
+
+    expect(page.locator("[data-total=grand_total]")).to_have_text("Rp259.000")
+    assert page.locator(f"input[name=note_{shop.pk}]").input_value() == "Bungkus kado, ya"
+    assert not Order.objects.exists()
+    page.get_by_role("button", name="Buat pesanan").click()
+    page.wait_for_url(re.compile(r"/checkout/\d+/$"))
+    order = Order.objects.get()
+    assert (order.total, order.note) == (259_000, "Bungkus kado, ya")
+    context.close()
+
+
+def test_choosing_another_address_reloads_the_options_and_totals(live_server, browser, password):
+    buyer = make_user("wulan@example.com", first_name="Wulan")
+    shop = make_shop(make_user("ani@example.com"), name="Dapur Bu Ani")  # Purwakarta: own delivery there
+    keripik = make_product(shop, name="Keripik Pedas", price=15_000, stock=10)
+    make_address(buyer)
+    batam = make_address(buyer, where=BATAM, recipient="Rina")
+    cart_with(buyer, (keripik, 2))
+    context = browser.new_context()
+    page = log_in(context, live_server.url, buyer.email, password)
+    page.goto(f"{live_server.url}/checkout/")
+    page.check(f"input[name=shipping_{shop.pk}][value=own_delivery]")
+    expect(page.locator("[data-total=grand_total]")).to_have_text("Rp40.000")
+
+    page.check(f"input[name=address][value='{batam.pk}']")
+
+    # Own delivery does not reach Batam: the page comes back with Batam's options and totals.
+    expect(page.locator(f"input[name=shipping_{shop.pk}][value=own_delivery]")).to_have_count(0)
+    expect(page.locator(f"input[name=address][value='{batam.pk}']")).to_be_checked()
+    expect(page.locator("[data-total=grand_total]")).to_have_text("Rp30.000")
+    page.check(f"input[name=shipping_{shop.pk}][value=courier]")
+    expect(page.locator("[data-total=grand_total]")).to_have_text("Rp39.000")
+    page.get_by_role("button", name="Buat pesanan").click()
+    page.wait_for_url(re.compile(r"/checkout/\d+/$"))
+    order = Order.objects.get()
+    assert (order.regency_name, order.shipping_method, order.total) == ("Kota Batam", "courier", 39_000)
+    context.close()

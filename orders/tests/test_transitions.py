@@ -240,3 +240,76 @@ def test_nothing_but_transitions_assigns_the_status():
         and re.search(r"\border\.status\s*=[^=]|locked\.status\s*=[^=]", path.read_text())
     ]
     assert offenders == []
+
+
+# --- Periodic work isolates failures ---------------------------------------------------------
+
+
+def fail_for(order, real):
+    """`real`, except that it raises for `order`: an order whose move breaks half-way."""
+
+    def maybe_fail(locked, *args, **kwargs):
+        if locked.pk == order.pk:
+            raise RuntimeError("broken order data")
+        return real(locked, *args, **kwargs)
+
+    return maybe_fail
+
+
+@pytest.fixture
+def three_unpaid(buyer, address, product_a):
+    orders = [buy(buyer, (product_a, 1), payment="transfer").orders.get() for _ in range(3)]
+    Order.objects.filter(pk__in=[o.pk for o in orders]).update(
+        payment_deadline=timezone.now() - timedelta(minutes=1)
+    )
+    return orders
+
+
+def test_one_failing_order_does_not_stop_the_cancellation_of_the_others(
+    three_unpaid, product_a, monkeypatch, caplog
+):
+    first, bad, last = three_unpaid
+    monkeypatch.setattr(transitions, "return_stock", fail_for(bad, transitions.return_stock))
+
+    assert tasks.cancel_unpaid_orders.apply().get() == 2
+
+    status = dict(Order.objects.values_list("pk", "status"))
+    assert (status[first.pk], status[bad.pk], status[last.pk]) == (
+        S.CANCELLED,
+        S.AWAITING_PAYMENT,
+        S.CANCELLED,
+    )
+    # The bad order's half-made move was rolled back: no event, no stock given back for it.
+    assert not bad.events.filter(to_status=S.CANCELLED).exists()
+    product_a.refresh_from_db()
+    assert product_a.stock == 10 - 1
+    assert f"auto_cancel_unpaid failed for order {bad.pk}" in caplog.text
+    assert "broken order data" in caplog.text  # with its traceback
+
+    monkeypatch.undo()  # fixed (or the cause went away): the next run cancels it
+    assert tasks.cancel_unpaid_orders.apply().get() == 1
+    assert Order.objects.get(pk=bad.pk).status == S.CANCELLED
+
+
+def test_one_failing_order_does_not_stop_the_completion_of_the_others(
+    buyer, address, product_a, shop_a_owner, monkeypatch, caplog, settings
+):
+    orders = [buy(buyer, (product_a, 1), payment="cod").orders.get() for _ in range(3)]
+    for order in orders:
+        transitions.start_processing(order=order, actor=shop_a_owner)
+        transitions.ship(order=order, actor=shop_a_owner, courier="", tracking_number="")
+    Order.objects.update(shipped_at=timezone.now() - timedelta(days=settings.ORDER_AUTO_COMPLETE_DAYS + 1))
+    broken, second, third = orders
+    monkeypatch.setattr(transitions, "count_as_sold", fail_for(broken, transitions.count_as_sold))
+
+    assert tasks.complete_shipped_orders.apply().get() == 2
+
+    status = dict(Order.objects.values_list("pk", "status"))
+    assert (status[broken.pk], status[second.pk], status[third.pk]) == (S.SHIPPED, S.COMPLETED, S.COMPLETED)
+    product_a.refresh_from_db()
+    assert product_a.sold_count == 2
+    assert f"auto_complete_shipped failed for order {broken.pk}" in caplog.text
+
+    monkeypatch.undo()
+    assert tasks.complete_shipped_orders.apply().get() == 1
+    assert Order.objects.get(pk=broken.pk).status == S.COMPLETED

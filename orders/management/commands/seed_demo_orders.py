@@ -11,7 +11,7 @@ from PIL import Image
 
 from catalog.models import Product
 from marketplace.models import District
-from orders import selectors, services, transitions
+from orders import pricing, services, transitions
 from orders.models import Cart, Checkout, OrderStatus, PaymentMethod
 
 S = OrderStatus
@@ -100,7 +100,7 @@ class Command(BaseCommand):
     def make_order(self, buyer, address, product, state, payment, number):
         cart = Cart.objects.create()  # a cart of its own: the buyer's real cart is left alone
         services.add_to_cart(cart=cart, product_id=product.pk, quantity=product.min_order_quantity)
-        options = selectors.shipping_options(product.shop, address, product.weight_grams)
+        options = pricing.shipping_options(product.shop, address, product.weight_grams)
         # Vary the shipping so the demo shows pick-up, own delivery and couriers.
         shipping = options[number % len(options)].method if options else "pickup"
         checkout = services.place_order(

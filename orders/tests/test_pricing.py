@@ -1,0 +1,211 @@
+"""The pricing module: every total in whole rupiah, and the only place that computes one."""
+
+import pathlib
+import re
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+
+from catalog.tests.factories import reprice
+from orders import pricing, selectors, services
+from orders.models import Checkout, Order, OrderItem
+from orders.pricing import ShippingOption
+from orders.services import ShopChoice
+from orders.tests.factories import buy, cart_with
+from vendors.models import CourierRate
+
+
+def test_a_line_is_unit_price_times_quantity():
+    line = pricing.line_total(unit_price=15_000, quantity=3)
+
+    assert (line.unit_price, line.quantity, line.amount) == (15_000, 3, 45_000)
+
+
+def test_large_totals_stay_exact_integers():
+    line = pricing.line_total(unit_price=9_999_999_999, quantity=10_000)
+
+    assert line.amount == 99_999_999_990_000
+    assert type(line.amount) is int
+
+
+@pytest.mark.parametrize("price", [15_000.0, Decimal("15000"), True, "15000"])
+def test_money_that_is_not_whole_rupiah_is_refused(price):
+    with pytest.raises(TypeError):
+        pricing.line_total(unit_price=price, quantity=1)
+
+
+def test_negative_money_is_refused():
+    with pytest.raises(ValueError):
+        pricing.line_total(unit_price=-1, quantity=1)
+    with pytest.raises(ValueError):
+        pricing.shop_total(shop_id=1, lines=[], shipping=ShippingOption("courier", -5))
+
+
+def test_a_shop_total_is_its_items_plus_the_chosen_shipping():
+    lines = [
+        pricing.line_total(unit_price=15_000, quantity=2),
+        pricing.line_total(unit_price=7_500, quantity=1),
+    ]
+
+    shop = pricing.shop_total(shop_id=7, lines=lines, shipping=ShippingOption("courier", 14_000))
+
+    assert (shop.items, shop.shipping_method, shop.shipping_fee, shop.discount, shop.total) == (
+        37_500,
+        "courier",
+        14_000,
+        0,
+        51_500,
+    )
+
+
+def test_a_shop_without_a_chosen_shipping_has_no_fee_yet():
+    shop = pricing.shop_total(
+        shop_id=7, lines=[pricing.line_total(unit_price=5_000, quantity=1)], shipping=None
+    )
+
+    assert (shop.shipping_method, shop.shipping_fee, shop.total) == ("", 0, 5_000)
+
+
+def test_a_checkout_total_adds_up_its_shops():
+    a = pricing.shop_total(
+        shop_id=1,
+        lines=[pricing.line_total(unit_price=15_000, quantity=2)],
+        shipping=ShippingOption("pickup", 0),
+    )
+    b = pricing.shop_total(
+        shop_id=2,
+        lines=[pricing.line_total(unit_price=250_000, quantity=1)],
+        shipping=ShippingOption("courier", 9_000),
+    )
+
+    total = pricing.checkout_total([a, b])
+
+    assert (total.items, total.shipping, total.discount, total.total) == (280_000, 9_000, 0, 289_000)
+    assert total.for_shop(2) is b
+
+
+def test_totals_are_frozen():
+    line = pricing.line_total(unit_price=1_000, quantity=1)
+
+    with pytest.raises(AttributeError):
+        line.amount = 1
+
+
+@pytest.mark.django_db
+def test_the_quote_uses_the_chosen_option_and_ignores_one_not_offered(buyer, address, product_a, product_b):
+    groups = selectors.group_by_shop(selectors.cart_lines(cart_with(buyer, (product_a, 2), (product_b, 1))))
+    options = pricing.shipping_options_for(groups, address)
+
+    quote = pricing.quote(
+        groups,
+        options=options,
+        methods={
+            product_a.shop_id: "own_delivery",
+            product_b.shop_id: "own_delivery",
+        },  # B: not to Purwakarta
+    )
+
+    a, b = quote.for_shop(product_a.shop_id), quote.for_shop(product_b.shop_id)
+    assert (a.items, a.shipping_fee, a.total) == (30_000, 10_000, 40_000)
+    assert (b.items, b.shipping_method, b.shipping_fee, b.total) == (250_000, "", 0, 250_000)
+    assert quote.total == 290_000
+
+
+@pytest.mark.django_db
+def test_the_courier_fee_follows_the_parcels_weight(buyer, address, product_a):
+    # 250 g each: 4 units weigh 1 kg (one first kilogram), 5 units 1.25 kg (a second kilogram).
+    for quantity, fee in ((4, 9_000), (5, 14_000)):
+        cart = cart_with(buyer, (product_a, quantity))
+        cart.items.update(quantity=quantity)
+        groups = selectors.group_by_shop(selectors.cart_lines(cart))
+        courier = [
+            o
+            for o in pricing.shipping_options_for(groups, address)[product_a.shop_id]
+            if o.method == "courier"
+        ]
+        assert courier == [ShippingOption("courier", fee)]
+
+
+@pytest.mark.django_db
+def test_an_order_stores_the_totals_the_module_computed(buyer, address, product_a, product_b):
+    cart = cart_with(buyer, (product_a, 3), (product_b, 1))
+    groups = selectors.group_by_shop(selectors.cart_lines(cart))
+    expected = pricing.quote(
+        groups,
+        options=pricing.shipping_options_for(groups, address),
+        methods={product_a.shop_id: "own_delivery", product_b.shop_id: "courier"},
+    )
+
+    checkout = services.place_order(
+        buyer=buyer,
+        cart=cart,
+        address=address,
+        choices={
+            product_a.shop_id: ShopChoice("own_delivery", "cod"),
+            product_b.shop_id: ShopChoice("courier", "transfer"),
+        },
+        token="stored-totals",
+    )
+
+    assert checkout.total == expected.total == 45_000 + 10_000 + 250_000 + 9_000
+    for order in checkout.orders.all():
+        shop = expected.for_shop(order.shop_id)
+        assert (order.subtotal, order.shipping_fee, order.total) == (
+            shop.items,
+            shop.shipping_fee,
+            shop.total,
+        )
+        assert [(i.unit_price, i.quantity, i.line_total) for i in order.items.all()] == [
+            (line.unit_price, line.quantity, line.amount) for line in shop.lines
+        ]
+
+
+@pytest.mark.django_db
+def test_an_order_keeps_its_prices_when_the_shop_changes_them_later(buyer, address, product_a):
+    order = buy(buyer, (product_a, 2), address=address, shipping="courier").orders.get()
+    reprice(product_a, 99_000)
+    CourierRate.objects.filter(shop=product_a.shop).update(first_kg_fee=50_000)
+
+    order.refresh_from_db()
+    item = OrderItem.objects.get(order=order)
+    assert (item.unit_price, item.line_total) == (15_000, 30_000)
+    assert (order.subtotal, order.shipping_fee, order.total) == (30_000, 9_000, 39_000)
+    assert Checkout.objects.get().total == 39_000
+
+
+@pytest.mark.django_db
+def test_the_query_expressions_count_the_goods_without_shipping(buyer, address, product_a):
+    buy(buyer, (product_a, 2), address=address, shipping="courier")
+
+    assert Order.objects.aggregate(goods=pricing.sales_amount())["goods"] == 30_000
+    assert Order.objects.none().aggregate(goods=pricing.sales_amount())["goods"] == 0
+    assert OrderItem.objects.aggregate(goods=Sum(pricing.line_amount_expression()))["goods"] == 30_000
+
+
+def test_nothing_but_the_pricing_module_multiplies_prices_or_adds_fees():
+    """Totals are computed in one place: no price × quantity or fee addition anywhere else."""
+    root = pathlib.Path(__file__).resolve().parents[2]
+    money_math = re.compile(
+        r"price\w*\"?\)?\s*\*"  # price × quantity, in Python or as F("unit_price") * ...
+        r"|\*\s*[\w.]*price\b"  # quantity × price
+        r"|subtotal\w*\s*\+|\+\s*[\w.]*fee\b"  # goods + shipping
+        r"|Sum\(\s*\"(subtotal|total)\""  # a sales figure summed by hand
+    )
+    offenders = [
+        f"{path.relative_to(root)}: {match.group(0)}"
+        for path in sorted(root.glob("*/**/*.py"))
+        if ".venv" not in path.parts
+        and "tests" not in path.parts
+        and "migrations" not in path.parts
+        and path.name != "pricing.py"
+        for match in [money_math.search(path.read_text())]
+        if match
+    ]
+    templates = [
+        str(path.relative_to(root))
+        for path in sorted((root / "templates").glob("**/*.html"))
+        # Arithmetic on money in a template (chart coordinates may use |add).
+        if re.search(r"(price|total|fee|sales|amount)\w*\|(add|mul)\b", path.read_text())
+    ]
+    assert offenders == [] and templates == []
