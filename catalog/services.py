@@ -120,8 +120,11 @@ def save_product_form(*, form, variant_formset, photos=()) -> Product:
     prepare(product)
     if product.pk:
         stock_module.lock_products([product.pk])
-    product.save()
-    form.save_m2m()
+        # Only what the form edits: the listing figures, sales counts and moderation fields
+        # loaded with the form may have moved since, and are written by their own code.
+        product.save(update_fields={*form._meta.fields, "slug", "status", "updated_at"})
+    else:
+        product.save()
     save_variants(product, variant_formset)
     for upload in photos:
         add_image(product=product, upload=upload)
@@ -136,7 +139,7 @@ def save_variants(product, formset):
     for position, form in enumerate(formset.forms):
         if not form.has_changed() and form.instance.pk is None:
             continue
-        if formset.can_delete and formset._should_delete_form(form):
+        if form in formset.deleted_forms:
             if form.instance.pk:
                 form.instance.delete()
             continue
