@@ -25,7 +25,7 @@ def default_variants(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_product_reports_appeals_and_expos'),
+        ('catalog', '0006_product_dimensions_variant_weight'),
     ]
 
     operations = [
