@@ -102,6 +102,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the page cache, so cached pages are stored plain and compressed for each client
+    # that accepts it; WhiteNoise's static files arrive already compressed and are left alone.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "marketplace.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
+                "orders.context_processors.cart",
             ],
         },
     },
@@ -163,6 +167,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "marketplace.accounts.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "marketplace.forms.SignupForm"
 # Sellers new to the web must be told plainly that an address is taken; guessing addresses
 # stays expensive through the rate limits below.
 ACCOUNT_PREVENT_ENUMERATION = False
