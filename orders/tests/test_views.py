@@ -177,7 +177,8 @@ def test_checkout_creates_orders_and_shows_them(
 ):
     cart_with(buyer, (product_a, 2), (product_b, 1))
 
-    with django_assert_max_num_queries(40):  # two orders, their items, events and notifications
+    # Two orders, their items, events and notifications; the cart lock and the listing figures.
+    with django_assert_max_num_queries(42):
         response = checkout_post(
             buyer_client,
             address,
