@@ -18,22 +18,25 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.runtime
-	$(PY) manage.py compiletranslations
+	DEBUG=1 $(PY) manage.py compiletranslations
 
 setup-dev: $(VENV)/.dev setup
 
 migrate: setup
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_regions
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_regions
+
+# HOST and PORT also make the site's address (SITE_URL) that links and printed log-ins use.
+DEV := DEBUG=1 HOST=$(HOST) PORT=$(PORT)
 
 run: migrate
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py seed_demo_shops
-	DEBUG=1 $(PY) manage.py seed_demo_products
-	DEBUG=1 $(PY) manage.py seed_demo_orders
-	DEBUG=1 $(PY) manage.py seed_demo_dinas
-	$(PY) manage.py seed_demo_tariffs
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py seed_demo_shops
+	$(DEV) $(PY) manage.py seed_demo_products
+	$(DEV) $(PY) manage.py seed_demo_orders
+	$(DEV) $(PY) manage.py seed_demo_dinas
+	$(DEV) $(PY) manage.py seed_demo_tariffs
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -50,7 +53,7 @@ beat: setup
 
 # Needs GNU gettext (a translator's tool, not needed to run or test).
 messages: setup
-	$(PY) manage.py makemessages --locale id --ignore '$(VENV)/*' --ignore 'benchmarks/*' --no-obsolete --no-location
+	DEBUG=1 $(PY) manage.py makemessages --locale id --ignore '$(VENV)/*' --ignore 'benchmarks/*' --no-obsolete --no-location
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

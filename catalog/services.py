@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog import search
 from catalog import stock as stock_module
 from catalog.models import (
     MAX_IMAGES_PER_PRODUCT,
@@ -44,7 +45,14 @@ WHERE c.id = p.category_id AND s.id = p.shop_id
 
 
 def refresh_search_vectors(*, product_ids=None, shop_id=None):
-    """Rebuild stored search vectors: of some products, of one shop's, or of all (None)."""
+    """Reindex products for search: some, one shop's, or all (None).
+
+    The one writer of the search index on both databases: the stored tsvector on PostgreSQL,
+    the FTS5 row on SQLite (catalog.search).
+    """
+    if connection.vendor == "sqlite":
+        search.reindex(product_ids=product_ids, shop_id=shop_id)
+        return
     if connection.vendor != "postgresql":
         return
     sql, params = SEARCH_VECTOR_SQL, []

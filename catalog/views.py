@@ -12,6 +12,7 @@ from catalog import selectors
 from catalog.forms import ListingFilterForm
 from catalog.templatetags.catalog import rendition_url
 from marketplace.phones import whatsapp_link
+from marketplace.site import absolute_url
 from vendors.views import shop_page_context
 
 JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -84,6 +85,9 @@ def shop_page(request, slug):
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     context = listing_context(request, lambda filters: selectors.search_products(query, filters))
+    if query and not context["page"].paginator.count:
+        context["spellings"] = selectors.nearest_spellings(query)
+        context["popular_categories"] = selectors.popular_categories()
     response = render(request, "catalog/search.html", {**context, "query": query})
     return remember_region(response, context["filters"])
 
@@ -108,8 +112,8 @@ def product_detail(request, shop_slug, product_slug):
     images = list(product.images.all())
     ready_images = [image for image in images if image.is_ready]
     primary = next((i for i in ready_images if i.is_primary), ready_images[0] if ready_images else None)
-    url = request.build_absolute_uri(product.get_absolute_url())
-    image_url = request.build_absolute_uri(rendition_url(primary, 800)) if primary else ""
+    url = absolute_url(product.get_absolute_url())
+    image_url = absolute_url(rendition_url(primary, 800)) if primary else ""
     return render(
         request,
         "catalog/product.html",

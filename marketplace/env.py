@@ -22,6 +22,19 @@ def env_str(name, default=""):
     return os.environ.get(name, default)
 
 
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-set-SECRET_KEY-in-production"
+
+
+def required_secret_key(name, *, debug):
+    """The signing key; only a DEBUG machine may fall back to the public development one."""
+    key = os.environ.get(name, "").strip()
+    if key:
+        return key
+    if debug:
+        return DEVELOPMENT_SECRET_KEY
+    raise ConfigError(f"{name} must be set when DEBUG is off (a long random string, see docs/deploy.md)")
+
+
 def env_bool(name, default=False):
     raw = os.environ.get(name)
     if raw is None:
@@ -87,3 +100,25 @@ def redis_url(name):
     if parts.scheme not in REDIS_SCHEMES or not parts.hostname:
         raise ConfigError(f"{name} must look like redis://host:6379/0; got {url!r}")
     return url
+
+
+WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
+
+
+def development_site_url(host, port):
+    """The address `make run` serves on; a server listening on every interface is reached
+    through the loopback address."""
+    host = "127.0.0.1" if host in WILDCARD_HOSTS else host
+    return f"http://{host}:{port}"
+
+
+def media_origins(bucket, endpoint_url, custom_domain):
+    """Where photos are served from when media lives in a bucket (for the CSP's img-src)."""
+    if not bucket:
+        return []
+    if custom_domain:
+        return [f"https://{custom_domain}"]
+    if endpoint_url:
+        parts = urlsplit(endpoint_url)
+        return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
+    return ["https://*.amazonaws.com"]

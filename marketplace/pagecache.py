@@ -65,7 +65,10 @@ def is_cacheable_request(request):
 
 def page_key(request):
     version = cache.get(VERSION_KEY, 0)
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    # get_host() checks ALLOWED_HOSTS (a stored page must not skip that) and puts the host and
+    # port in the key: pages carry absolute links, and one request naming another port must
+    # not hand those links to everybody.
+    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()[:32]
     return f"page:{version}:{chosen_language(request)}:{digest}"
 
 

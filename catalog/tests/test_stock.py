@@ -147,7 +147,7 @@ def test_products_without_variants_get_their_default_variant_in_the_migration(sh
     product = make_product(shop_a, price=9_000, stock=4, sku="OLD")
     ProductVariant.objects.all().delete()
     Product.objects.filter(pk=product.pk).update(price=11_000, stock=6)
-    migration = importlib.import_module("catalog.migrations.0007_stock_on_variants")
+    migration = importlib.import_module("catalog.migrations.0008_stock_on_variants")
 
     migration.default_variants(django_apps, None)
 

@@ -150,7 +150,8 @@ def test_category_page_lists_products_of_its_sub_categories(client, shop_a):
     assert client.get("/kategori/tidak-ada/").status_code == 404
 
 
-def test_product_page_has_gallery_variants_shop_whatsapp_and_sharing_tags(client, shop_a):
+def test_product_page_has_gallery_variants_shop_whatsapp_and_sharing_tags(client, shop_a, settings):
+    settings.SITE_URL = "https://warung.example"
     product = make_product(
         shop_a,
         name="Kaos Sablon Purwakarta",
@@ -170,7 +171,7 @@ def test_product_page_has_gallery_variants_shop_whatsapp_and_sharing_tags(client
     assert "Ukuran L / Merah" in html and "Rp85.000" in html
     assert "Dapur Bu Ani" in html and "Purwakarta" in html
     assert "https://wa.me/6281234567890?text=" in html
-    assert '<meta property="og:image" content="http://testserver/media/products/r/' in html
+    assert '<meta property="og:image" content="https://warung.example/media/products/r/' in html
     assert 'property="og:title" content="Kaos Sablon Purwakarta – Rp15.000"' in html
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert data["@type"] == "Product" and data["offers"]["price"] == "15000"

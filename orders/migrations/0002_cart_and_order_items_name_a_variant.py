@@ -14,7 +14,7 @@ def name_the_default_variant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("orders", "0001_initial"),
-        ("catalog", "0007_stock_on_variants"),
+        ("catalog", "0008_stock_on_variants"),
     ]
 
     operations = [migrations.RunPython(name_the_default_variant, migrations.RunPython.noop)]

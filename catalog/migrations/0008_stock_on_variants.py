@@ -25,7 +25,7 @@ def default_variants(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0006_product_dimensions_variant_weight'),
+        ('catalog', '0007_sqlite_search_table'),
     ]
 
     operations = [
