@@ -1,11 +1,12 @@
 """Writes for the catalogue: products, variants, photos, moderation, search vectors."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Min, Sum
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -13,7 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog import search
-from catalog.models import MAX_IMAGES_PER_PRODUCT, ModerationEvent, Product, ProductImage, ProductReport
+from catalog import stock as stock_module
+from catalog.models import (
+    MAX_IMAGES_PER_PRODUCT,
+    ModerationEvent,
+    Product,
+    ProductImage,
+    ProductReport,
+    ProductVariant,
+)
 from marketplace import notifications
 from marketplace.celery import enqueue_on_commit
 from marketplace.images import validate_image
@@ -87,44 +96,86 @@ def prepare(product):
 
 
 @transaction.atomic
-def create_product(*, shop, **fields) -> Product:
-    """A product from plain values (CSV import, demo data); validated like the dashboard form."""
-    product = Product(shop=shop, **fields)
+def create_product(*, shop, price=None, stock=0, sku="", variants=None, **fields) -> Product:
+    """A product from plain values (CSV import, onboarding, demo data), validated like the form.
+
+    `variants` is a list of dicts (name, price, stock, sku); without it the product gets one
+    default variant carrying `price`, `stock` and `sku`.
+    """
+    product = Product(shop=shop, sku=sku, **fields)
     product.name = product.name.strip()
     prepare(product)
-    product.full_clean()
+    product.full_clean(exclude=["price"])
     product.save()
+    if variants is None:
+        variants = [{"name": "", "price": price, "stock": stock, "sku": sku}]
+    for position, variant in enumerate(variants):
+        stock_module.add_variant(product=product, position=position, **variant)
+    reread_listing_figures(product)
     refresh_search_vectors(product_ids=[product.pk])
     storefront_changed()
     return product
 
 
 @transaction.atomic
-def save_product_form(*, form, variant_formset=None, photos=()) -> Product:
-    """Save a validated product form, its variants and new photos together: all or nothing."""
+def save_product_form(*, form, variant_formset, photos=()) -> Product:
+    """Save a validated product form, its variants and new photos together: all or nothing.
+
+    Stock of existing variants is written only where the vendor typed a number other than the
+    one shown, and only if that number is still current (catalog.stock.adjust); otherwise
+    StockChangedMany is raised and nothing is saved.
+    """
     product = form.save(commit=False)
     prepare(product)
-    product.save()
-    if variant_formset is not None:
-        variant_formset.instance = product
-        variant_formset.save()
-        follow_variants(product=product)
+    if product.pk:
+        stock_module.lock_products([product.pk])
+        # Only what the form edits: the listing figures, sales counts and moderation fields
+        # loaded with the form may have moved since, and are written by their own code.
+        product.save(update_fields={*form._meta.fields, "slug", "status", "updated_at"})
+    else:
+        product.save()
+    save_variants(product, variant_formset)
     for upload in photos:
         add_image(product=product, upload=upload)
+    reread_listing_figures(product)
     refresh_search_vectors(product_ids=[product.pk])
     storefront_changed()
     return product
 
 
-def follow_variants(*, product):
-    """With variants, the product's price is the lowest variant price and its stock their sum.
-
-    Listings, filters and sorting then read one row per product, whatever the variants.
-    """
-    figures = product.variants.aggregate(price=Min("price"), stock=Sum("stock"))
-    if figures["price"] is not None:
-        Product.objects.filter(pk=product.pk).update(price=figures["price"], stock=figures["stock"])
-        product.price, product.stock = figures["price"], figures["stock"]
+def save_variants(product, formset):
+    adjustments = []
+    for position, form in enumerate(formset.forms):
+        if not form.has_changed() and form.instance.pk is None:
+            continue
+        if form in formset.deleted_forms:
+            if form.instance.pk:
+                form.instance.delete()
+            continue
+        data = form.cleaned_data
+        if form.instance.pk is None:
+            stock_module.add_variant(
+                product=product,
+                name=data["name"],
+                price=data["price"],
+                stock=data["stock"],
+                sku=data.get("sku", ""),
+                position=position,
+            )
+            continue
+        variant = form.instance
+        variant.name, variant.price, variant.sku, variant.position = (
+            data["name"],
+            data["price"],
+            data.get("sku", ""),
+            position,
+        )
+        stock_module.save_variant_details(variant, ["name", "price", "sku", "position"])
+        adjustments.append(
+            stock_module.Adjustment(variant_id=variant.pk, shown=data["stock_shown"], to=data["stock"])
+        )
+    stock_module.adjust(adjustments)
+    stock_module.product_changed([product.pk])
 
 
 @transaction.atomic
@@ -135,21 +186,51 @@ def archive_product(*, product) -> Product:
     return product
 
 
-def set_price_and_stock(*, shop, changes) -> int:
-    """Apply {product_id: (price, stock)} to `shop`'s products in one transaction.
+def reread_listing_figures(product):
+    """The lowest price and total stock catalog.stock just wrote (keeps loaded relations)."""
+    product.price, product.stock = Product.objects.filter(pk=product.pk).values_list("price", "stock").get()
 
-    Ids of other shops' products are ignored: the queryset is narrowed to the shop first.
+
+@dataclass(frozen=True)
+class VariantChange:
+    """One row of the bulk page: the price typed, and the stock typed with the stock shown."""
+
+    variant_id: int
+    price: int
+    stock: int
+    stock_shown: int
+
+
+def set_prices_and_stock(*, shop, changes: list[VariantChange]) -> int:
+    """Apply the bulk page's rows to `shop`'s variants in one transaction, all or none.
+
+    Ids of other shops' variants are ignored: the queryset is narrowed to the shop first.
+    A row's stock is written only where the vendor typed a new number (see catalog.stock.adjust),
+    so saving one product's price never touches another's stock. Returns the number of rows changed.
     """
+    by_id = {change.variant_id: change for change in changes}
     with transaction.atomic():
-        products = Product.objects.select_for_update().filter(shop=shop, pk__in=list(changes)).order_by("pk")
-        updated = []
-        for product in products:
-            product.price, product.stock = changes[product.pk]
-            product.full_clean(exclude=["shop", "category", "slug"], validate_constraints=False)
-            updated.append(product)
-        Product.objects.bulk_update(updated, ["price", "stock"])
+        variants = list(ProductVariant.objects.filter(product__shop=shop, pk__in=list(by_id)).order_by("pk"))
+        product_ids = {v.product_id for v in variants}
+        stock_module.lock_products(product_ids)
+        touched = 0
+        for variant in variants:
+            change = by_id[variant.pk]
+            if variant.price != change.price:
+                variant.price = change.price
+                stock_module.save_variant_details(variant, ["price"])
+                touched += 1
+            elif change.stock != change.stock_shown:
+                touched += 1
+        stock_module.adjust(
+            [
+                stock_module.Adjustment(v.pk, shown=by_id[v.pk].stock_shown, to=by_id[v.pk].stock)
+                for v in variants
+            ]
+        )
+        stock_module.refresh_listing(product_ids)
     storefront_changed()
-    return len(updated)
+    return touched
 
 
 # --- Photos ------------------------------------------------------------------------------
