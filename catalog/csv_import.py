@@ -8,9 +8,9 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from catalog.forms import ProductForm
-from catalog.models import Category, Product
-from catalog.services import prepare, refresh_search_vectors
+from catalog import services, stock
+from catalog.forms import ProductForm, RupiahField, StockField
+from catalog.models import Category, Product, ProductVariant
 from marketplace.pagecache import storefront_changed
 from marketplace.text import decode_text_file
 
@@ -20,20 +20,21 @@ MAX_CELL = 10_000  # the longest field (a description) holds 3,000 characters
 REQUIRED_COLUMNS = ["name", "category", "price", "stock"]
 OPTIONAL_COLUMNS = [
     "description", "sku", "weight_grams", "min_order_quantity", "condition", "halal_certificate",
-    "pirt_number", "status",
+    "pirt_number", "status", "stock_shown",
 ]  # fmt: skip
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 EXAMPLE_ROWS = [
     ["Keripik Singkong Balado 250 g", "makanan-ringan", "15000", "40", "Renyah, pedas manis.", "KRP-250",
-     "250", "1", "new", "ID32110000123456", "2063214010123-27", "active"],
+     "250", "1", "new", "ID32110000123456", "2063214010123-27", "active", ""],
     ["Batik Tulis Motif Sekar Jagad", "batik", "350000", "5", "Katun primisima, 2 x 1,15 m.", "BTK-SJ",
-     "300", "1", "new", "", "", "draft"],
+     "300", "1", "new", "", "", "draft", ""],
 ]  # fmt: skip
 
 
 @dataclass
 class ImportReport:
     created: int = 0
+    updated: int = 0
     problems: list = field(default_factory=list)  # [(line number or None, [messages])]
 
     @property
@@ -42,7 +43,15 @@ class ImportReport:
 
 
 class CsvRowForm(ProductForm):
-    """A row is checked exactly like the dashboard form, with the category given by its slug."""
+    """A row is checked like the dashboard form, with the category given by its slug.
+
+    Price and stock go to the product's single variant; `stock_shown` is the stock the vendor's
+    file was made from (filled by the product download), needed to change an existing SKU's stock.
+    """
+
+    price = RupiahField(label=_("Price (Rp)"))
+    stock = StockField(label=_("Stock"))
+    stock_shown = StockField(label=_("Stock as shown"), required=False)
 
     category = forms.ModelChoiceField(
         label=_("Category"),
@@ -125,35 +134,107 @@ def checked_rows(reader):
 
 
 def import_products(*, shop, upload) -> ImportReport:
-    """Check every row first; create the products only when all rows are valid, in one transaction."""
+    """Check every row first; then create new products and update existing SKUs, all or nothing.
+
+    A row whose SKU is already one of the shop's variants updates that variant's price, and its
+    stock when the vendor typed a number other than `stock_shown`: only if the stock is still
+    `stock_shown` (catalog.stock.adjust), so an old file never writes over sales made since.
+    """
     report = ImportReport()
     rows, problem = read_rows(upload)
     if problem:
         report.problems.append((None, [problem]))
         return report
-    forms_ok = []
+    existing = existing_variants(shop, rows)
+    new_forms, updates = [], []
     for line, row in enumerate(rows, start=2):  # line 1 holds the column names
         if row.pop("__extra__", False):
             report.problems.append((line, [_("This row has more values than there are columns.")]))
             continue
         form = CsvRowForm(row, shop=shop)
-        if form.is_valid():
-            forms_ok.append(form)
-        else:
+        if not form.is_valid():
             report.problems.append((line, row_messages(form)))
+            continue
+        variant = existing.get(form.cleaned_data["sku"]) if form.cleaned_data["sku"] else None
+        if variant is None:
+            new_forms.append(form)
+            continue
+        change, problem = update_for(variant, form.cleaned_data)
+        if problem:
+            report.problems.append((line, [problem]))
+        else:
+            updates.append((line, change))
     if report.problems:
         return report
-    with transaction.atomic():
-        ids = []
-        for form in forms_ok:
-            product = form.save(commit=False)
-            prepare(product)
-            product.save()
-            ids.append(product.pk)
-        refresh_search_vectors(product_ids=ids)
-        storefront_changed()
-    report.created = len(ids)
+    try:
+        with transaction.atomic():
+            report.updated = services.set_prices_and_stock(shop=shop, changes=[c for _line, c in updates])
+            for form in new_forms:
+                create_from_row(shop, form.cleaned_data)
+            storefront_changed()
+    except stock.StockChangedMany as error:
+        lines = {change.variant_id: line for line, change in updates}
+        report.problems.extend(
+            (lines[pk], [moved.messages[0]]) for pk, moved in error.errors_by_variant.items()
+        )
+        report.updated = 0
+        return report
+    report.created = len(new_forms)
     return report
+
+
+def existing_variants(shop, rows):
+    """SKU -> the shop's variant with that SKU, for the SKUs in the file (one query)."""
+    skus = {row.get("sku") for row in rows if row.get("sku")}
+    variants = ProductVariant.objects.filter(product__shop=shop, sku__in=skus)
+    return {variant.sku: variant for variant in variants}
+
+
+def update_for(variant, data):
+    """(the change, None) or (None, why the row cannot change this SKU's stock)."""
+    shown = data.get("stock_shown")
+    if shown is None:
+        if data["stock"] != variant.stock:
+            return None, _(
+                "This SKU already exists: to change its stock, fill stock_shown with the stock you "
+                "started from (download your products to get it)."
+            )
+        shown = variant.stock
+    return services.VariantChange(
+        variant_id=variant.pk, price=data["price"], stock=data["stock"], stock_shown=shown
+    ), None
+
+
+def create_from_row(shop, data):
+    fields = {name: data[name] for name in CsvRowForm._meta.fields}
+    return services.create_product(shop=shop, price=data["price"], stock=data["stock"], **fields)
+
+
+def products_csv(shop) -> str:
+    """The shop's products in the import's columns, one row per variant with a SKU.
+
+    `stock_shown` is filled with today's stock, so a file edited and imported later changes
+    only the stock the vendor typed, and is refused where sales moved it meanwhile.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    variants = (
+        ProductVariant.objects.filter(product__shop=shop)
+        .exclude(sku="")
+        .select_related("product__category")
+        .order_by("product__name", "position", "id")
+    )
+    for variant in variants:
+        product = variant.product
+        writer.writerow(
+            [
+                variant.full_name, product.category.slug, variant.price, variant.stock, product.description,
+                variant.sku, product.weight_grams, product.min_order_quantity, product.condition,
+                product.halal_certificate, product.pirt_number, product.status, variant.stock,
+            ]
+        )  # fmt: skip
+    return buffer.getvalue()
 
 
 def row_messages(form):

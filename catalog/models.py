@@ -79,10 +79,16 @@ class Product(models.Model):
         Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
     )
     description = models.TextField(_("description"), blank=True, max_length=5000)
+    # Listing figures derived from the variants (lowest price, total stock), so listings filter
+    # and sort on one indexed row per product. Written only by catalog.stock, in the same
+    # transaction as the variant change they follow; never by a form.
     price = models.PositiveBigIntegerField(
-        _("price (Rp)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_PRICE)]
+        _("lowest variant price (Rp)"),
+        default=1,
+        editable=False,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PRICE)],
     )
-    stock = models.PositiveIntegerField(_("stock"), default=0)
+    stock = models.PositiveIntegerField(_("stock of all variants"), default=0, editable=False)
     sku = models.CharField(_("SKU"), max_length=40, blank=True)
     weight_grams = models.PositiveIntegerField(
         _("weight (grams)"), default=0, validators=[MaxValueValidator(1_000_000)]
@@ -184,12 +190,18 @@ class ProductStatusEvent(models.Model):
 
 
 class ProductVariant(models.Model):
-    """An optional choice of a product (size, colour) with its own price, stock and SKU."""
+    """What a buyer actually buys: the home of price and stock. Every product has at least one;
+    a product without options has a single default variant with an empty name.
+
+    Stock is changed only through catalog.stock.
+    """
 
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="variants", verbose_name=_("product")
     )
-    name = models.CharField(_("variant"), max_length=80, help_text=_("For example “Size L / Red”."))
+    name = models.CharField(
+        _("variant"), max_length=80, blank=True, help_text=_("For example “Size L / Red”.")
+    )
     price = models.PositiveBigIntegerField(
         _("price (Rp)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_PRICE)]
     )
@@ -215,7 +227,12 @@ class ProductVariant(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.product} – {self.name}"
+        return f"{self.product} – {self.name}" if self.name else str(self.product)
+
+    @property
+    def full_name(self):
+        """The name a buyer reads in a cart or an order: the product's, with the option if any."""
+        return f"{self.product.name} ({self.name})" if self.name else self.product.name
 
 
 def original_image_path(image, filename):

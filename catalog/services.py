@@ -1,18 +1,27 @@
 """Writes for the catalogue: products, variants, photos, moderation, search vectors."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Min, Sum
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from catalog import search
-from catalog.models import MAX_IMAGES_PER_PRODUCT, Product, ProductImage
+from catalog import stock as stock_module
+from catalog.models import (
+    MAX_IMAGES_PER_PRODUCT,
+    ModerationEvent,
+    Product,
+    ProductImage,
+    ProductReport,
+    ProductVariant,
+)
 from marketplace import notifications
 from marketplace.celery import enqueue_on_commit
 from marketplace.images import validate_image
@@ -88,13 +97,22 @@ def prepare(product):
 
 
 @transaction.atomic
-def create_product(*, shop, **fields) -> Product:
-    """A product from plain values (CSV import, demo data); validated like the dashboard form."""
-    product = Product(shop=shop, **fields)
+def create_product(*, shop, price=None, stock=0, sku="", variants=None, **fields) -> Product:
+    """A product from plain values (CSV import, onboarding, demo data), validated like the form.
+
+    `variants` is a list of dicts (name, price, stock, sku); without it the product gets one
+    default variant carrying `price`, `stock` and `sku`.
+    """
+    product = Product(shop=shop, sku=sku, **fields)
     product.name = product.name.strip()
     prepare(product)
-    product.full_clean()
+    product.full_clean(exclude=["price"])
     product.save()
+    if variants is None:
+        variants = [{"name": "", "price": price, "stock": stock, "sku": sku}]
+    for position, variant in enumerate(variants):
+        stock_module.add_variant(product=product, position=position, **variant)
+    reread_listing_figures(product)
     refresh_search_vectors(product_ids=[product.pk])
     storefront_changed()
     return product
@@ -105,7 +123,10 @@ def save_product_form(*, form, variant_formset=None, photos=(), actor=None) -> P
     """Save a validated product form, its variants and new photos together: all or nothing.
 
     Only the fields the form edits are written: a take-down or a sale meanwhile stays. A new
-    status chosen in the form is a move checked by catalog.transitions.
+    status chosen in the form is a move checked by catalog.transitions. Stock of existing
+    variants is written only where the vendor typed a number other than the one shown, and only
+    if that number is still current (catalog.stock.adjust); otherwise StockChangedMany is raised
+    and nothing is saved.
     """
     from catalog.transitions import change_status
 
@@ -115,46 +136,100 @@ def save_product_form(*, form, variant_formset=None, photos=(), actor=None) -> P
     if is_new:
         product.save()
     else:
+        stock_module.lock_products([product.pk])
         edited = [name for name in form._meta.fields if name != "status"]
         product.save(update_fields=[*edited, "slug", "updated_at"])
         product = change_status(product=product, to=wanted, actor=actor)
     if variant_formset is not None:
-        variant_formset.instance = product
-        variant_formset.save()
-        follow_variants(product=product)
+        save_variants(product, variant_formset)
     for upload in photos:
         add_image(product=product, upload=upload)
+    reread_listing_figures(product)
     refresh_search_vectors(product_ids=[product.pk])
     storefront_changed()
     return product
 
 
-def follow_variants(*, product):
-    """With variants, the product's price is the lowest variant price and its stock their sum.
+def save_variants(product, formset):
+    adjustments = []
+    for position, form in enumerate(formset.forms):
+        if not form.has_changed() and form.instance.pk is None:
+            continue
+        if form in formset.deleted_forms:
+            if form.instance.pk:
+                form.instance.delete()
+            continue
+        data = form.cleaned_data
+        if form.instance.pk is None:
+            stock_module.add_variant(
+                product=product,
+                name=data["name"],
+                price=data["price"],
+                stock=data["stock"],
+                sku=data.get("sku", ""),
+                position=position,
+            )
+            continue
+        variant = form.instance
+        variant.name, variant.price, variant.sku, variant.position = (
+            data["name"],
+            data["price"],
+            data.get("sku", ""),
+            position,
+        )
+        stock_module.save_variant_details(variant, ["name", "price", "sku", "position"])
+        adjustments.append(
+            stock_module.Adjustment(variant_id=variant.pk, shown=data["stock_shown"], to=data["stock"])
+        )
+    stock_module.adjust(adjustments)
+    stock_module.product_changed([product.pk])
 
-    Listings, filters and sorting then read one row per product, whatever the variants.
+
+def reread_listing_figures(product):
+    """The lowest price and total stock catalog.stock just wrote (keeps loaded relations)."""
+    product.price, product.stock = Product.objects.filter(pk=product.pk).values_list("price", "stock").get()
+
+
+@dataclass(frozen=True)
+class VariantChange:
+    """One row of the bulk page: the price typed, and the stock typed with the stock shown."""
+
+    variant_id: int
+    price: int
+    stock: int
+    stock_shown: int
+
+
+def set_prices_and_stock(*, shop, changes: list[VariantChange]) -> int:
+    """Apply the bulk page's rows to `shop`'s variants in one transaction, all or none.
+
+    Ids of other shops' variants are ignored: the queryset is narrowed to the shop first.
+    A row's stock is written only where the vendor typed a new number (see catalog.stock.adjust),
+    so saving one product's price never touches another's stock. Returns the number of rows changed.
     """
-    figures = product.variants.aggregate(price=Min("price"), stock=Sum("stock"))
-    if figures["price"] is not None:
-        Product.objects.filter(pk=product.pk).update(price=figures["price"], stock=figures["stock"])
-        product.price, product.stock = figures["price"], figures["stock"]
-
-
-def set_price_and_stock(*, shop, changes) -> int:
-    """Apply {product_id: (price, stock)} to `shop`'s products in one transaction.
-
-    Ids of other shops' products are ignored: the queryset is narrowed to the shop first.
-    """
+    by_id = {change.variant_id: change for change in changes}
     with transaction.atomic():
-        products = Product.objects.select_for_update().filter(shop=shop, pk__in=list(changes)).order_by("pk")
-        updated = []
-        for product in products:
-            product.price, product.stock = changes[product.pk]
-            product.full_clean(exclude=["shop", "category", "slug"], validate_constraints=False)
-            updated.append(product)
-        Product.objects.bulk_update(updated, ["price", "stock"])
+        variants = list(ProductVariant.objects.filter(product__shop=shop, pk__in=list(by_id)).order_by("pk"))
+        product_ids = {v.product_id for v in variants}
+        stock_module.lock_products(product_ids)
+        touched = 0
+        for variant in variants:
+            change = by_id[variant.pk]
+            if variant.price != change.price:
+                variant.price = change.price
+                stock_module.save_variant_details(variant, ["price"])
+                touched += 1
+            elif change.stock != change.stock_shown:
+                touched += 1
+        stock_module.adjust(
+            [
+                stock_module.Adjustment(v.pk, shown=by_id[v.pk].stock_shown, to=by_id[v.pk].stock)
+                for v in variants
+            ]
+        )
+        stock_module.refresh_listing(product_ids)
     storefront_changed()
-    return len(updated)
+    return touched
 
 
 # --- Photos ------------------------------------------------------------------------------

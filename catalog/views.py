@@ -100,6 +100,12 @@ def search_suggestions(request):
     return response
 
 
+def options_of(product):
+    """The variants a buyer chooses between; none for a product with only its default variant."""
+    variants = list(product.variants.all())
+    return variants if len(variants) > 1 or any(v.name for v in variants) else []
+
+
 @require_GET
 def product_detail(request, shop_slug, product_slug):
     product = selectors.product_for_buyer(shop_slug=shop_slug, product_slug=product_slug)
@@ -116,7 +122,7 @@ def product_detail(request, shop_slug, product_slug):
             "shop": product.shop,
             "images": images,
             "primary": primary,
-            "variants": list(product.variants.all()),
+            "variants": options_of(product),
             "reviews": selectors.reviews_of(product),
             "rating": selectors.product_rating(product),
             "shop_rating": selectors.shop_rating(product.shop),

@@ -32,13 +32,15 @@ def test_search_tolerates_typos(database, client, shop_a):
 def test_the_search_vector_follows_edits_made_through_the_service(
     database, client, shop_a_owner, shop_a, password
 ):
-    product = make_product(shop_a, name="Sambal Roa")
+    product = make_product(shop_a, name="Sambal Roa", stock=5)
+    variant = product.variants.get()
     client.login(email=shop_a_owner.email, password=password)
     data = {
-        "name": "Sambal Cumi Pedas", "category": product.category_id, "description": "", "price": "25000",
-        "stock": "5", "sku": "", "weight_grams": "200", "min_order_quantity": "1", "condition": "new",
+        "name": "Sambal Cumi Pedas", "category": product.category_id, "description": "", "sku": "",
+        "weight_grams": "200", "min_order_quantity": "1", "condition": "new",
         "halal_certificate": "", "pirt_number": "", "status": "active",
-        "variants-TOTAL_FORMS": "0", "variants-INITIAL_FORMS": "0",
+        "variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "1", "variants-0-id": str(variant.pk),
+        "variants-0-name": "", "variants-0-price": "25000", "variants-0-stock": "5", "variants-0-stock_shown": "5",
     }  # fmt: skip
     client.post(f"/dashboard/{shop_a.slug}/produk/{product.pk}/", data)
     client.logout()

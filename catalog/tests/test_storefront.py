@@ -152,8 +152,15 @@ def test_category_page_lists_products_of_its_sub_categories(client, shop_a):
 
 def test_product_page_has_gallery_variants_shop_whatsapp_and_sharing_tags(client, shop_a, settings):
     settings.SITE_URL = "https://warung.example"
-    product = make_product(shop_a, name="Kaos Sablon Purwakarta", description="Katun 30s.\n\nNyaman.")
-    product.variants.create(name="Ukuran L / Merah", price=85000, stock=3)
+    product = make_product(
+        shop_a,
+        name="Kaos Sablon Purwakarta",
+        description="Katun 30s.\n\nNyaman.",
+        variants=[
+            {"name": "Ukuran M / Putih", "price": 15000, "stock": 10},
+            {"name": "Ukuran L / Merah", "price": 85000, "stock": 3},
+        ],
+    )
     add_ready_image(product)
     other = make_product(shop_a, name="Kaos Polos")
 

@@ -202,6 +202,16 @@ class Command(BaseCommand):
             return 0
         rng = random.Random(shop.pk * 1000 + n)
         slug, name, price, weight, halal = row
+        options = VARIANTS.get(slug, [])
+        variants = [
+            {
+                "name": variant,
+                "price": price + extra,
+                "stock": rng.randint(0, 20),
+                "sku": f"{sku}-{position + 1}",
+            }
+            for position, (variant, extra) in enumerate(options)
+        ] or None
         with transaction.atomic():
             product = services.create_product(
                 shop=shop,
@@ -210,6 +220,7 @@ class Command(BaseCommand):
                 price=price,
                 stock=rng.choice([0, 12, 30, 50, 80]),
                 sku=sku,
+                variants=variants,
                 weight_grams=weight,
                 description=f"{name} dari {shop.name}.\n\nDibuat oleh UMKM lokal dengan bahan pilihan.",
                 halal_certificate=f"ID32110000{rng.randint(100000, 999999)}" if halal else "",
@@ -219,10 +230,6 @@ class Command(BaseCommand):
             # Listed in the weeks after the shop opened (never in the future).
             listed = min(now, (shop.approved_at or now) + timedelta(days=2 + 5 * n))
             Product.objects.filter(pk=product.pk).update(sold_count=rng.randint(0, 120), created_at=listed)
-            for position, (variant, extra) in enumerate(VARIANTS.get(slug, [])):
-                product.variants.create(
-                    name=variant, price=price + extra, stock=rng.randint(0, 20), position=position
-                )
             colour = PALETTE[(shop_index + n) % len(PALETTE)]
             for photo in range(1 + rng.randint(0, 1)):
                 services.add_image(product=product, upload=draw_photo(name, colour, f"{sku}-{photo}"))

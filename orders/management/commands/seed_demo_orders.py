@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
@@ -91,7 +92,8 @@ class Command(BaseCommand):
         )
 
     def orderable(self):
-        return Product.objects.visible().filter(shop__in=demo_shops(), stock__gte=5, variants__isnull=True)
+        single = Product.objects.visible().annotate(options=Count("variants")).filter(options=1)
+        return single.filter(shop__in=demo_shops(), stock__gte=5)
 
     def seed_states(self, buyer, products):
         address = self.demo_address(buyer, products[0].shop)

@@ -21,7 +21,7 @@ def taken_down_becomes_a_status(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0008_image_queued_at'),
+        ('catalog', '0009_stock_on_variants'),
         ('vendors', '0003_community_managers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
