@@ -4,10 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from catalog import services, stock, transitions
+from catalog import stock, transitions
 from catalog.models import Category, Product, ProductImage, ProductVariant
 from marketplace.admin import StorefrontModelAdmin
-from marketplace.pagecache import storefront_changed
 
 
 @admin.register(Category)
@@ -141,9 +140,6 @@ class ProductAdmin(StorefrontModelAdmin):
             # Lost the race between the form's check and the lock: nothing of this save is kept.
             transaction.set_rollback(True)
             messages.error(request, " ".join(error.messages))
-        else:
-            if any(a.to != a.shown for a in adjustments):
-                storefront_changed()
 
     @admin.action(description=_("Approve the selected products waiting for review"))
     def approve_review(self, request, queryset):

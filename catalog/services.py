@@ -16,10 +16,8 @@ from catalog import search
 from catalog import stock as stock_module
 from catalog.models import (
     MAX_IMAGES_PER_PRODUCT,
-    ModerationEvent,
     Product,
     ProductImage,
-    ProductReport,
     ProductVariant,
 )
 from marketplace import notifications

@@ -19,7 +19,6 @@ from catalog import stock
 from catalog.models import Product, ProductVariant, Review
 from marketplace import notifications
 from marketplace.money import format_rupiah
-from marketplace.pagecache import storefront_changed
 from marketplace.text import parse_id
 from orders import pricing, selectors
 from orders.models import (

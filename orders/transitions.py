@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 from catalog import stock
 from catalog.models import Product
 from marketplace import notifications
-from marketplace.pagecache import storefront_changed
 from orders.models import Order, OrderEvent, OrderStatus, Payment
 from orders.selectors import shop_order_url
 from vendors.permissions import works_for

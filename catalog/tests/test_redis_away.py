@@ -22,11 +22,12 @@ def redis_away(settings, broker_down):
 
 def product_data(category_id, **changes):
     data = {
-        "name": "Keripik Pisang", "category": category_id, "description": "Renyah", "price": "15000",
-        "stock": "5", "sku": "", "weight_grams": "250", "min_order_quantity": "1", "condition": "new",
+        "name": "Keripik Pisang", "category": category_id, "description": "Renyah", "sku": "",
+        "weight_grams": "250", "min_order_quantity": "1", "condition": "new",
         "halal_certificate": "", "pirt_number": "", "status": "active",
-        "variants-TOTAL_FORMS": "0", "variants-INITIAL_FORMS": "0",
+        "variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "0",
         "variants-MIN_NUM_FORMS": "0", "variants-MAX_NUM_FORMS": "30",
+        "variants-0-name": "", "variants-0-price": "15000", "variants-0-stock": "5", "variants-0-sku": "",
     }  # fmt: skip
     return {**data, **changes}
 

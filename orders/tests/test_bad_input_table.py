@@ -148,11 +148,12 @@ def shop_settings(**changes):
 
 def product_form(**changes):
     data = {
-        "name": "Keripik Pisang", "category": "{category}", "description": "Renyah", "price": "15000",
-        "stock": "5", "sku": "", "weight_grams": "250", "min_order_quantity": "1", "condition": "new",
+        "name": "Keripik Pisang", "category": "{category}", "description": "Renyah", "sku": "",
+        "weight_grams": "250", "min_order_quantity": "1", "condition": "new",
         "halal_certificate": "", "pirt_number": "", "status": "active",
-        "variants-TOTAL_FORMS": "0", "variants-INITIAL_FORMS": "0",
+        "variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "0",
         "variants-MIN_NUM_FORMS": "0", "variants-MAX_NUM_FORMS": "30",
+        "variants-0-name": "", "variants-0-price": "15000", "variants-0-stock": "5", "variants-0-sku": "",
     }  # fmt: skip
     return {**data, **changes}
 
@@ -230,11 +231,12 @@ def build_cases():
         cases[f"invite-{label}"] = Case("vendor", "post", "/dashboard/{shop}/anggota/", {"email": value})
     # Products.
     product_url = "/dashboard/{shop}/produk/baru/"
-    for field_name in ("price", "stock", "weight_grams", "min_order_quantity"):
+    # Price and stock live on the product's (default) variant.
+    for field_name in ("variants-0-price", "variants-0-stock", "weight_grams", "min_order_quantity"):
         for label, value in BAD_NUMBERS.items():
             if field_name in ("weight_grams", "min_order_quantity") and label == "empty":
                 continue
-            cases[f"product-{field_name}-{label}"] = Case(
+            cases[f"product-{field_name.removeprefix('variants-0-')}-{label}"] = Case(
                 "vendor", "post", product_url, product_form(**{field_name: value}), keep="Keripik Pisang"
             )
     for label, value in BAD_TEXT.items():
@@ -411,7 +413,9 @@ def world(buyer, shop_a_owner, shop_a, shop_b, product_a, product_b, address):
         status=OrderStatus.COMPLETED, buyer=shop_a_owner
     )
     cart = Cart.objects.get_or_create(user=buyer)[0]
-    item = CartItem.objects.create(cart=cart, product=product_b, quantity=1, price_seen=product_b.price)
+    item = CartItem.objects.create(
+        cart=cart, product=product_b, variant=product_b.variants.get(), quantity=1, price_seen=product_b.price
+    )
     # A name saved with a line break before names were tidied: staff must still be able to act on it.
     Shop.objects.filter(pk=shop_b.pk).update(name="Batik Pak Bayu\nBcc: spam@example.com")
     return {

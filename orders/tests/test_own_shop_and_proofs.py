@@ -25,7 +25,9 @@ def test_a_seller_cannot_check_out_their_own_product(vendor_client, shop_a_owner
     # In the cart from before they joined the shop (or from a guest cart merged at log-in).
     cart = Cart.objects.create(user=shop_a_owner)
     for product in (product_a, product_b):
-        CartItem.objects.create(cart=cart, product=product, quantity=1, price_seen=product.price)
+        CartItem.objects.create(
+            cart=cart, product=product, variant=product.variants.get(), quantity=1, price_seen=product.price
+        )
     address = make_address(shop_a_owner)
     data = {"token": "own-1", "address": address.pk}
     for shop in (product_a.shop, product_b.shop):

@@ -194,14 +194,14 @@ def test_with_redis_frozen_the_shop_still_sells(
 
 
 def test_a_catalogue_change_with_redis_stopped_is_saved_and_answered(
-    site_on_private_redis, shop_a_owner, password, product_a, django_capture_on_commit_callbacks
+    site_on_private_redis, moderator, password, product_a, django_capture_on_commit_callbacks
 ):
-    from catalog.services import take_down
+    from catalog.transitions import take_down
 
     site_on_private_redis.stop()
 
     with django_capture_on_commit_callbacks(execute=True):
-        take_down(product=product_a, actor=shop_a_owner, reason="Stok habis di gudang")
+        take_down(product=product_a, actor=moderator, reason="Foto menyesatkan")
 
     product_a.refresh_from_db()
     assert product_a.taken_down_at is not None
