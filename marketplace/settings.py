@@ -300,6 +300,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT
+# kombu scans for tasks of dead workers only every 10th restore tick (about 100 s) by default;
+# every tick (10 s) is cheap and hands a killed worker's task out soon after the timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
 if BROKER_SENTINEL_MASTER:
     CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = BROKER_SENTINEL_MASTER
 # The one place for periodic work; later issues add their entries here.

@@ -107,6 +107,9 @@ def site(private_postgres, tmp_path):
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env,
                    check=True, timeout=300)  # fmt: skip
+    # Production serves hashed static files from a manifest, as a deployment's collectstatic makes it.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env,
+                   check=True, timeout=300)  # fmt: skip
     port = free_port()
     log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
     web = subprocess.Popen(
@@ -154,7 +157,7 @@ class Load:
                 return page
             return session.post(
                 f"{self.base}/accounts/signup/",
-                {"csrfmiddlewaretoken": token.group(1), "email": email,
+                {"csrfmiddlewaretoken": token.group(1), "email": email, "full_name": f"Pembeli {number}",
                  "password1": "kopi-tubruk-pagi-hari", "password2": "kopi-tubruk-pagi-hari"},
                 headers={"Referer": f"{self.base}/accounts/signup/"}, allow_redirects=False, timeout=15,
             )  # fmt: skip
