@@ -23,6 +23,7 @@ urlpatterns = [
     # Dinas reports and tools live under /admin/laporan/, so they come before the admin's own URLs.
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("", include("payments.urls")),
     # Before vendors: orders serves /dashboard/<shop>/ (the overview shows order figures).
     path("", include("orders.urls")),
     path("", include("vendors.urls")),

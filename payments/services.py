@@ -84,6 +84,18 @@ def mark_paid(*, payment) -> bool:
     return True
 
 
+def record_late_payment(*, payment):
+    """Money that arrived after its checkout expired: received, and owed back to the buyer."""
+    return ledger.post(
+        key=f"late:{payment.pk}",
+        description=f"Paid after expiry: {payment.reference}, to refund",
+        legs=[
+            ledger.debit(ledger.clearing(), payment.amount),
+            ledger.credit(ledger.refunds_payable(), payment.amount),
+        ],
+    )
+
+
 # --- Money out of held -------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from payments.tests.factories import make_checkout
 
 
 @pytest.fixture
-def checkout(buyer, shop_a, shop_b, product_a, product_b):
+def checkout(buyer, shop_a, shop_b, product_a, product_b):  # noqa: F811 - the fixtures above
     """Shop A: 2 × Rp15.000 + Rp10.000 shipping; shop B: 1 × Rp250.000 + Rp10.000: Rp300.000."""
     return make_checkout(buyer, (shop_a, [(product_a, 15_000, 2)]), (shop_b, [(product_b, 250_000, 1)]))
 
