@@ -83,6 +83,10 @@ try:
     PAYMENT_NOTIFICATION_BASE_URL = env_str("PAYMENT_NOTIFICATION_BASE_URL", "").rstrip("/")
     # Commission in basis points (1/100 of a percent): 250 = 2.5 % of the goods.
     COMMISSION_RATE_BASIS_POINTS = env_int("COMMISSION_RATE_BASIS_POINTS", 250)
+    if not 0 <= COMMISSION_RATE_BASIS_POINTS <= 10_000:
+        raise ConfigError(
+            f"COMMISSION_RATE_BASIS_POINTS must be 0 to 10000; got {COMMISSION_RATE_BASIS_POINTS}"
+        )
     PAYOUT_MINIMUM = env_int("PAYOUT_MINIMUM", 50_000)
     PAYOUT_FEE = env_int("PAYOUT_FEE", 2_500)
     MIDTRANS_SERVER_KEY = env_str("MIDTRANS_SERVER_KEY")
