@@ -32,6 +32,7 @@ run: migrate
 	DEBUG=1 $(PY) manage.py seed_demo_products
 	DEBUG=1 $(PY) manage.py seed_demo_orders
 	DEBUG=1 $(PY) manage.py seed_demo_dinas
+	$(PY) manage.py seed_demo_tariffs
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev

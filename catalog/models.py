@@ -85,6 +85,16 @@ class Product(models.Model):
     weight_grams = models.PositiveIntegerField(
         _("weight (grams)"), default=0, validators=[MaxValueValidator(1_000_000)]
     )
+    # Packed size, for the volumetric weight couriers charge on light but bulky parcels.
+    length_cm = models.PositiveSmallIntegerField(
+        _("packed length (cm)"), null=True, blank=True, validators=[MaxValueValidator(500)]
+    )
+    width_cm = models.PositiveSmallIntegerField(
+        _("packed width (cm)"), null=True, blank=True, validators=[MaxValueValidator(500)]
+    )
+    height_cm = models.PositiveSmallIntegerField(
+        _("packed height (cm)"), null=True, blank=True, validators=[MaxValueValidator(500)]
+    )
     min_order_quantity = models.PositiveIntegerField(
         _("minimum order quantity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)]
     )
@@ -148,6 +158,13 @@ class ProductVariant(models.Model):
     )
     stock = models.PositiveIntegerField(_("stock"), default=0)
     sku = models.CharField(_("SKU"), max_length=40, blank=True)
+    weight_grams = models.PositiveIntegerField(
+        _("weight (grams)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1_000_000)],
+        help_text=_("Leave empty to use the product's weight."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

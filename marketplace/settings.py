@@ -65,6 +65,20 @@ try:
     # A shipped order the buyer has not confirmed completes by itself after this many days.
     ORDER_AUTO_COMPLETE_DAYS = env_int("ORDER_AUTO_COMPLETE_DAYS", 7)
 
+    # Shipping (docs/shipping.md). Couriers round a parcel up to the next kilogram only when the
+    # part over a whole kilogram exceeds this tolerance (JNE: 0.3 kg).
+    SHIPPING_WEIGHT_TOLERANCE_GRAMS = env_int("SHIPPING_WEIGHT_TOLERANCE_GRAMS", 300)
+    # Heavier parcels go by cargo, not by the parcel services priced here.
+    SHIPPING_MAX_PARCEL_GRAMS = env_int("SHIPPING_MAX_PARCEL_GRAMS", 50_000)
+    # Rate providers: a key turns one on; without keys the offline tariff table answers.
+    BITESHIP_API_KEY = env_str("BITESHIP_API_KEY")
+    BITESHIP_BASE_URL = env_str("BITESHIP_BASE_URL", "https://api.biteship.com").rstrip("/")
+    KOMERCE_API_KEY = env_str("KOMERCE_API_KEY")
+    KOMERCE_BASE_URL = env_str("KOMERCE_BASE_URL", "https://rajaongkir.komerce.id/api/v1").rstrip("/")
+    # A provider slower than this falls back to the table, so checkout never waits long.
+    SHIPPING_PROVIDER_TIMEOUT_SECONDS = env_int("SHIPPING_PROVIDER_TIMEOUT_SECONDS", 3)
+    SHIPPING_RATE_CACHE_SECONDS = env_int("SHIPPING_RATE_CACHE_SECONDS", 600)
+
     # --- Payments (docs/payments.md) ---
     # "direct": buyers pay each shop; "aman" (transaksi aman): buyers pay the operator, who holds
     # the money until the order completes.
@@ -108,6 +122,7 @@ INSTALLED_APPS = [
     "marketplace",
     "vendors",
     "catalog",
+    "shipping",
     "orders",
     "payments",
     "reports",

@@ -1,0 +1,45 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from marketplace.models import Province
+from marketplace.regions import load_regions
+from shipping.demo import DEMO_REGENCIES, SERVICES
+from shipping.models import Tariff
+from shipping.parcels import ParcelLine, build_parcel
+from shipping.rates import Place, quote
+
+
+def test_demo_tariffs_link_the_demo_regions_and_reach_every_province_once(db):
+    load_regions()
+    call_command("seed_demo_tariffs")
+    provinces = Province.objects.count()
+    assert Tariff.objects.count() == len(DEMO_REGENCIES) * (len(DEMO_REGENCIES) + provinces) * len(SERVICES)
+    for origin in DEMO_REGENCIES:
+        reached = set(Tariff.objects.filter(origin=origin).values_list("destination_province", flat=True))
+        assert len(reached - {None}) == provinces
+
+    edited = Tariff.objects.get(origin="32.14", destination_regency="21.71", courier="jne", service="REG")
+    edited.first_kg_fee = 99000
+    edited.save()
+    call_command("seed_demo_tariffs")
+    assert Tariff.objects.count() == len(DEMO_REGENCIES) * (len(DEMO_REGENCIES) + provinces) * len(SERVICES)
+    edited.refresh_from_db()
+    assert edited.first_kg_fee == 99000  # a staff edit survives a second run
+
+    from marketplace.models import District
+
+    purwakarta = District.objects.get(code="32.14.01")
+    pangkalpinang = District.objects.filter(regency="19.71").first()
+    quotes = quote(
+        origin=Place.of_district(purwakarta),
+        destination=Place.of_district(pangkalpinang),
+        parcel=build_parcel([ParcelLine(weight_grams=800)]),
+        couriers=["jne", "jnt", "sicepat", "pos", "anteraja"],
+    )
+    assert {q.key for q in quotes} == {f"{c}:{s}" for c, s, *_ in SERVICES}
+    assert all(q.price > 0 and q.min_days <= q.max_days for q in quotes)
+
+
+def test_demo_tariffs_ask_for_the_regions_first(db):
+    with pytest.raises(CommandError, match="load_regions"):
+        call_command("seed_demo_tariffs")
