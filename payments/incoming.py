@@ -149,12 +149,12 @@ def decide_manual_transfer(*, transfer, staff, accept: bool, reason="") -> Manua
     if not accept and not reason.strip():
         raise PaymentRefused(_("Tell the buyer why."), code="reason_required")
     with transaction.atomic():
-        locked = ManualTransfer.objects.select_for_update().get(pk=transfer.pk)
-        if locked.status != ManualTransfer.Status.SUBMITTED:
-            return locked
-        locked.status = ManualTransfer.Status.CONFIRMED if accept else ManualTransfer.Status.REJECTED
-        locked.decided_by, locked.decided_at, locked.reason = staff, timezone.now(), reason.strip()
-        locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        decided = ManualTransfer.objects.select_for_update().get(pk=transfer.pk)
+        if decided.status != ManualTransfer.Status.SUBMITTED:
+            return decided
+        decided.status = ManualTransfer.Status.CONFIRMED if accept else ManualTransfer.Status.REJECTED
+        decided.decided_by, decided.decided_at, decided.reason = staff, timezone.now(), reason.strip()
+        decided.save(update_fields=["status", "decided_by", "decided_at", "reason"])
         if accept:
-            services.mark_paid(payment=locked.payment)
-    return locked
+            services.mark_paid(payment=decided.payment)
+    return decided
