@@ -23,6 +23,7 @@ from marketplace.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 PAYMENT_MODES = ("direct", "aman")
 PAYMENT_PROVIDERS = ("sandbox", "midtrans", "xendit", "manual")
+SANDBOX_DEVELOPMENT_KEY = "sandbox-server-key-development-only"
 
 try:
     DEBUG = env_bool("DEBUG", False)
@@ -109,7 +110,14 @@ try:
     XENDIT_SECRET_KEY = env_str("XENDIT_SECRET_KEY")
     XENDIT_CALLBACK_TOKEN = env_str("XENDIT_CALLBACK_TOKEN")
     XENDIT_API_URL = env_str("XENDIT_API_URL", "https://api.xendit.co").rstrip("/")
-    SANDBOX_SERVER_KEY = env_str("SANDBOX_SERVER_KEY", "sandbox-server-key-development-only")
+    SANDBOX_SERVER_KEY = env_str("SANDBOX_SERVER_KEY", SANDBOX_DEVELOPMENT_KEY)
+    # Anyone can sign with the published development key: a live transaksi aman deployment on
+    # the sandbox must at least choose its own.
+    live_sandbox = PAYMENT_MODE == "aman" and PAYMENT_PROVIDER == "sandbox" and not DEBUG
+    if live_sandbox and SANDBOX_SERVER_KEY == SANDBOX_DEVELOPMENT_KEY:
+        raise ConfigError(
+            "SANDBOX_SERVER_KEY must be set when PAYMENT_MODE=aman uses the sandbox without DEBUG"
+        )
     MANUAL_TRANSFER_BANK = env_str("MANUAL_TRANSFER_BANK", "BRI")
     MANUAL_TRANSFER_ACCOUNT_NUMBER = env_str("MANUAL_TRANSFER_ACCOUNT_NUMBER", "0000000000")
     MANUAL_TRANSFER_ACCOUNT_HOLDER = env_str("MANUAL_TRANSFER_ACCOUNT_HOLDER", "Operator Warung Online")

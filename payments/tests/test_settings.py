@@ -42,3 +42,10 @@ def test_a_wrong_payment_setting_stops_start_up_with_one_line_naming_it(variable
     assert len(lines) == 1 and lines[0].startswith("Configuration error: ") and variable in lines[0], (
         result.stderr
     )
+
+
+def test_live_transaksi_aman_on_the_sandbox_needs_its_own_key():
+    refused = run_python(["manage.py", "check"], PAYMENT_MODE="aman")
+    assert refused.returncode != 0 and "SANDBOX_SERVER_KEY" in refused.stderr
+    assert run_python(["-c", SHOW], PAYMENT_MODE="aman", DEBUG="1").returncode == 0
+    assert run_python(["-c", SHOW], PAYMENT_MODE="aman", SANDBOX_SERVER_KEY="a-secret").returncode == 0
