@@ -167,6 +167,12 @@ class ListingFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, data, *, choices):
+        regencies = {code for code, _name in choices["regencies"]}
+        if data is not None and data.get("regency") and data.get("regency") not in regencies:
+            # A regency left over from another province (the province was changed): dropped, so
+            # the listing shows the new province rather than nothing.
+            data = data.copy()
+            data.pop("regency")
         super().__init__(data)
         everywhere = [("", _("Anywhere"))]
         self.fields["province"].choices = everywhere + choices["provinces"]

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog import services
 from catalog.models import ModerationEvent, Product, ProductReport, TakedownAppeal
@@ -121,9 +122,7 @@ def decide_appeal(*, appeal, actor, accept, reason="") -> TakedownAppeal:
         appeal.status, action = TakedownAppeal.Status.ACCEPTED, Action.APPEAL_ACCEPTED
     else:
         reason = _required(reason, _("Write the reason; the vendor will read it."))
-        services.notify_shop_owners(
-            product, _("Your appeal for “%(name)s” was rejected") % {"name": product.name}, reason
-        )
+        services.notify_shop_owners(product, gettext_lazy("Your appeal for “%(name)s” was rejected"), reason)
         appeal.status, action = TakedownAppeal.Status.REJECTED, Action.APPEAL_REJECTED
     appeal.decision_reason, appeal.decided_at = reason, timezone.now()
     appeal.save(update_fields=["status", "decision_reason", "decided_at"])

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import MAX_IMAGES_PER_PRODUCT, ModerationEvent, Product, ProductImage, ProductReport
+from marketplace import notifications
 from marketplace.celery import enqueue_on_commit
 from marketplace.images import validate_image
-from marketplace.notifications import notify
 from marketplace.pagecache import storefront_changed
-from vendors.models import ShopMember
 
 Status = Product.Status
 
@@ -204,12 +204,16 @@ def retry_image(*, image):
 
 
 def notify_shop_owners(product, title, body=""):
+    """Moderation decisions go to the shop's owners, in each one's language."""
     url = reverse("catalog:dashboard_edit", args=[product.shop.slug, product.pk])
-    owners = ShopMember.objects.filter(shop_id=product.shop_id, role=ShopMember.Role.OWNER).select_related(
-        "user"
+    notifications.notify_shop(
+        shop=product.shop,
+        roles=notifications.OWNERS,
+        title=title,
+        body=body,
+        url=url,
+        params={"name": product.name},
     )
-    for member in owners:
-        notify(user=member.user, title=title, body=body, url=url)
 
 
 @transaction.atomic
@@ -231,7 +235,7 @@ def take_down(*, product, actor, reason) -> Product:
         shop_id=product.shop_id,
         reason=reason,
     )
-    notify_shop_owners(product, _("Your product “%(name)s” was taken down") % {"name": product.name}, reason)
+    notify_shop_owners(product, gettext_lazy("Your product “%(name)s” was taken down"), reason)
     storefront_changed()
     return product
 
@@ -243,7 +247,7 @@ def restore(*, product, actor) -> Product:
     ModerationEvent.objects.create(
         actor=actor, action=ModerationEvent.Action.RESTORED, product=product, shop_id=product.shop_id
     )
-    notify_shop_owners(product, _("Your product “%(name)s” is visible again") % {"name": product.name})
+    notify_shop_owners(product, gettext_lazy("Your product “%(name)s” is visible again"))
     storefront_changed()
     return product
 
@@ -256,8 +260,6 @@ def approve_review(*, product, actor) -> Product:
     Product.objects.filter(pk=product.pk).update(reviewed_at=now, status=status)
     product.refresh_from_db()
     if status == Status.ACTIVE:
-        notify_shop_owners(
-            product, _("Your product “%(name)s” is approved and visible") % {"name": product.name}
-        )
+        notify_shop_owners(product, gettext_lazy("Your product “%(name)s” is approved and visible"))
     storefront_changed()
     return product

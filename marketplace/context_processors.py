@@ -8,4 +8,6 @@ def site(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["unread_notifications"] = unread_count(user)
+        # Lazy: read only where the header shows "My shop" or "Start selling".
+        context["has_shop"] = lambda: user.shop_memberships.exists()
     return context

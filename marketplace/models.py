@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -30,6 +31,13 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    whatsapp = models.CharField(_("WhatsApp number"), max_length=20, blank=True)
+    # The language of the switch, remembered so that e-mails and notifications sent later,
+    # when this user is not the one making the request, still reach them in it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -42,6 +50,17 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        return self.full_name.strip() or super().get_full_name()
+
+    @property
+    def public_name(self):
+        """How a review is signed: the first name and the last name's initial, like "Sari P."."""
+        words = self.get_full_name().split()
+        if len(words) < 2:
+            return words[0] if words else ""
+        return f"{words[0]} {words[-1][0]}."
 
 
 class Province(models.Model):

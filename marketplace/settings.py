@@ -79,6 +79,9 @@ try:
     # A provider slower than this falls back to the table, so checkout never waits long.
     SHIPPING_PROVIDER_TIMEOUT_SECONDS = env_int("SHIPPING_PROVIDER_TIMEOUT_SECONDS", 3)
     SHIPPING_RATE_CACHE_SECONDS = env_int("SHIPPING_RATE_CACHE_SECONDS", 600)
+    # Tracking webhook: Biteship sends this header (name and value set in its dashboard); empty = refused.
+    BITESHIP_WEBHOOK_HEADER = env_str("BITESHIP_WEBHOOK_HEADER", "X-Biteship-Secret")
+    BITESHIP_WEBHOOK_SECRET = env_str("BITESHIP_WEBHOOK_SECRET")
 
     # --- Payments (docs/payments.md) ---
     # "direct": buyers pay each shop; "aman" (transaksi aman): buyers pay the operator, who holds
@@ -149,6 +152,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the page cache, so cached pages are stored plain and compressed for each client
+    # that accepts it; WhiteNoise's static files arrive already compressed and are left alone.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "marketplace.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -176,6 +182,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
+                "orders.context_processors.cart",
             ],
         },
     },
@@ -210,6 +217,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "marketplace.accounts.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "marketplace.forms.SignupForm"
 # Sellers new to the web must be told plainly that an address is taken; guessing addresses
 # stays expensive through the rate limits below.
 ACCOUNT_PREVENT_ENUMERATION = False

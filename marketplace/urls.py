@@ -17,8 +17,11 @@ urlpatterns = [
     path("", catalog_views.home, name="home"),
     path("", include("catalog.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
+    path("favicon.ico", views.favicon),
     path("notifikasi/", views.notification_inbox, name="notifications"),
     path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Dinas reports and tools live under /admin/laporan/, so they come before the admin's own URLs.
     path("", include("reports.urls")),
@@ -26,6 +29,7 @@ urlpatterns = [
     path("", include("payments.urls")),
     # Before vendors: orders serves /dashboard/<shop>/ (the overview shows order figures).
     path("", include("orders.urls")),
+    path("", include("shipping.urls")),
     path("", include("vendors.urls")),
 ]
 

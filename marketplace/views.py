@@ -1,8 +1,13 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_POST
 
 from marketplace import health, notifications
 
@@ -16,8 +21,62 @@ def healthz(request):
 
 @login_required
 def notification_inbox(request):
+    """The inbox; what it shows is read from then on, so the header's badge clears at once."""
     if request.method == "POST":
         notifications.mark_all_read(request.user)
         return redirect("notifications")
     page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
-    return render(request, "marketplace/notifications.html", {"page": page})
+    shown = list(page.object_list)
+    unread_ids = [notification.pk for notification in shown if notification.read_at is None]
+    notifications.mark_read(request.user, unread_ids)
+    context = {"page": page, "notifications": shown, "unread_ids": set(unread_ids)}
+    # The header's badge was worked out before this page marked anything read.
+    context["unread_notifications"] = notifications.unread_count(request.user)
+    return render(request, "marketplace/notifications.html", context)
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, and the choice remembered on the account for later e-mails."""
+    response = i18n.set_language(request)
+    chosen = request.POST.get("language", "")
+    supported = {code for code, _name in settings.LANGUAGES}
+    if request.user.is_authenticated and chosen in supported and request.user.language != chosen:
+        request.user.language = chosen
+        request.user.save(update_fields=["language"])
+    return response
+
+
+@cache_control(max_age=60 * 60 * 24, public=True)
+def web_manifest(request):
+    """The web app manifest: the marketplace can be added to a phone's home screen."""
+    manifest = {
+        "name": settings.SITE_NAME,
+        "short_name": settings.SITE_NAME[:12],
+        "description": _("Products of local small businesses in %(region)s")
+        % {"region": settings.SITE_REGION},
+        "lang": settings.LANGUAGE_CODE,
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#faf7f2",
+        "theme_color": "#b4461b",
+        "icons": [
+            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {
+                "src": static("img/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+            {"src": static("img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    return JsonResponse(
+        manifest, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the page links: never a 404 page."""
+    return redirect(static("img/favicon-32.png"), permanent=True)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.phones import whatsapp_link
 from orders import selectors, transitions
 from orders.forms import ReasonForm, ShipForm
 from orders.models import OrderStatus
@@ -22,9 +23,13 @@ S = OrderStatus
 @shop_member_required
 def overview(request):
     """The dashboard's home: vendors' tiles plus what orders know (this app reads both)."""
-    return render(
-        request, "orders/dashboard/overview.html", {"figures": selectors.shop_overview(request.shop)}
-    )
+    checklist = selectors.setup_checklist(request.shop, is_owner=request.membership.is_owner)
+    context = {
+        "figures": selectors.shop_overview(request.shop),
+        "checklist": checklist,
+        "checklist_done": all(step.done for step in checklist),
+    }
+    return render(request, "orders/dashboard/overview.html", context)
 
 
 @shop_member_required
@@ -64,6 +69,13 @@ def render_detail(request, number, forms=None):
         "reject_form": forms.get("reject") or ReasonForm(prefix="reject"),
         "cancel_form": forms.get("cancel") or ReasonForm(prefix="cancel"),
         "ship_form": forms.get("ship") or ShipForm(),
+        "buyer_whatsapp_url": whatsapp_link(
+            order.buyer.whatsapp,
+            _("Hello, this is %(shop)s about your order %(number)s.")
+            % {"shop": request.shop.name, "number": order.number},
+        )
+        if order.buyer.whatsapp
+        else "",
     }
     return render(request, "orders/dashboard/order_detail.html", context, status=400 if forms else 200)
 

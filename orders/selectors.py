@@ -2,14 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Review
+from catalog.models import Product, Review
 from marketplace.money import format_rupiah
 from orders import pricing
 from orders.models import (
@@ -31,6 +31,22 @@ NEEDS_SHOP_ACTION = (S.PAYMENT_SUBMITTED, S.PAID, S.PLACED, S.PROCESSING)
 
 
 # --- The cart ---------------------------------------------------------------------------------
+
+SESSION_CART = "cart_token"
+
+
+def cart_count(request) -> int:
+    """Units in the visitor's cart in one query; none at all for a visitor without a session."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        items = CartItem.objects.filter(cart__user=user)
+    else:
+        session = getattr(request, "session", None)
+        token = session.get(SESSION_CART) if session is not None and session.session_key else None
+        if not token:
+            return 0
+        items = CartItem.objects.filter(cart__token=token, cart__user__isnull=True)
+    return items.aggregate(units=Sum("quantity", default=0))["units"]
 
 
 @dataclass
@@ -249,3 +265,51 @@ def reviewable_items(order, user):
             seen.add(item.product_id)
             items.append(item)
     return items
+
+
+# --- The new shop's checklist -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistStep:
+    key: str
+    label: str
+    done: bool
+    url: str = ""
+
+
+def setup_checklist(shop, *, is_owner) -> list[ChecklistStep]:
+    """What a new shop still has to do to sell, each step done or not according to the data."""
+    has_product_with_photo = (
+        Product.objects.filter(shop=shop, images__isnull=False)
+        .exclude(status=Product.Status.ARCHIVED)
+        .exists()
+    )
+    ships = shop.own_delivery_fee is not None or shop.cod_enabled or shop.courier_rates.exists()
+    slug = shop.slug
+    return [
+        ChecklistStep(
+            "product",
+            _("Add your first product with a photo"),
+            has_product_with_photo,
+            reverse("catalog:dashboard_create", args=[slug]),
+        ),
+        ChecklistStep(
+            "shipping",
+            _("Set how you deliver: own delivery, cash on delivery or courier rates"),
+            ships,
+            reverse("vendors:shipping", args=[slug]),
+        ),
+        ChecklistStep(
+            "bank",
+            _("Add a bank account for buyers' transfers"),
+            shop.bank_accounts.exists(),
+            reverse("vendors:bank_accounts", args=[slug]) if is_owner else "",
+        ),
+        ChecklistStep(
+            "share",
+            _("Share your shop on WhatsApp"),
+            shop.shared_on_whatsapp_at is not None,
+            reverse("vendors:share_whatsapp", args=[slug]),
+        ),
+    ]

@@ -10,12 +10,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import Product, ProductVariant, Review
+from marketplace import notifications
 from marketplace.money import format_rupiah
-from marketplace.notifications import notify
 from orders import pricing, selectors
 from orders.models import (
     MAX_QUANTITY,
@@ -30,9 +33,8 @@ from orders.models import (
     PaymentMethod,
     new_order_number,
 )
-from vendors.models import ShopMember
 
-SESSION_CART = "cart_token"
+SESSION_CART = selectors.SESSION_CART
 
 
 class CheckoutError(ValidationError):
@@ -231,6 +233,7 @@ def place_order(
             checkout = Checkout.objects.create(buyer=buyer, token=token, total=total.total)
             for plan in plans:
                 create_order(checkout, plan, address)
+            tell_buyer_how_to_pay(checkout)
             CartItem.objects.filter(pk__in=[line.item.pk for line in lines]).delete()
             # Last, so the stock rows stay locked only for the moment before the commit.
             take_stock(lines)
@@ -389,11 +392,31 @@ def save_with_unique_number(order, now, attempts=8):
     raise IntegrityError("no free order number")
 
 
+def tell_buyer_how_to_pay(checkout):
+    """What was ordered, how much to pay to which account and by when: in the inbox and by e-mail."""
+    orders = list(
+        checkout.orders.select_related("shop").prefetch_related("items", "shop__bank_accounts").order_by("pk")
+    )
+    notifications.notify(
+        user=checkout.buyer,
+        title=gettext_lazy("Your order is placed: how to pay %(total)s"),
+        body=lambda: render_to_string(
+            "emails/_payment_instructions.txt", {"checkout": checkout, "orders": orders}
+        ),
+        url=reverse("orders:checkout_done", args=[checkout.pk]),
+        params={"total": format_rupiah(checkout.total)},
+    )
+
+
 def tell_shop_about_new_order(order):
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("New order %(number)s") % {"number": order.number}
-        for member in ShopMember.objects.filter(shop_id=order.shop_id).select_related("user"):
-            notify(user=member.user, title=title, url=selectors.shop_order_url(order))
+    notifications.notify_shop(
+        shop=order.shop,
+        roles=notifications.ORDERS,
+        title=gettext_lazy("New order %(number)s"),
+        body=lambda: render_to_string("emails/_new_order_for_shop.txt", {"order": order}),
+        url=selectors.shop_order_url(order),
+        params={"number": order.number},
+    )
 
 
 # --- Reviews ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Product, ProductVariant
-from marketplace.notifications import notify
+from marketplace import notifications
 from orders.models import Order, OrderEvent, OrderStatus, Payment
 from orders.selectors import shop_order_url
 from vendors.models import ShopMember
@@ -152,20 +152,23 @@ def count_as_sold(order):
 
 
 def tell_other_side(order, to, actor, reason):
+    """Each side hears of a move the other made, in the recipient's own language."""
     roles = roles_of(actor, order)
-    recipients = []
-    if BUYER not in roles or SYSTEM in roles:
-        recipients.append((order.buyer, order.get_absolute_url()))
+    params = {"number": order.number}
+    if (BUYER not in roles or SYSTEM in roles) and order.buyer_id != getattr(actor, "pk", None):
+        notifications.notify(
+            user=order.buyer, title=MESSAGES[to], body=reason, url=order.get_absolute_url(), params=params
+        )
     if SHOP not in roles:
-        members = ShopMember.objects.filter(shop_id=order.shop_id).select_related("user")
-        for member in members:
-            recipients.append((member.user, shop_order_url(order)))
-    # Stored texts are in the site's language; the e-mail is sent from them later.
-    with translation.override(settings.LANGUAGE_CODE):
-        title = str(MESSAGES[to]) % {"number": order.number}
-        for user, url in recipients:
-            if user.pk != getattr(actor, "pk", None):
-                notify(user=user, title=title, body=reason, url=url)
+        notifications.notify_shop(
+            shop=order.shop,
+            roles=notifications.ORDERS,
+            title=MESSAGES[to],
+            body=reason,
+            url=shop_order_url(order),
+            params=params,
+            except_user=actor if getattr(actor, "pk", None) else None,
+        )
 
 
 # --- One function per move ------------------------------------------------------------------

@@ -319,9 +319,13 @@ def order_cancel(request, number):
 
 
 @login_required
-@require_POST
 def order_receive(request, number):
+    """Asks once ("have you checked everything?") before completing: it cannot be undone."""
     order = selectors.buyer_order(request.user, number)
+    if request.method != "POST" or request.POST.get("confirmed") != "yes":
+        if not order.can_confirm_receipt():
+            return redirect(order)
+        return render(request, "orders/confirm_receipt.html", {"order": order})
     return apply_move(
         request,
         order,

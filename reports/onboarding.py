@@ -5,11 +5,11 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog import services as catalog_services
 from catalog.models import Product
-from marketplace.notifications import notify
+from marketplace import notifications
 from vendors import assisted
 from vendors import services as vendor_services
 
@@ -72,11 +72,11 @@ def onboard_shop(
     if not vendor_services.missing_for_submission(shop):
         vendor_services.submit_for_verification(shop=shop, actor=actor)
     owner = shop.members.get().user
-    notify(
+    notifications.notify(
         user=owner,
-        title=_("Your shop %(shop)s was opened for you on %(site)s")
-        % {"shop": shop.name, "site": settings.SITE_NAME},
-        body=_(
+        title=gettext_lazy("Your shop %(shop)s was opened for you on %(site)s"),
+        params={"shop": shop.name, "site": settings.SITE_NAME},
+        body=gettext_lazy(
             "Open the link to choose your password. Then you can log in with this e-mail address, "
             "check your shop and add products."
         ),

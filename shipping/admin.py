@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy
 
 from shipping import tariff_import
 from shipping.forms import TariffImportForm
-from shipping.models import OwnDeliveryArea, ProviderArea, ShopShippingProfile, Tariff
+from shipping.models import (
+    OwnDeliveryArea,
+    ProviderArea,
+    ShopCourierService,
+    ShopShippingProfile,
+    Tariff,
+    TrackingEvent,
+)
 
 
 class ScopeFilter(admin.SimpleListFilter):
@@ -121,3 +128,27 @@ class ShopShippingProfileAdmin(admin.ModelAdmin):
     list_display = ["shop", "default_weight_grams"]
     search_fields = ["shop__name"]
     autocomplete_fields = ["shop"]
+
+
+@admin.register(ShopCourierService)
+class ShopCourierServiceAdmin(admin.ModelAdmin):
+    list_display = ["shop", "service"]
+    list_filter = ["service"]
+    search_fields = ["shop__name"]
+    autocomplete_fields = ["shop"]
+
+
+@admin.register(TrackingEvent)
+class TrackingEventAdmin(admin.ModelAdmin):
+    """What couriers reported, as received: read only, so the history stays the providers' word."""
+
+    list_display = ["waybill", "courier", "status", "happened_at", "source"]
+    list_filter = ["status", "source", "courier"]
+    search_fields = ["waybill"]
+    date_hierarchy = "happened_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -230,3 +230,45 @@ class OwnDeliveryArea(models.Model):
 
     def __str__(self):
         return f"{self.shop}: {self.district or self.regency}"
+
+
+class ShopCourierService(models.Model):
+    """A courier service the shop offers at checkout; a row present is a service switched on."""
+
+    shop = models.ForeignKey(
+        "vendors.Shop", on_delete=models.CASCADE, related_name="courier_services", verbose_name=_("shop")
+    )
+    service = models.CharField(_("courier service"), max_length=20, choices=CourierService.choices)
+
+    class Meta:
+        ordering = ["shop", "service"]
+        verbose_name = _("shop courier service")
+        verbose_name_plural = _("shop courier services")
+        constraints = [models.UniqueConstraint(fields=["shop", "service"], name="shop_courier_service_once")]
+
+    def __str__(self):
+        return f"{self.shop}: {self.get_service_display()}"
+
+
+class TrackingEvent(models.Model):
+    """One step of a parcel's journey as a tracking provider reported it.
+
+    `fingerprint` makes a webhook delivered twice, or a history polled again, store one row.
+    """
+
+    waybill = models.CharField(_("receipt number"), max_length=40, db_index=True)
+    courier = models.CharField(_("courier"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=40)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    happened_at = models.DateTimeField(_("happened at"))
+    source = models.CharField(_("source"), max_length=20)
+    fingerprint = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["waybill", "happened_at", "id"]
+        verbose_name = _("tracking event")
+        verbose_name_plural = _("tracking events")
+
+    def __str__(self):
+        return f"{self.waybill} {self.status} {self.happened_at:%Y-%m-%d %H:%M}"

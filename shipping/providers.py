@@ -86,7 +86,15 @@ def days_range(text) -> tuple[int | None, int | None]:
 
 
 def post(url: str, *, headers: dict, body: bytes, timeout: float) -> object:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    return call(urllib.request.Request(url, data=body, headers=headers, method="POST"), timeout)
+
+
+def get(url: str, *, headers: dict, timeout: float) -> object:
+    return call(urllib.request.Request(url, headers=headers, method="GET"), timeout)
+
+
+def call(request: urllib.request.Request, timeout: float) -> object:
+    """The provider's JSON answer, or ProviderError when it is slow, down, refusing or malformed."""
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             raw = response.read()

@@ -1,7 +1,14 @@
 """Reads about a shop's shipping that dashboards and checkout share."""
 
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
 from catalog.models import Product
-from shipping.models import ShopShippingProfile
+from shipping.couriers import CourierService
+from shipping.models import OwnDeliveryArea, ShopCourierService, ShopShippingProfile, Tariff
+from shipping.parcels import Parcel
+from shipping.rates import Place, own_delivery_fee, quote
 
 
 def default_weight_grams(shop) -> int | None:
@@ -17,4 +24,109 @@ def products_without_weight(shop):
         Product.objects.filter(shop=shop, weight_grams=0)
         .exclude(status=Product.Status.ARCHIVED)
         .order_by("name")
+    )
+
+
+def enabled_services(shop) -> list[str]:
+    """The shop's courier services switched on, as "courier:SERVICE" values."""
+    return sorted(ShopCourierService.objects.filter(shop=shop).values_list("service", flat=True))
+
+
+def own_delivery_areas(shop):
+    return OwnDeliveryArea.objects.filter(shop=shop).select_related("regency", "district__regency")
+
+
+def own_tariff_count(shop) -> int:
+    return Tariff.objects.filter(shop=shop).count()
+
+
+@dataclass(frozen=True)
+class ShippingChoice:
+    """One way a buyer may receive a shop's parcel, as checkout lists it.
+
+    `available` False keeps an enabled courier service on the list with its `note` saying why it
+    cannot be chosen for this address; the other choices stay selectable.
+    """
+
+    key: str  # "pickup", "own_delivery" or "courier:SERVICE"
+    kind: str
+    label: str
+    price: int | None
+    min_days: int | None = None
+    max_days: int | None = None
+    source: str = ""
+    note: str = ""
+    available: bool = True
+
+
+PICKUP = "pickup"
+OWN_DELIVERY = "own_delivery"
+COURIER = "courier"
+SHOP = "shop"
+
+
+def options_for(*, shop, destination_district, parcel: Parcel | None, destination_postal_code="") -> list:
+    """Pick-up, the shop's own delivery and its enabled courier services for one parcel.
+
+    `parcel` None means its weight is unknown: courier services are listed, unavailable.
+    """
+    destination = Place.of_district(destination_district, destination_postal_code)
+    choices = []
+    if shop.pickup_enabled:
+        choices.append(
+            ShippingChoice(key=PICKUP, kind=PICKUP, label=_("Pick up at the shop"), price=0, source=SHOP)
+        )
+    fee = own_delivery_fee(shop=shop, destination=destination)
+    if fee is not None:
+        choices.append(
+            ShippingChoice(
+                key=OWN_DELIVERY, kind=OWN_DELIVERY, label=_("Delivered by the shop"), price=fee, source=SHOP
+            )
+        )
+    return choices + courier_choices(shop=shop, destination=destination, parcel=parcel)
+
+
+def courier_choices(*, shop, destination: Place, parcel: Parcel | None) -> list:
+    enabled = enabled_services(shop)
+    if not enabled:
+        return []
+    if parcel is None:
+        return [unavailable(service, _("The parcel's weight is unknown.")) for service in enabled]
+    if shop.district_id is None:
+        return [unavailable(service, _("The shop has no address to send from yet.")) for service in enabled]
+    origin = Place.of_district(shop.district, shop.postal_code)
+    quotes = {
+        q.key: q
+        for q in quote(origin=origin, destination=destination, parcel=parcel, couriers=enabled, shop=shop)
+    }
+    priced = [
+        ShippingChoice(
+            key=q.key,
+            kind=COURIER,
+            label=CourierService(q.key).label,
+            price=q.price,
+            min_days=q.min_days,
+            max_days=q.max_days,
+            source=q.source,
+            note=q.note,
+        )
+        for q in sorted(quotes.values(), key=lambda q: (q.price, q.max_days or 0, q.key))
+        if q.key in enabled
+    ]
+    missing = [
+        unavailable(service, _("No rate for this destination."))
+        for service in enabled
+        if service not in quotes
+    ]
+    return priced + missing
+
+
+def unavailable(service: str, note) -> ShippingChoice:
+    return ShippingChoice(
+        key=service,
+        kind=COURIER,
+        label=CourierService(service).label,
+        price=None,
+        note=str(note),
+        available=False,
     )

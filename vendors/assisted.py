@@ -21,7 +21,7 @@ def start_shop_for_owner(*, actor, owner_email, owner_name, name, community=None
             % {"email": email},
             code="account_exists",
         )
-    owner = User.objects.create_user(email=email, password=None, first_name=owner_name.strip())
+    owner = User.objects.create_user(email=email, password=None, full_name=owner_name.strip())
     # Not verified: the link the owner receives to set a password goes to this address.
     EmailAddress.objects.create(user=owner, email=email, primary=True, verified=False)
     # Profile and address are filled in here: the owner continues at the legal step.

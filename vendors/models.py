@@ -132,6 +132,7 @@ class Shop(models.Model):
     onboarding_step = models.PositiveSmallIntegerField(_("onboarding step reached"), default=1)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    shared_on_whatsapp_at = models.DateTimeField(_("first shared on WhatsApp"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -11,8 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from marketplace import emails
-from marketplace.notifications import notify
+from marketplace import emails, notifications
 from marketplace.pagecache import storefront_changed
 from vendors.models import BankAccount, CourierRate, Shop, ShopInvitation, ShopMember, ShopStatusEvent
 
@@ -216,15 +215,17 @@ def change_status(*, shop, to, actor, reason=""):
         if to == Status.APPROVED and shop.approved_at is None:
             shop.approved_at = now
         shop.save(update_fields=["status", "status_reason", "submitted_at", "approved_at", "updated_at"])
-        notify_owners(shop, STATUS_MESSAGES[to] % {"shop": shop.name}, reason)
+        notify_owners(shop, STATUS_MESSAGES[to], reason, params={"shop": shop.name})
     storefront_changed()
     return shop
 
 
-def notify_owners(shop, title, body=""):
+def notify_owners(shop, title, body="", params=None):
+    """Verification and team changes go to the shop's owners, in each one's language."""
     url = reverse("vendors:dashboard", args=[shop.slug])
-    for member in shop.members.filter(role=ShopMember.Role.OWNER).select_related("user"):
-        notify(user=member.user, title=str(title), body=body, url=url)
+    notifications.notify_shop(
+        shop=shop, roles=notifications.OWNERS, title=title, body=body, url=url, params=params
+    )
 
 
 def submit_for_verification(*, shop, actor):
@@ -320,7 +321,9 @@ def accept_invitation(*, token, user) -> ShopMember:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     notify_owners(
-        invitation.shop, _("%(user)s joined %(shop)s as staff") % {"user": user, "shop": invitation.shop}
+        invitation.shop,
+        gettext_lazy("%(user)s joined %(shop)s as staff"),
+        params={"user": str(user), "shop": invitation.shop.name},
     )
     return member
 
@@ -335,3 +338,23 @@ def remove_member(*, member, actor):
     if member.is_owner:
         raise ValidationError(_("The owner cannot be removed."), code="owner")
     member.delete()
+
+
+def record_whatsapp_share(*, shop):
+    """Remember the first time the team shared the shop's link (a step of the new shop's checklist)."""
+    Shop.objects.filter(pk=shop.pk, shared_on_whatsapp_at__isnull=True).update(
+        shared_on_whatsapp_at=timezone.now()
+    )
+
+
+def whatsapp_share_url(shop):
+    """wa.me without a number: WhatsApp asks whom to send the shop's link to."""
+    from urllib.parse import quote
+
+    link = f"{settings.SITE_URL}{reverse('vendors:shop', args=[shop.slug])}"
+    text = _("Visit my shop %(shop)s on %(site)s: %(link)s") % {
+        "shop": shop.name,
+        "site": settings.SITE_NAME,
+        "link": link,
+    }
+    return f"https://wa.me/?text={quote(text)}"

@@ -33,6 +33,7 @@ urlpatterns = [
     path(
         f"{dashboard}pengiriman/<int:rate_id>/hapus/", views.remove_courier_rate, name="remove_courier_rate"
     ),
+    path(f"{dashboard}bagikan/", views.share_on_whatsapp, name="share_whatsapp"),
     path(f"{dashboard}dokumen/ktp/", views.identity_document, name="identity_document"),
     path("toko/<slug:slug>/", views.shop_page, name="shop"),
     path("komunitas/<slug:slug>/", views.community_page, name="community"),

@@ -365,3 +365,10 @@ def shop_page(request, slug):
 def community_page(request, slug):
     community, shops = selectors.community_with_shops(slug)
     return render(request, "vendors/community.html", {"community": community, "shops": shops})
+
+
+@shop_member_required
+@require_POST
+def share_on_whatsapp(request):
+    services.record_whatsapp_share(shop=request.shop)
+    return redirect(services.whatsapp_share_url(request.shop))

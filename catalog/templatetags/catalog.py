@@ -7,8 +7,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def product_picture(image, *, sizes="(min-width: 48rem) 25vw, 50vw", lazy=True, alt="", css_class=""):
-    """A responsive <img> from the renditions, or a placeholder of the same shape until they exist."""
+def product_picture(
+    image, *, sizes="(min-width: 48rem) 25vw, 50vw", lazy=True, alt="", css_class="", link_text=""
+):
+    """A responsive <img> from the renditions, or a placeholder of the same shape until they exist.
+
+    Inside a link that already says `link_text`, a description repeating it is left out: screen
+    readers would read the product's name twice.
+    """
     loading = "lazy" if lazy else "eager"
     if image is None or not image.is_ready:
         label = _("Photo is being prepared") if image is not None else _("No photo yet")
@@ -26,9 +32,13 @@ def product_picture(image, *, sizes="(min-width: 48rem) 25vw, 50vw", lazy=True, 
         sizes,
         fallback["width"],
         fallback["height"],
-        image.alt_text or alt,
+        alt_text(image.alt_text or alt, link_text),
         loading,
     )
+
+
+def alt_text(text, link_text):
+    return "" if link_text and text.strip().casefold() == link_text.strip().casefold() else text
 
 
 @register.filter

@@ -13,7 +13,15 @@ pytestmark = pytest.mark.django_db
 
 
 def sign_up(client, email="siti@example.com", password1="kopi-tubruk-2026", password2=None):
-    return client.post(SIGNUP, {"email": email, "password1": password1, "password2": password2 or password1})
+    return client.post(
+        SIGNUP,
+        {
+            "full_name": "Siti Aminah",
+            "email": email,
+            "password1": password1,
+            "password2": password2 or password1,
+        },
+    )
 
 
 def test_sign_up_creates_an_account_and_sends_a_verification_email(
@@ -127,3 +135,63 @@ def test_a_buyer_gets_no_admin(client, buyer, password):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_sign_up_keeps_the_buyers_name_whatsapp_and_language(client):
+    client.cookies["django_language"] = "en"
+    client.post(
+        SIGNUP,
+        {
+            "full_name": "  Siti   Aminah ",
+            "email": "siti@example.com",
+            "whatsapp": "0812-3456-7890",
+            "password1": "kopi-tubruk-2026",
+            "password2": "kopi-tubruk-2026",
+        },
+    )
+
+    user = get_user_model().objects.get()
+    assert (user.full_name, user.whatsapp, user.language) == ("Siti Aminah", "+6281234567890", "en")
+    assert user.get_full_name() == "Siti Aminah"
+    assert user.public_name == "Siti A."
+
+
+def test_sign_up_without_a_name_is_refused_and_keeps_what_was_typed(client):
+    response = client.post(
+        SIGNUP,
+        {
+            "full_name": "   ",
+            "email": "siti@example.com",
+            "password1": "kopi-tubruk-2026",
+            "password2": "kopi-tubruk-2026",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Bidang ini tidak boleh kosong." in response.text
+    assert 'value="siti@example.com"' in response.text
+    assert not get_user_model().objects.exists()
+
+
+def test_sign_up_with_a_bad_whatsapp_number_says_how_to_write_it(client):
+    response = client.post(
+        SIGNUP,
+        {
+            "full_name": "Siti Aminah",
+            "email": "siti@example.com",
+            "whatsapp": "12345",
+            "password1": "kopi-tubruk-2026",
+            "password2": "kopi-tubruk-2026",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Isi nomor ponsel Indonesia, misalnya 0812 3456 7890." in response.text
+    assert 'value="Siti Aminah"' in response.text and 'value="12345"' in response.text
+    assert not get_user_model().objects.exists()
+
+
+def test_the_sign_up_form_asks_the_name_first(client):
+    html = client.get(SIGNUP).text
+    assert html.index('name="full_name"') < html.index('name="email"') < html.index('name="whatsapp"')
+    assert 'autocomplete="name"' in html

@@ -15,12 +15,15 @@ def test_a_newcomer_signs_up_confirms_the_address_and_logs_in(live_server, page,
     screenshot("home-mobile")
     page.get_by_role("link", name="Daftar").first.click()
 
+    page.get_by_label("Nama lengkap").fill("Wulan Sari")
     page.get_by_label("Email").fill("wulan@example.com")
+    page.get_by_label("Nomor WhatsApp (opsional)").fill("0812-3456-7890")
     page.get_by_label("Sandi", exact=False).first.fill("kopi-tubruk-2026")
     page.get_by_label("Kata sandi (lagi)").fill("kopi-tubruk-2025")
     page.get_by_role("button", name="Daftar").click()
     page.get_by_text("Anda harus mengetikkan kata sandi yang sama setiap kali.").wait_for()
     assert page.get_by_label("Email").input_value() == "wulan@example.com"
+    assert page.get_by_label("Nama lengkap").input_value() == "Wulan Sari"
 
     page.get_by_label("Sandi", exact=False).first.fill("kopi-tubruk-2026")
     page.get_by_label("Kata sandi (lagi)").fill("kopi-tubruk-2026")
@@ -36,5 +39,8 @@ def test_a_newcomer_signs_up_confirms_the_address_and_logs_in(live_server, page,
 
     page.get_by_label("Bahasa").select_option("en")
     page.get_by_role("button", name="Ganti").click()
+    page.get_by_role("button", name="Log out").wait_for()
+    user = EmailAddress.objects.get(email="wulan@example.com").user
+    assert (user.full_name, user.whatsapp, user.language) == ("Wulan Sari", "+6281234567890", "en")
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("link", name="Log in").first.wait_for()

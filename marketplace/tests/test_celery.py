@@ -22,7 +22,12 @@ def test_a_real_worker_delivers_an_email_enqueued_after_commit(celery_worker):
 def test_sign_up_verification_mail_goes_through_the_worker(celery_worker, client):
     response = client.post(
         "/accounts/signup/",
-        {"email": "rina@example.com", "password1": "kopi-tubruk-2026", "password2": "kopi-tubruk-2026"},
+        {
+            "full_name": "Rina",
+            "email": "rina@example.com",
+            "password1": "kopi-tubruk-2026",
+            "password2": "kopi-tubruk-2026",
+        },
     )
 
     assert response.status_code == 302

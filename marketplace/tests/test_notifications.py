@@ -61,15 +61,28 @@ def test_inbox_shows_only_my_notifications_and_marks_them_read(client, buyer, pa
     Notification.objects.create(user=stranger, title="Bukan punya Anda")
     client.login(email=buyer.email, password=password)
 
+    assert client.get("/").context["unread_notifications"] == 1
     response = client.get("/notifikasi/")
     assert "Punya saya &lt;b&gt;tebal&lt;/b&gt;" in response.text
     assert "Bukan punya Anda" not in response.text
-    assert response.context["unread_notifications"] == 1
 
-    client.post("/notifikasi/")
+    # Opening the inbox reads what it shows: the badge clears on this very page.
+    assert response.context["unread_notifications"] == 0
+    assert 'class="badge"' not in response.text
     other.refresh_from_db()
     assert other.read_at is not None
+    assert Notification.objects.get(user=stranger).read_at is None
     assert client.get("/").context["unread_notifications"] == 0
+
+
+def test_inbox_marks_only_the_page_it_shows_as_read(client, buyer, password):
+    Notification.objects.bulk_create(Notification(user=buyer, title=f"Pesan {n}") for n in range(35))
+    client.login(email=buyer.email, password=password)
+
+    client.get("/notifikasi/")
+    assert notifications.unread_count(buyer) == 5  # 30 a page: the older five are still unread
+    client.get("/notifikasi/?page=2")
+    assert notifications.unread_count(buyer) == 0
 
 
 def test_inbox_needs_log_in(client, db):

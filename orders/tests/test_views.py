@@ -403,7 +403,13 @@ def test_the_buyer_confirms_receipt_and_reviews(buyer_client, order, buyer, shop
     transitions.start_processing(order=order, actor=shop_a_owner)
     transitions.ship(order=order, actor=shop_a_owner, courier="JNE", tracking_number="JNE-77")
 
-    buyer_client.post(f"/pesanan/{order.number}/terima/")
+    asked = buyer_client.post(f"/pesanan/{order.number}/terima/")
+    assert "Sudah Anda periksa semuanya?" in asked.text
+    order.refresh_from_db()
+    assert order.status == S.SHIPPED  # asked, not completed
+    buyer_client.post(f"/pesanan/{order.number}/terima/", {"confirmed": "yes"})
+    order.refresh_from_db()
+    assert order.status == S.COMPLETED
     page = buyer_client.get(f"/pesanan/{order.number}/")
     assert "Ulas barang yang Anda beli" in page.text
     buyer_client.post(

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from marketplace.models import User
 from vendors.models import Shop
 
 Q1 = {"start": "2026-01", "end": "2026-03"}
@@ -87,3 +88,12 @@ def test_a_name_that_looks_like_a_formula_stays_text(moderator_client, dataset):
 
 def test_an_unknown_table_is_404(moderator_client, db):
     assert moderator_client.get(reverse("reports:export", args=["users", "csv"])).status_code == 404
+
+
+def test_the_owner_column_holds_the_name_given_at_sign_up(moderator_client, dataset):
+    User.objects.filter(email="owner0@example.com").update(full_name="Ani Rahayu", first_name="")
+
+    rows = read_csv(export(moderator_client, "toko", "csv"))
+
+    ani = next(row for row in rows[1:] if row[0] == "Dapur Ani")
+    assert ani[1:3] == ["Ani Rahayu", "owner0@example.com"]

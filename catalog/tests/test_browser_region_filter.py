@@ -1,0 +1,26 @@
+"""The region filter in a real browser: a new province clears the old province's regency."""
+
+import pytest
+
+from catalog.tests.factories import make_product
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_changing_the_province_resets_the_regency(live_server, page, shop_a, shop_b, screenshot):
+    make_product(shop_a, name="Keripik Purwakarta")
+    make_product(shop_b, name="Batik Batam")
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(f"{live_server.url}/cari/?province=32&regency=32.14")
+    page.get_by_text("Keripik Purwakarta").wait_for()
+    page.locator("select[name=province]").select_option("21")
+
+    assert page.locator("select[name=regency]").input_value() == ""
+    assert not page.locator("select[name=regency]").is_visible()
+    page.get_by_role("button", name="Terapkan").click()
+    page.get_by_text("Batik Batam").wait_for()
+    assert page.get_by_text("Keripik Purwakarta").count() == 0
+    assert "regency" not in page.url  # the cleared list is not sent at all
+    assert page.locator("select[name=regency] option[value='21.71']").count() == 1
+    screenshot("region-filter-reset")
