@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev migrate worker beat lint messages clean
+.PHONY: run test setup setup-dev migrate worker beat stack lint messages clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,22 +18,25 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.runtime
-	$(PY) manage.py compiletranslations
+	DEBUG=1 $(PY) manage.py compiletranslations
 
 setup-dev: $(VENV)/.dev setup
 
 migrate: setup
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_regions
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_regions
+
+# HOST and PORT also make the site's address (SITE_URL) that links and printed log-ins use.
+DEV := DEBUG=1 HOST=$(HOST) PORT=$(PORT)
 
 run: migrate
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py seed_demo_shops
-	DEBUG=1 $(PY) manage.py seed_demo_products
-	DEBUG=1 $(PY) manage.py seed_demo_orders
-	DEBUG=1 $(PY) manage.py seed_demo_dinas
-	$(PY) manage.py seed_demo_tariffs
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py seed_demo_shops
+	$(DEV) $(PY) manage.py seed_demo_products
+	$(DEV) $(PY) manage.py seed_demo_orders
+	$(DEV) $(PY) manage.py seed_demo_dinas
+	$(DEV) $(PY) manage.py seed_demo_tariffs
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -48,9 +51,14 @@ worker: setup
 beat: setup
 	$(VENV)/bin/celery -A marketplace beat --loglevel=INFO
 
+# Web (gunicorn), worker and beat from the Procfile against local PostgreSQL and Redis
+# (DATABASE_URL, REDIS_URL, PORT to change); creates the database and migrates first.
+stack: setup
+	VENV=$(VENV) PORT=$(PORT) HOST=$(HOST) ./bin/stack
+
 # Needs GNU gettext (a translator's tool, not needed to run or test).
 messages: setup
-	$(PY) manage.py makemessages --locale id --ignore '$(VENV)/*' --ignore 'benchmarks/*' --no-obsolete --no-location
+	DEBUG=1 $(PY) manage.py makemessages --locale id --ignore '$(VENV)/*' --ignore 'benchmarks/*' --no-obsolete --no-location
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -64,6 +64,18 @@ def fast_isolated_settings(settings, tmp_path):
     settings.PAGE_CACHE_SECONDS = 0
     # Each test starts with an empty cache (and never flushes the Redis database the broker uses).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Local-memory caches of one name share their data: without this, rate-limit counts of one
+    # test (failed log-ins) would refuse the next test's log-in.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def site_url_of_the_live_server(request, settings):
+    """Absolute links (e-mails, link previews) lead to the server a browser test talks to."""
+    if "live_server" in request.fixturenames:
+        settings.SITE_URL = request.getfixturevalue("live_server").url
 
 
 @pytest.fixture(autouse=True)
@@ -81,6 +93,30 @@ def postgres(db):
 
     if connection.vendor != "postgresql":
         missing_service("PostgreSQL is not configured (set DATABASE_URL=postgres://...)")
+
+
+def pytest_generate_tests(metafunc):
+    """A test asking for `database` runs once per database: SQLite and PostgreSQL.
+
+    A run holds one database. On SQLite (a newcomer's laptop, the first pass of .ci/run) the
+    PostgreSQL case skips, or fails under REQUIRE_SERVICES=1; on PostgreSQL the SQLite case
+    is not collected, since the first pass of .ci/run has already run it.
+    """
+    if "database" in metafunc.fixturenames:
+        on_sqlite = django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+        metafunc.parametrize(
+            "database", ["sqlite", "postgresql"] if on_sqlite else ["postgresql"], indirect=True
+        )
+
+
+@pytest.fixture
+def database(request, db):
+    """The vendor this case is about (see pytest_generate_tests), checked against the real one."""
+    from django.db import connection
+
+    if connection.vendor != request.param:
+        missing_service(f"{request.param} is not the configured database (set DATABASE_URL=postgres://...)")
+    return request.param
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def build(n_shops, n_products, rng):
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
-    from catalog.models import Category, Product, ProductImage
+    from catalog.models import Category, Product, ProductImage, ProductVariant
     from catalog.services import refresh_search_vectors
     from marketplace.models import District
     from vendors.models import Shop, ShopMember
@@ -127,6 +127,15 @@ def build(n_shops, n_products, rng):
             Product.objects.bulk_create(batch, batch_size=5000)
             batch = []
     Product.objects.bulk_create(batch, batch_size=5000)
+    # Each product's default variant holds its price and stock; the product row carries the
+    # same figures for listings (written here in bulk, as catalog.stock would keep them).
+    variants = []
+    for pk, price, stock in Product.objects.values_list("pk", "price", "stock").iterator(chunk_size=10_000):
+        variants.append(ProductVariant(product_id=pk, name="", price=price, stock=stock))
+        if len(variants) == 10_000:
+            ProductVariant.objects.bulk_create(variants, batch_size=5000)
+            variants = []
+    ProductVariant.objects.bulk_create(variants, batch_size=5000)
     print(f"{n_products} products in {time.perf_counter() - t:.1f} s")
 
     t = time.perf_counter()

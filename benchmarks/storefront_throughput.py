@@ -80,7 +80,13 @@ def sample_urls(base):
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
-    env = {**os.environ, "DEBUG": "0", "SECURE": "0", "ALLOWED_HOSTS": "127.0.0.1"}
+    env = {
+        "SECRET_KEY": "benchmark-only-secret",
+        **os.environ,
+        "DEBUG": "0",
+        "SECURE": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
     # Production serves hashed static files; collect them as a deployment does.
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True

@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from catalog import services
+from catalog import services, stock
 from catalog.models import Category, Product, ProductImage, ProductVariant
+from marketplace.pagecache import storefront_changed
 
 
 @admin.register(Category)
@@ -35,12 +37,42 @@ class ModerationForm(forms.ModelForm):
         return cleaned
 
 
+class VariantStockForm(forms.ModelForm):
+    """Staff may correct a variant's stock; the number shown travels with the form (catalog.stock)."""
+
+    stock_shown = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = ProductVariant
+        fields = ["stock"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stock_shown"].initial = self.instance.stock
+
+    def clean(self):
+        cleaned = super().clean()
+        shown = cleaned.get("stock_shown")
+        cleaned["stock_shown"] = self.instance.stock if shown is None else shown
+        current = ProductVariant.objects.filter(pk=self.instance.pk).values_list("stock", flat=True).first()
+        typed = cleaned.get("stock")
+        if typed is not None and typed != cleaned["stock_shown"] and current != cleaned["stock_shown"]:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("stock_shown")] = str(current)
+            raise ValidationError(stock.StockChanged(variant_id=self.instance.pk, current=current or 0))
+        return cleaned
+
+
 class VariantInline(admin.TabularInline):
     model = ProductVariant
+    form = VariantStockForm
     extra = 0
-    fields = ["name", "price", "stock", "sku"]
-    readonly_fields = fields
+    fields = ["name", "price", "stock", "stock_shown", "sku"]
+    readonly_fields = ["name", "price", "sku"]
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ImageInline(admin.TabularInline):
@@ -90,6 +122,25 @@ class ProductAdmin(admin.ModelAdmin):
                 services.restore(product=obj, actor=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProductVariant:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        adjustments = [
+            stock.Adjustment(f.instance.pk, shown=f.cleaned_data["stock_shown"], to=f.cleaned_data["stock"])
+            for f in formset.forms
+            if f.instance.pk and f.cleaned_data
+        ]
+        try:
+            stock.adjust(adjustments)
+        except stock.StockChangedMany as error:
+            # Lost the race between the form's check and the lock: nothing of this save is kept.
+            transaction.set_rollback(True)
+            messages.error(request, " ".join(error.messages))
+        else:
+            if any(a.to != a.shown for a in adjustments):
+                storefront_changed()
 
     @admin.action(description=_("Approve the selected products waiting for review"))
     def approve_review(self, request, queryset):

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog import csv_import, services
+from catalog import csv_import, services, stock
 from catalog.forms import (
     CsvImportForm,
     ImageUploadForm,
@@ -20,7 +20,7 @@ from catalog.forms import (
     StockField,
     VariantFormSet,
 )
-from catalog.models import MAX_IMAGES_PER_PRODUCT, Product, ProductImage
+from catalog.models import MAX_IMAGES_PER_PRODUCT, Product, ProductImage, ProductVariant
 from vendors.permissions import shop_member_required
 
 
@@ -68,6 +68,9 @@ def edit_product(request, product):
             product = services.save_product_form(
                 form=form, variant_formset=variants, photos=photos.cleaned_data["photos"]
             )
+        except stock.StockChangedMany as error:
+            variants.show_current_stock(error.changes)
+            messages.error(request, _("Nothing was saved: the stock changed while you were editing."))
         except ValidationError as error:
             photos.add_error("photos", error)
         else:
@@ -135,36 +138,60 @@ def product_archive(request, pk):
 
 @shop_member_required
 def bulk_edit(request):
-    products = list(own_products(request).order_by("name", "id")[:200])
-    rows, errors = [], {}
-    for product in products:
-        price = request.POST.get(f"price-{product.pk}", product.price)
-        stock = request.POST.get(f"stock-{product.pk}", product.stock)
-        rows.append({"product": product, "price": price, "stock": stock})
+    variants = list(
+        ProductVariant.objects.filter(product__in=own_products(request))
+        .select_related("product")
+        .order_by("product__name", "product_id", "position", "id")[:300]
+    )
+    rows = [bulk_row(request, variant) for variant in variants]
     if request.method == "POST":
-        changes = {}
+        changes, errors = [], False
         for row in rows:
-            product = row["product"]
             try:
-                price = RupiahField(label="").clean(row["price"])
-                stock = StockField(label="").clean(row["stock"])
+                changes.append(
+                    services.VariantChange(
+                        variant_id=row["variant"].pk,
+                        price=RupiahField(label="").clean(row["price"]),
+                        stock=StockField(label="").clean(row["stock"]),
+                        stock_shown=StockField(label="").clean(row["stock_shown"]),
+                    )
+                )
             except ValidationError as error:
-                errors[product.pk] = error.messages
-                row["errors"] = error.messages
-                continue
-            if (price, stock) != (product.price, product.stock):
-                changes[product.pk] = (price, stock)
+                row["errors"], errors = error.messages, True
         if not errors:
-            count = services.set_price_and_stock(shop=request.shop, changes=changes)
-            messages.success(request, _("%(count)s products updated.") % {"count": count})
-            return redirect("catalog:dashboard_bulk", request.shop.slug)
+            try:
+                count = services.set_prices_and_stock(shop=request.shop, changes=changes)
+            except stock.StockChangedMany as error:
+                for row in rows:
+                    if row["variant"].pk in error.changes:
+                        current = error.changes[row["variant"].pk]
+                        row["stock_shown"] = current
+                        row["errors"] = [
+                            _("Stock changed to %(n)s since you opened this page.") % {"n": current}
+                        ]
+            else:
+                messages.success(request, _("%(count)s products updated.") % {"count": count})
+                return redirect("catalog:dashboard_bulk", request.shop.slug)
         messages.error(request, _("Nothing was saved: correct the marked rows."))
     return render(
         request,
         "catalog/dashboard/bulk.html",
         {"shop": request.shop, "rows": rows},
-        status=400 if errors else 200,
+        status=400 if request.method == "POST" else 200,
     )
+
+
+def bulk_row(request, variant):
+    """A row of the bulk page: what the vendor typed (or the current values) and the stock shown."""
+    post = request.POST if request.method == "POST" else {}
+    pk = variant.pk
+    return {
+        "variant": variant,
+        "price": post.get(f"price-{pk}", variant.price),
+        "stock": post.get(f"stock-{pk}", variant.stock),
+        # A post without it (an old page) compares with the stock read now.
+        "stock_shown": post.get(f"shown-{pk}", variant.stock),
+    }
 
 
 @shop_member_required
@@ -175,6 +202,8 @@ def import_csv(request):
         report = csv_import.import_products(shop=request.shop, upload=form.cleaned_data["file"])
         if report.ok:
             messages.success(request, _("%(count)s products imported.") % {"count": report.created})
+            if report.updated:
+                messages.success(request, _("%(count)s products updated.") % {"count": report.updated})
             return redirect("catalog:dashboard_products", request.shop.slug)
     return render(
         request,
@@ -188,4 +217,11 @@ def import_csv(request):
 def csv_template(request):
     response = HttpResponse(csv_import.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="templat-produk.csv"'
+    return response
+
+
+@shop_member_required
+def products_csv(request):
+    response = HttpResponse(csv_import.products_csv(request.shop), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="produk.csv"'
     return response

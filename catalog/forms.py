@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MAX_IMAGES_PER_PRODUCT, MAX_PRICE, Category, Product, ProductVariant
 from catalog.selectors import SORTS, Filters
+from marketplace.text import TidyTextMixin
 
 PRICE_ERRORS = {
     "min_value": _("The price must be at least Rp1."),
@@ -66,9 +67,9 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return f"{category.parent.name} › {category.name}" if category.parent_id else category.name
 
 
-class ProductForm(forms.ModelForm):
-    price = RupiahField(label=_("Price (Rp)"))
-    stock = StockField(label=_("Stock"))
+class ProductForm(TidyTextMixin, forms.ModelForm):
+    """The product's own fields; price and stock are on its variants (VariantFormSet)."""
+
     category = CategoryChoiceField(
         label=_("Category"),
         queryset=Category.objects.select_related("parent").order_by("parent__position", "position", "name"),
@@ -77,7 +78,7 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = [
-            "name", "category", "description", "price", "stock", "sku", "weight_grams",
+            "name", "category", "description", "sku", "weight_grams",
             "min_order_quantity", "condition", "halal_certificate", "pirt_number", "status",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
@@ -98,9 +99,12 @@ class ProductForm(forms.ModelForm):
         return clean_text(self.cleaned_data.get("name"), required_message=_("Write the product name."))
 
 
-class VariantForm(forms.ModelForm):
+class VariantForm(TidyTextMixin, forms.ModelForm):
+    """Price and stock of one variant, with the stock the page showed (see catalog.stock.adjust)."""
+
     price = RupiahField(label=_("Price (Rp)"))
     stock = StockField(label=_("Stock"))
+    stock_shown = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = ProductVariant
@@ -108,14 +112,66 @@ class VariantForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].error_messages["required"] = _("Write the variant name.")
+        self.fields["name"].required = False
+        if self.instance.pk:
+            self.fields["stock_shown"].initial = self.instance.stock
 
     def clean_name(self):
-        return clean_text(self.cleaned_data.get("name"), required_message=_("Write the variant name."))
+        return (self.cleaned_data.get("name") or "").strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("stock_shown") is None:
+            # A post without the number shown (a page older than this field) compares with
+            # the stock read for this request: the narrowest window we can offer it.
+            cleaned["stock_shown"] = self.instance.stock if self.instance.pk else 0
+        return cleaned
+
+    def show_current_stock(self, current):
+        """After a refused save: keep what the vendor typed, show the stock as it is now."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("stock_shown")] = str(current)
+        self.add_error("stock", _("Stock changed to %(n)s since you opened this page.") % {"n": current})
+
+
+class BaseVariantFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and (form.instance.pk or form.has_changed())
+        ]
+        if not kept:
+            raise ValidationError(
+                _("Give the product a price and stock (or at least one variant)."), code="no_variant"
+            )
+        if len(kept) > 1:
+            for form in kept:
+                if not form.cleaned_data.get("name"):
+                    form.add_error("name", _("Write the variant name."))
+
+    def show_current_stock(self, changes):
+        """changes: variant id -> the stock now; marks each refused row for the vendor."""
+        for form in self.forms:
+            if form.instance.pk in changes:
+                form.show_current_stock(changes[form.instance.pk])
 
 
 VariantFormSet = inlineformset_factory(
-    Product, ProductVariant, form=VariantForm, extra=2, max_num=30, validate_max=True, can_delete=True
+    Product,
+    ProductVariant,
+    form=VariantForm,
+    formset=BaseVariantFormSet,
+    extra=1,
+    min_num=0,
+    max_num=30,
+    validate_max=True,
+    can_delete=True,
 )
 
 

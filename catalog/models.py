@@ -1,10 +1,13 @@
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.storage import private_storage
@@ -77,10 +80,16 @@ class Product(models.Model):
         Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
     )
     description = models.TextField(_("description"), blank=True, max_length=5000)
+    # Listing figures derived from the variants (lowest price, total stock), so listings filter
+    # and sort on one indexed row per product. Written only by catalog.stock, in the same
+    # transaction as the variant change they follow; never by a form.
     price = models.PositiveBigIntegerField(
-        _("price (Rp)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_PRICE)]
+        _("lowest variant price (Rp)"),
+        default=1,
+        editable=False,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PRICE)],
     )
-    stock = models.PositiveIntegerField(_("stock"), default=0)
+    stock = models.PositiveIntegerField(_("stock of all variants"), default=0, editable=False)
     sku = models.CharField(_("SKU"), max_length=40, blank=True)
     weight_grams = models.PositiveIntegerField(
         _("weight (grams)"), default=0, validators=[MaxValueValidator(1_000_000)]
@@ -147,12 +156,18 @@ class Product(models.Model):
 
 
 class ProductVariant(models.Model):
-    """An optional choice of a product (size, colour) with its own price, stock and SKU."""
+    """What a buyer actually buys: the home of price and stock. Every product has at least one;
+    a product without options has a single default variant with an empty name.
+
+    Stock is changed only through catalog.stock.
+    """
 
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="variants", verbose_name=_("product")
     )
-    name = models.CharField(_("variant"), max_length=80, help_text=_("For example “Size L / Red”."))
+    name = models.CharField(
+        _("variant"), max_length=80, blank=True, help_text=_("For example “Size L / Red”.")
+    )
     price = models.PositiveBigIntegerField(
         _("price (Rp)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_PRICE)]
     )
@@ -178,7 +193,12 @@ class ProductVariant(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.product} – {self.name}"
+        return f"{self.product} – {self.name}" if self.name else str(self.product)
+
+    @property
+    def full_name(self):
+        """The name a buyer reads in a cart or an order: the product's, with the option if any."""
+        return f"{self.product.name} ({self.name})" if self.name else self.product.name
 
 
 def original_image_path(image, filename):
@@ -217,6 +237,8 @@ class ProductImage(models.Model):
     # [{"width": 400, "height": 300, "name": "products/r/<token>/400.webp"}, ...], narrowest first.
     renditions = models.JSONField(_("renditions"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # When the render was last sent to the workers: a photo pending far longer was lost on the way.
+    queued_at = models.DateTimeField(_("sent for processing"), default=timezone.now)
 
     class Meta:
         ordering = ["position", "id"]
@@ -234,6 +256,12 @@ class ProductImage(models.Model):
     @property
     def is_ready(self):
         return self.status == self.Status.READY and bool(self.renditions)
+
+    @property
+    def is_stuck(self):
+        """Pending for longer than any render takes: the vendor may send it again."""
+        waited = timezone.now() - self.queued_at
+        return self.status == self.Status.PENDING and waited > timedelta(minutes=settings.IMAGE_STUCK_MINUTES)
 
 
 class Review(models.Model):

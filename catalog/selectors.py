@@ -1,5 +1,6 @@
 """Reads for the storefront: every listing is built here with a fixed number of queries."""
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
+from catalog import search
 from catalog.models import Category, Product, ProductImage, Review
 from vendors.models import Community, Shop
 
@@ -95,24 +97,21 @@ def products_for_shop(shop, filters: Filters = Filters()):
 
 
 def search_products(query: str, filters: Filters = Filters()):
-    """Products matching `query`: full-text search with typo tolerance on PostgreSQL."""
+    """Products matching `query`, typos forgiven: PostgreSQL's full-text and trigram indexes,
+    or SQLite's FTS5 trigram table (catalog.search); the best matches first."""
     words = WORD.findall(query.lower())[:8]
     products = filtered(visible_products(), filters)
     if not words:
         return with_card_data(sorted_products(products, filters.sort))
     if connection.vendor == "postgresql":
         matches, relevance = matching(products, words)
-        if filters.sort in SORTS:
-            return with_card_data(matches.order_by(*SORTS[filters.sort]))
-        return with_card_data(ranked(matches, relevance))
-    for word in words:
-        products = products.filter(
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(shop__name__icontains=word)
-            | Q(category__name__icontains=word)
-        )
-    return with_card_data(sorted_products(products, filters.sort))
+        order = lambda matches: ranked(matches, relevance)  # noqa: E731
+    else:
+        matches, sqlite_order = search.matching(products, words)
+        order = lambda matches: sqlite_order(matches, RANKED_CANDIDATES)  # noqa: E731
+    if filters.sort in SORTS:
+        return with_card_data(matches.order_by(*SORTS[filters.sort]))
+    return with_card_data(order(matches))
 
 
 def matching(products, words):
@@ -176,6 +175,51 @@ def suggestions(query: str, limit=8):
             products = products.filter(name__icontains=word)
     names = products.order_by("-sold_count", "-id").values_list("name", flat=True)[: limit * 3]
     return list(dict.fromkeys(names))[:limit]
+
+
+VOCABULARY_PRODUCTS = 2000
+
+
+def vocabulary():
+    """Words a buyer may have meant: from category names and the best-selling products' names.
+
+    Bounded, so a catalogue of any size costs one small query and a few thousand comparisons.
+    """
+    names = list(Category.objects.values_list("name", flat=True))
+    names += (
+        visible_products().order_by("-sold_count", "-id").values_list("name", flat=True)[:VOCABULARY_PRODUCTS]
+    )
+    return {word for name in names for word in WORD.findall(name.lower()) if len(word) >= 3}
+
+
+def nearest_spellings(query: str, limit=3) -> list[str]:
+    """Queries close to `query` spelled as the catalogue spells them ("kerpik" → "keripik").
+
+    Each unknown word is replaced by its closest known word; with one word, the few closest.
+    """
+    words = WORD.findall(query.lower())[:8]
+    if not words:
+        return []
+    known = vocabulary()
+    options = [
+        [w] if w in known else difflib.get_close_matches(w, known, n=limit, cutoff=0.6) or [w] for w in words
+    ]
+    spellings = options[0] if len(words) == 1 else [" ".join(choice[0] for choice in options)]
+    return [s for s in spellings if s != " ".join(words)][:limit]
+
+
+def popular_categories(limit=6):
+    """Categories with the most products buyers can see, the most first."""
+    counts = (
+        visible_products()
+        .order_by()
+        .values("category")
+        .annotate(n=Count("id"))
+        .order_by("-n", "category")[:limit]
+    )
+    ids = [row["category"] for row in counts]
+    by_id = Category.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def product_for_buyer(*, shop_slug, product_slug):

@@ -1,16 +1,28 @@
 """Writes for the catalogue: products, variants, photos, moderation, search vectors."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Min, Sum
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.models import MAX_IMAGES_PER_PRODUCT, ModerationEvent, Product, ProductImage, ProductReport
+from catalog import search
+from catalog import stock as stock_module
+from catalog.models import (
+    MAX_IMAGES_PER_PRODUCT,
+    ModerationEvent,
+    Product,
+    ProductImage,
+    ProductReport,
+    ProductVariant,
+)
 from marketplace import notifications
 from marketplace.celery import enqueue_on_commit
 from marketplace.images import validate_image
@@ -34,7 +46,14 @@ WHERE c.id = p.category_id AND s.id = p.shop_id
 
 
 def refresh_search_vectors(*, product_ids=None, shop_id=None):
-    """Rebuild stored search vectors: of some products, of one shop's, or of all (None)."""
+    """Reindex products for search: some, one shop's, or all (None).
+
+    The one writer of the search index on both databases: the stored tsvector on PostgreSQL,
+    the FTS5 row on SQLite (catalog.search).
+    """
+    if connection.vendor == "sqlite":
+        search.reindex(product_ids=product_ids, shop_id=shop_id)
+        return
     if connection.vendor != "postgresql":
         return
     sql, params = SEARCH_VECTOR_SQL, []
@@ -77,44 +96,86 @@ def prepare(product):
 
 
 @transaction.atomic
-def create_product(*, shop, **fields) -> Product:
-    """A product from plain values (CSV import, demo data); validated like the dashboard form."""
-    product = Product(shop=shop, **fields)
+def create_product(*, shop, price=None, stock=0, sku="", variants=None, **fields) -> Product:
+    """A product from plain values (CSV import, onboarding, demo data), validated like the form.
+
+    `variants` is a list of dicts (name, price, stock, sku); without it the product gets one
+    default variant carrying `price`, `stock` and `sku`.
+    """
+    product = Product(shop=shop, sku=sku, **fields)
     product.name = product.name.strip()
     prepare(product)
-    product.full_clean()
+    product.full_clean(exclude=["price"])
     product.save()
+    if variants is None:
+        variants = [{"name": "", "price": price, "stock": stock, "sku": sku}]
+    for position, variant in enumerate(variants):
+        stock_module.add_variant(product=product, position=position, **variant)
+    reread_listing_figures(product)
     refresh_search_vectors(product_ids=[product.pk])
     storefront_changed()
     return product
 
 
 @transaction.atomic
-def save_product_form(*, form, variant_formset=None, photos=()) -> Product:
-    """Save a validated product form, its variants and new photos together: all or nothing."""
+def save_product_form(*, form, variant_formset, photos=()) -> Product:
+    """Save a validated product form, its variants and new photos together: all or nothing.
+
+    Stock of existing variants is written only where the vendor typed a number other than the
+    one shown, and only if that number is still current (catalog.stock.adjust); otherwise
+    StockChangedMany is raised and nothing is saved.
+    """
     product = form.save(commit=False)
     prepare(product)
-    product.save()
-    if variant_formset is not None:
-        variant_formset.instance = product
-        variant_formset.save()
-        follow_variants(product=product)
+    if product.pk:
+        stock_module.lock_products([product.pk])
+        # Only what the form edits: the listing figures, sales counts and moderation fields
+        # loaded with the form may have moved since, and are written by their own code.
+        product.save(update_fields={*form._meta.fields, "slug", "status", "updated_at"})
+    else:
+        product.save()
+    save_variants(product, variant_formset)
     for upload in photos:
         add_image(product=product, upload=upload)
+    reread_listing_figures(product)
     refresh_search_vectors(product_ids=[product.pk])
     storefront_changed()
     return product
 
 
-def follow_variants(*, product):
-    """With variants, the product's price is the lowest variant price and its stock their sum.
-
-    Listings, filters and sorting then read one row per product, whatever the variants.
-    """
-    figures = product.variants.aggregate(price=Min("price"), stock=Sum("stock"))
-    if figures["price"] is not None:
-        Product.objects.filter(pk=product.pk).update(price=figures["price"], stock=figures["stock"])
-        product.price, product.stock = figures["price"], figures["stock"]
+def save_variants(product, formset):
+    adjustments = []
+    for position, form in enumerate(formset.forms):
+        if not form.has_changed() and form.instance.pk is None:
+            continue
+        if form in formset.deleted_forms:
+            if form.instance.pk:
+                form.instance.delete()
+            continue
+        data = form.cleaned_data
+        if form.instance.pk is None:
+            stock_module.add_variant(
+                product=product,
+                name=data["name"],
+                price=data["price"],
+                stock=data["stock"],
+                sku=data.get("sku", ""),
+                position=position,
+            )
+            continue
+        variant = form.instance
+        variant.name, variant.price, variant.sku, variant.position = (
+            data["name"],
+            data["price"],
+            data.get("sku", ""),
+            position,
+        )
+        stock_module.save_variant_details(variant, ["name", "price", "sku", "position"])
+        adjustments.append(
+            stock_module.Adjustment(variant_id=variant.pk, shown=data["stock_shown"], to=data["stock"])
+        )
+    stock_module.adjust(adjustments)
+    stock_module.product_changed([product.pk])
 
 
 @transaction.atomic
@@ -125,21 +186,51 @@ def archive_product(*, product) -> Product:
     return product
 
 
-def set_price_and_stock(*, shop, changes) -> int:
-    """Apply {product_id: (price, stock)} to `shop`'s products in one transaction.
+def reread_listing_figures(product):
+    """The lowest price and total stock catalog.stock just wrote (keeps loaded relations)."""
+    product.price, product.stock = Product.objects.filter(pk=product.pk).values_list("price", "stock").get()
 
-    Ids of other shops' products are ignored: the queryset is narrowed to the shop first.
+
+@dataclass(frozen=True)
+class VariantChange:
+    """One row of the bulk page: the price typed, and the stock typed with the stock shown."""
+
+    variant_id: int
+    price: int
+    stock: int
+    stock_shown: int
+
+
+def set_prices_and_stock(*, shop, changes: list[VariantChange]) -> int:
+    """Apply the bulk page's rows to `shop`'s variants in one transaction, all or none.
+
+    Ids of other shops' variants are ignored: the queryset is narrowed to the shop first.
+    A row's stock is written only where the vendor typed a new number (see catalog.stock.adjust),
+    so saving one product's price never touches another's stock. Returns the number of rows changed.
     """
+    by_id = {change.variant_id: change for change in changes}
     with transaction.atomic():
-        products = Product.objects.select_for_update().filter(shop=shop, pk__in=list(changes)).order_by("pk")
-        updated = []
-        for product in products:
-            product.price, product.stock = changes[product.pk]
-            product.full_clean(exclude=["shop", "category", "slug"], validate_constraints=False)
-            updated.append(product)
-        Product.objects.bulk_update(updated, ["price", "stock"])
+        variants = list(ProductVariant.objects.filter(product__shop=shop, pk__in=list(by_id)).order_by("pk"))
+        product_ids = {v.product_id for v in variants}
+        stock_module.lock_products(product_ids)
+        touched = 0
+        for variant in variants:
+            change = by_id[variant.pk]
+            if variant.price != change.price:
+                variant.price = change.price
+                stock_module.save_variant_details(variant, ["price"])
+                touched += 1
+            elif change.stock != change.stock_shown:
+                touched += 1
+        stock_module.adjust(
+            [
+                stock_module.Adjustment(v.pk, shown=by_id[v.pk].stock_shown, to=by_id[v.pk].stock)
+                for v in variants
+            ]
+        )
+        stock_module.refresh_listing(product_ids)
     storefront_changed()
-    return len(updated)
+    return touched
 
 
 # --- Photos ------------------------------------------------------------------------------
@@ -196,8 +287,32 @@ def make_primary(*, image):
 def retry_image(*, image):
     from catalog.tasks import render_product_image
 
-    ProductImage.objects.filter(pk=image.pk).update(status=ProductImage.Status.PENDING, failure_reason="")
+    ProductImage.objects.filter(pk=image.pk).exclude(status=ProductImage.Status.READY).update(
+        status=ProductImage.Status.PENDING, failure_reason="", queued_at=timezone.now()
+    )
     enqueue_on_commit(render_product_image, image.pk)
+
+
+def requeue_stuck_images() -> int:
+    """Send again every photo pending for longer than a render can take; the number sent.
+
+    Covers a worker killed mid-render whose task the broker has not yet redelivered, and a
+    broker that lost its queue (restarted without persistence). Rendering is idempotent, so
+    a photo sent twice is still rendered into one set of files.
+    """
+    from catalog.tasks import render_product_image
+
+    cutoff = timezone.now() - timedelta(minutes=settings.IMAGE_STUCK_MINUTES)
+    with transaction.atomic():
+        stuck = list(
+            ProductImage.objects.filter(status=ProductImage.Status.PENDING, queued_at__lt=cutoff)
+            .values_list("pk", flat=True)
+            .order_by("pk")[:500]
+        )
+        ProductImage.objects.filter(pk__in=stuck).update(queued_at=timezone.now())
+        for image_id in stuck:
+            enqueue_on_commit(render_product_image, image_id)
+    return len(stuck)
 
 
 # --- Moderation by dinas staff ---------------------------------------------------------------

@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("dashboard/<slug:shop_slug>/produk/stok-harga/", dashboard.bulk_edit, name="dashboard_bulk"),
     path("dashboard/<slug:shop_slug>/produk/impor/", dashboard.import_csv, name="dashboard_import"),
+    path("dashboard/<slug:shop_slug>/produk/ekspor.csv", dashboard.products_csv, name="dashboard_export"),
     path(
         "dashboard/<slug:shop_slug>/produk/impor/templat.csv",
         dashboard.csv_template,

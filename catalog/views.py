@@ -12,6 +12,7 @@ from catalog import selectors
 from catalog.forms import ListingFilterForm
 from catalog.templatetags.catalog import rendition_url
 from marketplace.phones import whatsapp_link
+from marketplace.site import absolute_url
 from vendors.views import shop_page_context
 
 JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -84,6 +85,9 @@ def shop_page(request, slug):
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     context = listing_context(request, lambda filters: selectors.search_products(query, filters))
+    if query and not context["page"].paginator.count:
+        context["spellings"] = selectors.nearest_spellings(query)
+        context["popular_categories"] = selectors.popular_categories()
     response = render(request, "catalog/search.html", {**context, "query": query})
     return remember_region(response, context["filters"])
 
@@ -96,14 +100,20 @@ def search_suggestions(request):
     return response
 
 
+def options_of(product):
+    """The variants a buyer chooses between; none for a product with only its default variant."""
+    variants = list(product.variants.all())
+    return variants if len(variants) > 1 or any(v.name for v in variants) else []
+
+
 @require_GET
 def product_detail(request, shop_slug, product_slug):
     product = selectors.product_for_buyer(shop_slug=shop_slug, product_slug=product_slug)
     images = list(product.images.all())
     ready_images = [image for image in images if image.is_ready]
     primary = next((i for i in ready_images if i.is_primary), ready_images[0] if ready_images else None)
-    url = request.build_absolute_uri(product.get_absolute_url())
-    image_url = request.build_absolute_uri(rendition_url(primary, 800)) if primary else ""
+    url = absolute_url(product.get_absolute_url())
+    image_url = absolute_url(rendition_url(primary, 800)) if primary else ""
     return render(
         request,
         "catalog/product.html",
@@ -112,7 +122,7 @@ def product_detail(request, shop_slug, product_slug):
             "shop": product.shop,
             "images": images,
             "primary": primary,
-            "variants": list(product.variants.all()),
+            "variants": options_of(product),
             "reviews": selectors.reviews_of(product),
             "rating": selectors.product_rating(product),
             "shop_rating": selectors.shop_rating(product.shop),

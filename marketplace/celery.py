@@ -11,6 +11,7 @@ import os
 from celery import Celery, Task
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
@@ -41,10 +42,26 @@ def enqueue_on_commit(task, *args, run_inline_if_broker_down=False, **kwargs):
 
     def send():
         try:
-            task.apply_async(args=args, kwargs=kwargs)
-        except BrokerError:
+            publish(task, args, kwargs)
+        except BROKER_DOWN:
+            # The data is committed: answering 500 now would lie to the user. Periodic tasks
+            # (notifications, stuck photos) pick up what was not sent.
             logger.exception("Broker unreachable while enqueueing %s", task.name)
             if run_inline_if_broker_down:
                 task.apply(args=args, kwargs=kwargs)
 
     transaction.on_commit(send)
+
+
+BROKER_DOWN = (BrokerError, RedisError, OSError)
+# A web request publishes on a connection of its own that gives up within about a second when
+# the broker is down or frozen; the worker keeps the patient defaults of the app.
+PUBLISH_TIMEOUT = 0.5
+
+
+def publish(task, args, kwargs):
+    if app.conf.task_always_eager:
+        return task.apply_async(args=args, kwargs=kwargs)
+    options = {"socket_connect_timeout": PUBLISH_TIMEOUT, "socket_timeout": PUBLISH_TIMEOUT, "max_retries": 0}
+    with app.connection_for_write(connect_timeout=PUBLISH_TIMEOUT, transport_options=options) as connection:
+        return task.apply_async(args=args, kwargs=kwargs, connection=connection, retry=False)

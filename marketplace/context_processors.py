@@ -4,7 +4,11 @@ from marketplace.notifications import unread_count
 
 
 def site(request):
-    context = {"SITE_NAME": settings.SITE_NAME, "SITE_REGION": settings.SITE_REGION}
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_REGION": settings.SITE_REGION,
+        "SITE_URL": settings.SITE_URL,
+    }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["unread_notifications"] = unread_count(user)

@@ -3,9 +3,12 @@
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
+from marketplace.text import single_line
+
 
 def deliver(*, to, subject, body, html_body=None):
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    # A line break in a header is refused by Django (header injection): subjects are one line.
+    message = EmailMultiAlternatives(single_line(subject), body, settings.DEFAULT_FROM_EMAIL, to)
     if html_body:
         message.attach_alternative(html_body, "text/html")
     message.send()

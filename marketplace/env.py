@@ -22,6 +22,19 @@ def env_str(name, default=""):
     return os.environ.get(name, default)
 
 
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-set-SECRET_KEY-in-production"
+
+
+def required_secret_key(name, *, debug):
+    """The signing key; only a DEBUG machine may fall back to the public development one."""
+    key = os.environ.get(name, "").strip()
+    if key:
+        return key
+    if debug:
+        return DEVELOPMENT_SECRET_KEY
+    raise ConfigError(f"{name} must be set when DEBUG is off (a long random string, see docs/deploy.md)")
+
+
 def env_bool(name, default=False):
     raw = os.environ.get(name)
     if raw is None:
@@ -87,3 +100,46 @@ def redis_url(name):
     if parts.scheme not in REDIS_SCHEMES or not parts.hostname:
         raise ConfigError(f"{name} must look like redis://host:6379/0; got {url!r}")
     return url
+
+
+def s3_storages(*, private_bucket="", private_url_seconds=300, **public_options):
+    """(public, private) STORAGES entries for S3-compatible media (AWS, MinIO, ...).
+
+    Public media (logos, product renditions) use the AWS_* settings. Private files (KTP photos,
+    payment proofs, product originals) go to `private_bucket`, or under `private/` of the public
+    bucket when none is given; they are read through permission-checked views, and any URL made
+    for them is signed and expires after `private_url_seconds`.
+    """
+    backend = "storages.backends.s3.S3Storage"
+    private = {
+        "location": "" if private_bucket else "private",
+        "querystring_auth": True,
+        "querystring_expire": private_url_seconds,
+        "custom_domain": None,
+        "default_acl": None,
+        **({"bucket_name": private_bucket} if private_bucket else {}),
+    }
+    public = {"BACKEND": backend, "OPTIONS": public_options} if public_options else {"BACKEND": backend}
+    return public, {"BACKEND": backend, "OPTIONS": private}
+
+
+WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
+
+
+def development_site_url(host, port):
+    """The address `make run` serves on; a server listening on every interface is reached
+    through the loopback address."""
+    host = "127.0.0.1" if host in WILDCARD_HOSTS else host
+    return f"http://{host}:{port}"
+
+
+def media_origins(bucket, endpoint_url, custom_domain):
+    """Where photos are served from when media lives in a bucket (for the CSP's img-src)."""
+    if not bucket:
+        return []
+    if custom_domain:
+        return [f"https://{custom_domain}"]
+    if endpoint_url:
+        parts = urlsplit(endpoint_url)
+        return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
+    return ["https://*.amazonaws.com"]

@@ -19,6 +19,7 @@ those middlewares add to a page (security headers, Content-Language, Vary) is st
 """
 
 import hashlib
+import logging
 import re
 
 from django.conf import settings
@@ -28,6 +29,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 
 from marketplace.middleware import chosen_language
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "storefront:version"
 CSRF_PLACEHOLDER = b"__csrf_token_placeholder__"
@@ -49,9 +52,14 @@ def storefront_changed():
 
 def new_storefront_version():
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 1, timeout=None)
+    except Exception:
+        # Runs after the commit: the write is saved, so a cache that is away must not turn it
+        # into an error page. Pages cached before expire by themselves (PAGE_CACHE_SECONDS).
+        logger.warning("Could not move the storefront cache version", exc_info=True)
 
 
 def is_cacheable_request(request):
@@ -65,7 +73,10 @@ def is_cacheable_request(request):
 
 def page_key(request):
     version = cache.get(VERSION_KEY, 0)
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    # get_host() checks ALLOWED_HOSTS (a stored page must not skip that) and puts the host and
+    # port in the key: pages carry absolute links, and one request naming another port must
+    # not hand those links to everybody.
+    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()[:32]
     return f"page:{version}:{chosen_language(request)}:{digest}"
 
 

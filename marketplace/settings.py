@@ -8,16 +8,21 @@ production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and friends
 import sys
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.env import (
     ConfigError,
     database_config,
+    development_site_url,
     env_bool,
     env_int,
     env_list,
     env_str,
+    media_origins,
     redis_url,
+    required_secret_key,
+    s3_storages,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,21 +32,26 @@ SANDBOX_DEVELOPMENT_KEY = "sandbox-server-key-development-only"
 
 try:
     DEBUG = env_bool("DEBUG", False)
-    SECRET_KEY = env_str("SECRET_KEY", "django-insecure-development-only-set-SECRET_KEY-in-production")
+    SECRET_KEY = required_secret_key("SECRET_KEY", debug=DEBUG)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
     SITE_NAME = env_str("SITE_NAME", "Warung Online")
     SITE_REGION = env_str("SITE_REGION", "Kabupaten Purwakarta")
-    # Where links in e-mails point.
-    SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    # The one address every absolute link uses (e-mails, link previews, canonical links). In
+    # development it is where `make run` serves (the Makefile passes HOST and PORT).
+    SITE_URL = env_str("SITE_URL", development_site_url(env_str("HOST"), env_int("PORT", 8000))).rstrip("/")
 
     DATABASES = {"default": database_config("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
     REDIS_URL = redis_url("REDIS_URL")
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Product search forgives typos such as "kripik" for "keripik" (pg_trgm's default is 0.6).
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
+        # Product search forgives typos such as "kripik" for "keripik" (0.57) and "Padan" for
+        # "Pandan" (0.44); pg_trgm's default is 0.6, and "kopi" for "kapi" is 0.25.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.4"
 
     AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+    # KTP photos and payment proofs: best a bucket of their own that is never public.
+    AWS_PRIVATE_BUCKET_NAME = env_str("AWS_PRIVATE_BUCKET_NAME")
+    AWS_PRIVATE_URL_SECONDS = env_int("AWS_PRIVATE_URL_SECONDS", 300)
     AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
     AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
     AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN") or None
@@ -54,10 +64,16 @@ try:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 
+    # How many proxies we run in front of the app (a load balancer: 1). Their X-Forwarded-For
+    # entries are trusted to find the visitor's address for rate limits; 0 ignores the header.
+    TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
     SECURE = env_bool("SECURE", not DEBUG)
     SECURE_SSL_REDIRECT = SECURE and env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if SECURE else 0)
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+    # Staff invitations are mail to any address: a cap per shop and per sender per 24 hours.
+    INVITATIONS_PER_SHOP_PER_DAY = env_int("INVITATIONS_PER_SHOP_PER_DAY", 10)
+    INVITATIONS_PER_USER_PER_DAY = env_int("INVITATIONS_PER_USER_PER_DAY", 20)
     PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
     # When on, a vendor's new product waits for dinas staff before buyers see it.
     REQUIRE_PRODUCT_REVIEW = env_bool("REQUIRE_PRODUCT_REVIEW", False)
@@ -65,6 +81,14 @@ try:
     ORDER_PAYMENT_DEADLINE_HOURS = env_int("ORDER_PAYMENT_DEADLINE_HOURS", 24)
     # A shipped order the buyer has not confirmed completes by itself after this many days.
     ORDER_AUTO_COMPLETE_DAYS = env_int("ORDER_AUTO_COMPLETE_DAYS", 7)
+    # A task taken by a worker that then dies (SIGKILL, lost machine) goes back to the queue after
+    # this many seconds: longer than the longest task (a photo render is cut off at 300 s).
+    CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 600)
+    # A photo pending this long is sent to the workers again (beat) and offers a retry button.
+    IMAGE_STUCK_MINUTES = env_int("IMAGE_STUCK_MINUTES", 15)
+    # The broker may be a Redis Sentinel group: BROKER_URL=sentinel://h1:26379;sentinel://h2:26379.
+    BROKER_URL = env_str("BROKER_URL")
+    BROKER_SENTINEL_MASTER = env_str("BROKER_SENTINEL_MASTER")
 
     # Shipping (docs/shipping.md). Couriers round a parcel up to the next kilogram only when the
     # part over a whole kilogram exceeds this tolerance (JNE: 0.3 kg).
@@ -148,6 +172,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +182,8 @@ MIDDLEWARE = [
     # that accepts it; WhiteNoise's static files arrive already compressed and are left alone.
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the page cache, so that stored pages get the policy too.
+    "csp.middleware.CSPMiddleware",
     "marketplace.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "marketplace.middleware.ChosenLanguageMiddleware",
@@ -222,7 +250,17 @@ ACCOUNT_SIGNUP_FORM_CLASS = "marketplace.forms.SignupForm"
 # stays expensive through the rate limits below.
 ACCOUNT_PREVENT_ENUMERATION = False
 # allauth's default rate limits (login failures, sign-ups, password resets, ...) stay on:
-# ACCOUNT_RATE_LIMITS is deliberately not set to False.
+# ACCOUNT_RATE_LIMITS is deliberately not set to False. They are the one limiter for every
+# log-in: the admin's log-in page sends people to allauth's (marketplace/views.py).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Optional two-factor log-in with an authenticator app (meant for dinas staff, who see identity
+# documents and bank accounts): /accounts/2fa/. Security keys (WebAuthn) stay off.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+
+# Sessions (so log-ins and carts) live in the database, never in Redis: a Redis outage must
+# not log anybody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -238,19 +276,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Identity documents and payment proofs never go to public media.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 
 if AWS_STORAGE_BUCKET_NAME:
-    AWS_DEFAULT_ACL = None
+    AWS_DEFAULT_ACL = env_str("AWS_DEFAULT_ACL") or None  # public-read where bucket policies are not used
     AWS_QUERYSTRING_AUTH = False
     AWS_S3_FILE_OVERWRITE = False
-    DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage"}
-    PRIVATE_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"location": "private", "querystring_auth": True, "custom_domain": None},
-    }
+    DEFAULT_STORAGE, PRIVATE_STORAGE = s3_storages(
+        private_bucket=AWS_PRIVATE_BUCKET_NAME, private_url_seconds=AWS_PRIVATE_URL_SECONDS
+    )
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     PRIVATE_STORAGE = {
@@ -280,12 +316,15 @@ PAYMENT_PROOF_MAX_BYTES = 5 * 1024 * 1024
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis that is down or frozen costs a request a quarter of a second per call,
+            # never an error page (see marketplace/cache.py).
+            "BACKEND": "marketplace.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "warung",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
-    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_URL = BROKER_URL or REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -303,9 +342,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A request that enqueues while Redis is down must not hang: give up quickly.
+# The worker's patience; a web request publishes with shorter timeouts and no retry
+# (marketplace.celery.publish), so a broker that is down or frozen never holds a page.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT
+if BROKER_SENTINEL_MASTER:
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = BROKER_SENTINEL_MASTER
 # The one place for periodic work; later issues add their entries here.
 CELERY_BEAT_SCHEDULE = {
     "resend-undelivered-notifications": {
@@ -319,6 +362,10 @@ CELERY_BEAT_SCHEDULE = {
     "complete-shipped-orders": {
         "task": "orders.tasks.complete_shipped_orders",
         "schedule": 3600,
+    },
+    "requeue-stuck-product-images": {
+        "task": "catalog.tasks.requeue_stuck_images",
+        "schedule": 300,
     },
 }
 
@@ -343,6 +390,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Scripts and styles only from our own static files: no inline script, style or handler, so an
+# injected <script> or style="" does nothing. Photos may come from the media bucket.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [
+            SELF,
+            "data:",
+            *media_origins(AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_S3_CUSTOM_DOMAIN),
+        ],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,8 @@ admin.site.site_header = format_lazy("{} · {}", settings.SITE_NAME, _("Dinas ad
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = _("Dinas work desk")
 
+handler500 = "marketplace.views.server_error"
+
 urlpatterns = [
     # The home page shows the catalogue, so the catalogue serves it.
     path("", catalog_views.home, name="home"),
@@ -25,6 +27,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Dinas reports and tools live under /admin/laporan/, so they come before the admin's own URLs.
     path("", include("reports.urls")),
+    path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("payments.urls")),
     # Before vendors: orders serves /dashboard/<shop>/ (the overview shows order figures).

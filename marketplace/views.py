@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import cache_control, never_cache
@@ -80,3 +84,19 @@ def web_manifest(request):
 def favicon(request):
     """Browsers and crawlers ask for /favicon.ico whatever the page links: never a 404 page."""
     return redirect(static("img/favicon-32.png"), permanent=True)
+
+
+def admin_login(request):
+    """Staff log in where everybody does, under the same rate limits (and two-factor step).
+
+    Django's own admin log-in form would be a second door without either.
+    """
+    if request.user.is_authenticated:
+        # Logged in but not staff: sending them to log in again would loop.
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("account_login"))
+
+
+def server_error(request):
+    # No request context: its processors query the database, which may be what failed.
+    return HttpResponseServerError(render_to_string("500.html", {"SITE_NAME": settings.SITE_NAME}))

@@ -7,14 +7,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from marketplace.images import validate_image
+from marketplace.images import without_metadata
 from marketplace.money import format_rupiah
 from marketplace.phones import normalize_mobile_number
+from marketplace.text import TidyTextMixin
 from orders.models import PaymentMethod
 from vendors.forms import AddressForm as RegionAddressForm
 
 PROOF_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
 class AddressForm(RegionAddressForm):
@@ -53,7 +53,7 @@ class AddressForm(RegionAddressForm):
         return {name: data[name] for name in names}
 
 
-class CheckoutForm(forms.Form):
+class CheckoutForm(TidyTextMixin, forms.Form):
     """One form for the whole cart: the address, and shipping and payment for each shop.
 
     Each shop's first shipping option is chosen to start with, so the page can show a grand
@@ -121,10 +121,11 @@ class CheckoutForm(forms.Form):
         }
 
 
-def validate_proof(upload) -> str:
-    """Accept a real JPEG/PNG/WebP photo or a PDF within the size limit; return its content type.
+def clean_proof(upload):
+    """(the file to store, its content type): a PDF as sent, a photo re-encoded without metadata.
 
-    The type comes from the bytes, never from the file name or the browser's word.
+    The type comes from the bytes, never from the file name or the browser's word. A photo
+    of a receipt taken on a phone carries the buyer's GPS position: it is never stored.
     """
     max_bytes = settings.PAYMENT_PROOF_MAX_BYTES
     if upload.size > max_bytes:
@@ -142,19 +143,16 @@ def validate_proof(upload) -> str:
         upload.seek(0)
         if b"%%EOF" not in tail:
             raise ValidationError(_("The PDF is damaged or incomplete."), code="corrupt_pdf")
-        return "application/pdf"
+        return upload, "application/pdf"
     try:
-        validate_image(upload, max_bytes=max_bytes, max_pixels=settings.PRODUCT_IMAGE_MAX_PIXELS)
-    except ValidationError:
+        photo = without_metadata(upload, max_bytes=max_bytes, max_pixels=settings.PRODUCT_IMAGE_MAX_PIXELS)
+    except ValidationError as error:
+        if error.code in ("corrupt", "empty", "too_many_pixels"):
+            raise
         raise ValidationError(
             _("Upload a photo (JPEG, PNG or WebP) or a PDF of the transfer receipt."), code="not_proof"
         ) from None
-    from PIL import Image
-
-    with Image.open(upload) as image:
-        content_type = IMAGE_TYPES[image.format]
-    upload.seek(0)
-    return content_type
+    return photo, photo.content_type
 
 
 class ProofForm(forms.Form):
@@ -165,12 +163,11 @@ class ProofForm(forms.Form):
     )
 
     def clean_proof(self):
-        upload = self.cleaned_data["proof"]
-        self.content_type = validate_proof(upload)
+        upload, self.content_type = clean_proof(self.cleaned_data["proof"])
         return upload
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(TidyTextMixin, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         max_length=500,
@@ -179,12 +176,12 @@ class ReasonForm(forms.Form):
     )
 
 
-class ShipForm(forms.Form):
+class ShipForm(TidyTextMixin, forms.Form):
     courier = forms.CharField(label=gettext_lazy("Courier"), max_length=60, required=False)
     tracking_number = forms.CharField(label=gettext_lazy("Tracking number"), max_length=60, required=False)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TidyTextMixin, forms.Form):
     product = forms.IntegerField(widget=forms.HiddenInput)
     rating = forms.TypedChoiceField(
         label=gettext_lazy("Stars"),

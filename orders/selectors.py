@@ -61,19 +61,15 @@ class CartLine:
     @property
     def name(self):
         variant = self.item.variant
-        return f"{self.item.product.name} ({variant.name})" if variant else self.item.product.name
+        return f"{self.item.product.name} ({variant.name})" if variant.name else self.item.product.name
 
     @property
     def unit_price(self):
-        return self.item.variant.price if self.item.variant else self.item.product.price
+        return self.item.variant.price
 
     @property
     def stock(self):
-        return self.item.variant.stock if self.item.variant else self.item.product.stock
-
-    @property
-    def stock_key(self):
-        return self.item.variant_id or self.item.product_id
+        return self.item.variant.stock
 
     @property
     def quantity(self):

@@ -9,16 +9,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog import stock
 from catalog.models import Product, ProductVariant, Review
 from marketplace import notifications
 from marketplace.money import format_rupiah
+from marketplace.text import parse_id
 from orders import pricing, selectors
 from orders.models import (
     MAX_QUANTITY,
@@ -33,8 +34,11 @@ from orders.models import (
     PaymentMethod,
     new_order_number,
 )
+from vendors.models import ShopMember
 
 SESSION_CART = selectors.SESSION_CART
+# A cart found empty this soon after its owner's last checkout was most likely emptied by it.
+ALREADY_PLACED = timedelta(minutes=10)
 
 
 class CheckoutError(ValidationError):
@@ -79,19 +83,19 @@ def check_quantity(quantity) -> int:
     return quantity
 
 
+@transaction.atomic
 def add_to_cart(*, cart, product_id, variant_id=None, quantity=1) -> CartItem:
     quantity = check_quantity(quantity)
-    product = Product.objects.visible().filter(pk=product_id).first()
+    # Two tabs adding at once: the second waits and then adds to the line the first made,
+    # instead of failing on the one-line-per-variant constraint.
+    Cart.objects.select_for_update().filter(pk=cart.pk).first()
+    product_id = parse_id(product_id)
+    product = Product.objects.visible().filter(pk=product_id).first() if product_id else None
     if product is None:
         raise ValidationError(_("This product is not available."), code="unavailable")
-    variant = None
-    if variant_id:
-        variant = ProductVariant.objects.filter(pk=variant_id, product=product).first()
-        if variant is None:
-            raise ValidationError(_("Choose one of the product's variants."), code="variant")
-    elif product.variants.exists():
-        raise ValidationError(_("Choose one of the product's variants."), code="variant")
-    price = variant.price if variant else product.price
+    check_not_own_shop(cart.user_id, [product.shop_id])
+    variant = chosen_variant(product, (parse_id(variant_id) or 0) if variant_id else None)
+    price = variant.price
     item = CartItem.objects.filter(cart=cart, product=product, variant=variant).first()
     wanted = max((item.quantity if item else 0) + quantity, product.min_order_quantity)
     check_available(product, variant, wanted)
@@ -104,10 +108,31 @@ def add_to_cart(*, cart, product_id, variant_id=None, quantity=1) -> CartItem:
     )
 
 
+def check_not_own_shop(user_id, shop_ids):
+    """A seller buying from their own shop could complete the order alone and review it."""
+    if user_id and ShopMember.objects.filter(user_id=user_id, shop_id__in=shop_ids).exists():
+        raise CheckoutError(
+            _("You cannot buy from a shop you run. Use another account to test your shop."),
+            code="own_shop",
+        )
+
+
+def chosen_variant(product, variant_id):
+    """The variant asked for, or the product's only one when it has no options."""
+    variants = ProductVariant.objects.filter(product=product)
+    if variant_id is not None:
+        variants = variants.filter(pk=variant_id)
+    found = list(variants[:2])
+    if len(found) != 1:
+        raise ValidationError(_("Choose one of the product's variants."), code="variant")
+    found[0].product = product
+    return found[0]
+
+
 def check_available(product, variant, quantity):
     """Refuse more than the stock or less than the minimum order, saying what is possible."""
-    name = f"{product.name} ({variant.name})" if variant else product.name
-    stock = variant.stock if variant else product.stock
+    name = variant.full_name
+    stock = variant.stock
     if stock == 0:
         raise ValidationError(_("“%(name)s” is out of stock.") % {"name": name}, code="out_of_stock")
     if quantity > stock:
@@ -130,7 +155,7 @@ def update_cart_item(*, cart, item_id, quantity) -> CartItem:
         raise ValidationError(_("This item is no longer in your cart."), code="missing")
     check_available(item.product, item.variant, quantity)
     item.quantity = quantity
-    item.price_seen = item.variant.price if item.variant else item.product.price
+    item.price_seen = item.variant.price
     item.save(update_fields=["quantity", "price_seen"])
     return item
 
@@ -206,14 +231,31 @@ def delete_address(*, user, address) -> None:
 # --- Checkout -----------------------------------------------------------------------------------
 
 
+class AlreadyCheckedOut(CheckoutError):
+    """The cart was emptied by another checkout (another tab) while this one waited for it."""
+
+
+ALREADY_CHECKED_OUT = gettext_lazy(
+    "This cart has already been checked out in another tab; here is your order."
+)
+
+
+def recently_placed(buyer_id) -> Checkout | None:
+    """The buyer's checkout of the last few minutes, if any: what emptied a cart found empty."""
+    since = timezone.now() - ALREADY_PLACED
+    return Checkout.objects.filter(buyer_id=buyer_id, created_at__gte=since).order_by("-created_at").first()
+
+
 def place_order(
     *, buyer, cart, address, choices: dict, token: str, seen_total: int | None = None
 ) -> Checkout:
     """Turn the cart into one checkout with one order per shop, or raise CheckoutError.
 
     `choices` maps shop id -> ShopChoice. Prices, fees and totals come from the database.
-    The same `token` (one per form shown) always gives the same checkout. `seen_total` is the
-    grand total the page showed: if today's total differs, nothing is placed (code "total_changed").
+    The same `token` (one per form shown) always gives the same checkout; one cart is checked
+    out once whatever the number of tabs: the cart row is locked and its lines read under it.
+    `seen_total` is the grand total the page showed: if today's total differs, nothing is
+    placed (code "total_changed").
     """
     token = (token or "").strip()[:64]
     if not token:
@@ -223,8 +265,14 @@ def place_order(
         return done
     if address.user_id != buyer.pk:
         raise CheckoutError(_("Choose one of your own addresses."), code="address")
+    if cart is None:
+        raise CheckoutError(_("Your cart is empty."), code="empty")
+    check_not_own_shop(buyer.pk, cart.items.values_list("product__shop_id", flat=True))
     try:
         with transaction.atomic():
+            # Two tabs (two tokens) posting one cart: the second waits here, then reads the
+            # lines the first left, none, instead of buying the same lines again.
+            Cart.objects.select_for_update().filter(pk=cart.pk).first()
             lines, plans = plan_checkout(cart=cart, address=address, choices=choices)
             total = pricing.checkout_total(plan.total for plan in plans)
             check_seen_total(total, seen_total)
@@ -235,7 +283,6 @@ def place_order(
                 create_order(checkout, plan, address)
             tell_buyer_how_to_pay(checkout)
             CartItem.objects.filter(pk__in=[line.item.pk for line in lines]).delete()
-            # Last, so the stock rows stay locked only for the moment before the commit.
             take_stock(lines)
     except (IntegrityError, CheckoutError):
         # The same form may have been placed meanwhile (its cart is then empty): show that one.
@@ -275,6 +322,8 @@ def plan_checkout(*, cart, address, choices) -> tuple[list, list[OrderPlan]]:
     """The cart's lines and one plan per shop, or CheckoutError saying what to change."""
     lines = selectors.cart_lines(cart)
     if not lines:
+        if cart.user_id and recently_placed(cart.user_id):
+            raise AlreadyCheckedOut(ALREADY_CHECKED_OUT, code="checked_out")
         raise CheckoutError(_("Your cart is empty."), code="empty")
     problems = [line.problem for line in lines if line.problem]
     if problems:
@@ -310,27 +359,11 @@ def plan_order(group, options, choice: ShopChoice) -> OrderPlan:
 
 
 def take_stock(lines):
-    """Take every line's units, or raise CheckoutError naming the short item and what is left.
-
-    A conditional UPDATE ... WHERE stock >= n takes the row lock and checks in one statement,
-    so two buyers can never both buy the last unit. Rows are updated in primary-key order so
-    two checkouts of the same products cannot deadlock.
-    """
-    for line in sorted(lines, key=lambda line: (line.item.variant_id is None, line.stock_key)):
-        model = ProductVariant if line.item.variant_id else Product
-        taken = model.objects.filter(pk=line.stock_key, stock__gte=line.item.quantity).update(
-            stock=F("stock") - line.item.quantity
-        )
-        if not taken:
-            left = model.objects.filter(pk=line.stock_key).values_list("stock", flat=True).first() or 0
-            if left == 0:
-                message = _("“%(name)s” has just sold out; remove it from your cart.") % {"name": line.name}
-            else:
-                message = _("Only %(left)s left of “%(name)s”; change the quantity in your cart.") % {
-                    "left": left,
-                    "name": line.name,
-                }
-            raise CheckoutError(message, code="out_of_stock")
+    """Take every line's units (catalog.stock), or raise CheckoutError naming the short item."""
+    try:
+        stock.take([stock.Units(line.item.variant_id, line.item.quantity) for line in lines])
+    except stock.OutOfStock as error:
+        raise CheckoutError(error.messages[0], code="out_of_stock") from None
 
 
 def create_order(checkout, plan: OrderPlan, address) -> Order:
@@ -367,7 +400,7 @@ def create_order(checkout, plan: OrderPlan, address) -> Order:
             product_id=line.item.product_id,
             variant_id=line.item.variant_id,
             name=line.item.product.name,
-            variant_name=line.item.variant.name if line.item.variant else "",
+            variant_name=line.item.variant.name,
             unit_price=line.unit_price,
             quantity=line.item.quantity,
             weight_grams=line.item.product.weight_grams,
@@ -424,6 +457,8 @@ def tell_shop_about_new_order(order):
 
 def review_product(*, buyer, product_id, rating, text="") -> Review:
     """One review per product and buyer, only for products in one of the buyer's completed orders."""
+    if Product.objects.filter(pk=product_id, shop__members__user=buyer).exists():
+        raise ValidationError(_("You cannot review a product of a shop you run."), code="own_shop")
     if not selectors.can_review(buyer, product_id):
         raise ValidationError(
             _("You can review a product after your order of it is completed."), code="review"

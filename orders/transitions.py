@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.models import Product, ProductVariant
+from catalog import stock
+from catalog.models import Product
 from marketplace import notifications
 from orders.models import Order, OrderEvent, OrderStatus, Payment
 from orders.selectors import shop_order_url
@@ -136,12 +137,10 @@ def stamp(order, to):
 
 
 def return_stock(order):
-    """Give the units of a cancelled order back, in primary-key order like checkout takes them."""
-    for item in sorted(order.items.all(), key=lambda i: (i.variant_id is None, i.variant_id or i.product_id)):
-        if item.variant_id:
-            ProductVariant.objects.filter(pk=item.variant_id).update(stock=F("stock") + item.quantity)
-        elif item.product_id:
-            Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
+    """Give the units of a cancelled order back through catalog.stock (its locking rule)."""
+    stock.give_back(
+        [stock.Units(item.variant_id, item.quantity) for item in order.items.all() if item.variant_id]
+    )
 
 
 def count_as_sold(order):

@@ -97,6 +97,10 @@ def checkout(request):
         # The same form, posted twice at once, took the cart between our two looks.
         return redirect("orders:checkout_done", done.pk)
     if not lines:
+        if request.method == "POST" and (placed := services.recently_placed(request.user.pk)):
+            # Another tab checked this cart out a moment ago: show that checkout, not an error.
+            messages.info(request, services.ALREADY_CHECKED_OUT)
+            return redirect("orders:checkout_done", placed.pk)
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
     if any(line.problem for line in lines):
@@ -143,13 +147,18 @@ def place(request, form, cart_):
             token=form.cleaned_data["token"],
             seen_total=form.cleaned_data["seen_total"],
         )
+    except services.AlreadyCheckedOut as error:
+        messages.info(request, error.messages[0])
+        return redirect("orders:checkout_done", services.recently_placed(request.user.pk).pk)
     except ValidationError as error:
         refuse(request, error)
         code = getattr(error, "code", None)  # an error made of a list has none
         if code == "total_changed":
             return None
         return redirect(
-            "orders:cart" if code in ("out_of_stock", "cart_problems", None) else "orders:checkout"
+            "orders:cart"
+            if code in ("out_of_stock", "cart_problems", "own_shop", "empty", None)
+            else "orders:checkout"
         )
     return redirect("orders:checkout_done", checkout_.pk)
 

@@ -20,6 +20,7 @@ from catalog.models import (
     TakedownAppeal,
 )
 from marketplace.pagecache import storefront_changed
+from vendors.forms import MetadataFreePhotosAdmin
 from vendors.models import CommunityManager
 
 
@@ -204,7 +205,8 @@ class ExpoShopInline(admin.TabularInline):
 
 
 @admin.register(Expo)
-class ExpoAdmin(admin.ModelAdmin):
+class ExpoAdmin(MetadataFreePhotosAdmin, admin.ModelAdmin):
+    photo_fields = ("banner",)
     list_display = ["name", "starts_on", "ends_on", "participants", "applications", "visit_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Expo, ExpoShop, Product, ProductReport
-from vendors.models import Community, CommunityManager, Shop
+from vendors.demo import COMMUNITIES, demo_shops
+from vendors.models import Community, CommunityManager
 
 MODERATOR_GROUP = "Dinas moderator"
 ACCOUNTS = [
@@ -34,11 +35,11 @@ def ensure_account(email, password, first_name, staff):
 def seed_dinas():
     moderator, manager = (ensure_account(*row) for row in ACCOUNTS)
     moderator.groups.add(Group.objects.get(name=MODERATOR_GROUP))
-    community = Community.objects.order_by("name").first()
+    community = Community.objects.filter(slug__in=[row[0] for row in COMMUNITIES]).order_by("name").first()
     if community:
         CommunityManager.objects.get_or_create(community=community, user=manager)
     today = timezone.localdate()
-    expo, _ = Expo.objects.update_or_create(
+    expo, _ = Expo.objects.get_or_create(
         slug="expo-virtual-ikm",
         defaults={
             "name": "Expo Virtual IKM",
@@ -47,15 +48,18 @@ def seed_dinas():
             "description": "Pameran daring industri kecil dan menengah: kuliner, kerajinan dan batik daerah.",
         },
     )
-    for shop in Shop.objects.visible().order_by("name")[:6]:
+    for shop in demo_shops().visible().order_by("name")[:6]:
         ExpoShop.objects.get_or_create(expo=expo, shop=shop, defaults={"status": ExpoShop.Status.ACCEPTED})
-    product = Product.objects.visible().order_by("id").first()
+    product = Product.objects.visible().filter(shop__in=demo_shops()).order_by("id").first()
     buyer = get_user_model().objects.filter(email="pembeli@warung.test").first()
     if product and buyer:
         ProductReport.objects.get_or_create(
             product=product,
             reporter=buyer,
-            status=ProductReport.Status.OPEN,
-            defaults={"reason": ProductReport.Reason.MISLEADING, "text": "Foto tidak sesuai dengan barang."},
+            defaults={
+                "status": ProductReport.Status.OPEN,
+                "reason": ProductReport.Reason.MISLEADING,
+                "text": "Foto tidak sesuai dengan barang.",
+            },
         )
     return ACCOUNTS

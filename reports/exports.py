@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from django.http import HttpResponse
@@ -12,8 +13,13 @@ from openpyxl.styles import Font
 
 from reports import selectors
 
-# A cell starting with one of these is a formula to a spreadsheet: shop names are typed by vendors.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets read a cell starting with one of = + - @ as a formula, and shop names, owners and
+# streets are typed by vendors. A program that splits a line on another separator than ours (a
+# comma, a tab), or ignores the quotes, starts a new cell after any separator or quote, so an
+# apostrophe goes before every such character at the start of the cell and after each of
+# ; , tab, line break and ". A spreadsheet shows the apostrophe-led text as text.
+FORMULA_AFTER_SEPARATOR = re.compile(r"(^|[;,\t\r\n\"])(?=[=+\-@])")
+CSV_DELIMITER = ";"  # what Excel set to Indonesian (decimal comma) splits on
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -125,9 +131,9 @@ TABLES = {
 }
 
 
-def _safe_text(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+def spreadsheet_safe(value):
+    if isinstance(value, str):
+        return FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
     return value
 
 
@@ -140,10 +146,10 @@ def as_csv(table, filters) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{_filename(table, filters, "csv")}"'
     # A byte-order mark so that Excel reads the UTF-8 names (é, ’) correctly.
     response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([str(h) for h in table.headers])
+    writer = csv.writer(response, delimiter=CSV_DELIMITER, quoting=csv.QUOTE_ALL)
+    writer.writerow([spreadsheet_safe(str(h)) for h in table.headers])
     for row in table.rows:
-        writer.writerow([_safe_text(value) for value in row])
+        writer.writerow([spreadsheet_safe(value) for value in row])
     return response
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import MAX_PRICE, Category
 from marketplace.models import District, Province, Regency
 from marketplace.phones import normalize_mobile_number
+from marketplace.text import TidyTextMixin
 from reports.selectors import ReportFilters, default_filters
 from vendors.forms import PhotoField, clean_account_number
 from vendors.models import Community
@@ -96,7 +97,7 @@ class HistoryFilterForm(forms.Form):
 OWNER_FIELDS = ("owner_name", "owner_email", "whatsapp")
 
 
-class OnboardingForm(forms.Form):
+class OnboardingForm(TidyTextMixin, forms.Form):
     """What staff or a community manager fill in with the seller at their side."""
 
     owner_name = forms.CharField(label=_("Owner's name"), max_length=150)
@@ -167,7 +168,7 @@ class OnboardingForm(forms.Form):
         return District.objects.filter(regency__in=regencies.values("code")).select_related("regency")
 
 
-class FirstProductForm(forms.Form):
+class FirstProductForm(TidyTextMixin, forms.Form):
     name = forms.CharField(label=_("Product name"), max_length=120)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
     price = forms.IntegerField(label=_("Price (Rp)"), min_value=1, max_value=MAX_PRICE)

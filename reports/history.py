@@ -45,7 +45,10 @@ def events(*, actor=None, since=None, until=None):
     if until is not None:
         shop_events = shop_events.filter(created_at__lt=until)
         product_events = product_events.filter(created_at__lt=until)
-    return LabelledEvents(shop_events.union(product_events, all=True).order_by("-happened_at"))
+    # Each model's default ordering would put an ORDER BY inside the compound query, which
+    # SQLite rejects; the union is ordered once, as a whole.
+    union = shop_events.order_by().union(product_events.order_by(), all=True)
+    return LabelledEvents(union.order_by("-happened_at"))
 
 
 def action_label(code):

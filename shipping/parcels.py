@@ -117,6 +117,6 @@ def line_for(*, product, variant=None, quantity: int = 1) -> ParcelLine:
         length_cm=product.length_cm,
         width_cm=product.width_cm,
         height_cm=product.height_cm,
-        name=product.name if variant is None else f"{product.name} – {variant.name}",
+        name=f"{product.name} – {variant.name}" if variant is not None and variant.name else product.name,
         unit_value=price,
     )

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from marketplace.models import Regency
+from marketplace.text import parse_id
 from vendors import services
+from vendors.forms import MetadataFreePhotosAdmin
 from vendors.models import (
     BankAccount,
     Community,
@@ -88,7 +90,8 @@ class ShopStatusEventInline(admin.TabularInline):
 
 
 @admin.register(Shop)
-class ShopAdmin(admin.ModelAdmin):
+class ShopAdmin(MetadataFreePhotosAdmin, admin.ModelAdmin):
+    photo_fields = ("logo", "banner")
     list_display = ["name", "status", "regency_name", "owner_email", "submitted_at", "approved_at"]
     list_filter = [
         "status",
@@ -173,7 +176,7 @@ class ShopAdmin(admin.ModelAdmin):
     def change_status_view(self, request, object_id, to):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        shop = get_object_or_404(Shop, pk=object_id)
+        shop = get_object_or_404(Shop, pk=parse_id(object_id) or 0)
         if to not in Status.values:
             raise PermissionDenied
         form = StatusReasonForm(request.POST or None)

@@ -1,22 +1,20 @@
 """Forms of the vendor dashboard: they check and tidy what sellers type; services do the writes."""
 
 import re
-import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
-from marketplace.images import validate_image
+from marketplace.images import without_metadata
 from marketplace.models import District, Province, Regency
 from marketplace.phones import normalize_mobile_number
+from marketplace.text import TidyTextMixin
 from vendors.models import MAX_SHIPPING_FEE, Shop, ShopCategory
 
 MB = 1024 * 1024
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
-IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 class PhotoField(forms.FileField):
@@ -30,21 +28,25 @@ class PhotoField(forms.FileField):
     def clean(self, data, initial=None):
         value = super().clean(data, initial)
         if isinstance(value, UploadedFile):
-            validate_image(value, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
-            value.name = content_based_name(value)
+            # Re-encoded: a logo, banner or KTP photo keeps no GPS position, camera or ICC text.
+            value = without_metadata(value, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
         return value
 
 
-def content_based_name(upload):
-    """A random name whose extension follows the content, never the name the browser sent.
+class MetadataFreePhotosAdmin:
+    """For admin classes: photo fields in staff forms are checked and re-encoded like the dashboard's."""
 
-    Files are served with a type guessed from their extension: an image named `.html`
-    must not come back as a web page. It also keeps people's names out of file names.
-    """
-    with Image.open(upload) as image:
-        extension = IMAGE_EXTENSIONS[image.format]
-    upload.seek(0)
-    return f"{uuid.uuid4().hex}.{extension}"
+    photo_fields = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.photo_fields:
+            return PhotoField(
+                label=db_field.verbose_name.capitalize(),
+                required=not db_field.blank,
+                max_bytes=5 * MB,
+                max_pixels=25_000_000,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class PlainLabels:
@@ -65,7 +67,7 @@ class ChosenFilesMixin:
         return [self.fields[name].label for name in self.files if name in self.fields]
 
 
-class ShopProfileForm(PlainLabels, ChosenFilesMixin, forms.ModelForm):
+class ShopProfileForm(TidyTextMixin, PlainLabels, ChosenFilesMixin, forms.ModelForm):
     """What buyers read about the shop: step 1 of onboarding and the settings page."""
 
     whatsapp = forms.CharField(
@@ -175,7 +177,7 @@ def social_handle(raw, *, pattern, site):
     return text
 
 
-class AddressForm(PlainLabels, forms.Form):
+class AddressForm(TidyTextMixin, PlainLabels, forms.Form):
     """Province → regency → district, each list filled from the choice above it.
 
     Without JavaScript the "choose" buttons send the form back to fill the next list;
@@ -222,7 +224,7 @@ class AddressForm(PlainLabels, forms.Form):
         }
 
 
-class LegalForm(PlainLabels, ChosenFilesMixin, forms.Form):
+class LegalForm(TidyTextMixin, PlainLabels, ChosenFilesMixin, forms.Form):
     nib = forms.RegexField(
         label=_("Business registration number (NIB)"),
         regex=r"^\d{13}$",
@@ -265,7 +267,7 @@ def clean_account_number(raw):
     return number
 
 
-class BankAccountForm(PlainLabels, forms.Form):
+class BankAccountForm(TidyTextMixin, PlainLabels, forms.Form):
     bank = forms.CharField(label=_("Bank"), max_length=60)
     account_number = forms.CharField(
         label=_("Account number"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "numeric"})

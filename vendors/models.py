@@ -135,6 +135,8 @@ class Shop(models.Model):
     shared_on_whatsapp_at = models.DateTimeField(_("first shared on WhatsApp"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Made by the demo seeders, which touch nothing else: a real shop is never theirs.
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     objects = ShopQuerySet.as_manager()
 
@@ -214,6 +216,8 @@ class ShopInvitation(models.Model):
     )
     created_at = models.DateTimeField(_("invited"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    # Withdrawn invitations are kept: they count towards the daily limits on sending.
+    cancelled_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("staff invitation")

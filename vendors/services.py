@@ -1,6 +1,7 @@
 """Writes for shops: onboarding, verification, members."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -277,6 +278,7 @@ def reinstate(*, shop, actor, reason=""):
 def invite_staff(*, shop, email, invited_by) -> ShopInvitation:
     """E-mail a link that makes the recipient a staff member of `shop` once accepted."""
     email = email.strip().lower()
+    check_may_invite(shop=shop, invited_by=invited_by)
     if shop.members.filter(user__email__iexact=email).exists():
         raise ValidationError(
             _("%(email)s is already a member of this shop.") % {"email": email}, code="member"
@@ -287,7 +289,9 @@ def invite_staff(*, shop, email, invited_by) -> ShopInvitation:
     link = reverse("vendors:accept_invitation", args=[invitation.token])
     emails.send_later(
         to=[email],
-        subject=_("%(shop)s invites you to help run the shop") % {"shop": shop.name},
+        # The subject is ours alone: a shop name in it would let anybody write the first line
+        # of a mail from the platform to any address.
+        subject=_("An invitation to help run a shop on %(site)s") % {"site": settings.SITE_NAME},
         body=_(
             "%(inviter)s invites you to manage products and orders of %(shop)s on %(site)s.\n\n"
             "Accept the invitation: %(link)s\n\nLog in or sign up with this e-mail address first."
@@ -302,10 +306,34 @@ def invite_staff(*, shop, email, invited_by) -> ShopInvitation:
     return invitation
 
 
+def check_may_invite(*, shop, invited_by):
+    """Invitations send mail to any address, so only approved shops send them, a few a day."""
+    if shop.status != Shop.Status.APPROVED:
+        raise ValidationError(
+            _("A shop can invite staff once the dinas has approved it."), code="not_approved"
+        )
+    since = timezone.now() - timedelta(days=1)
+    recent = ShopInvitation.objects.filter(created_at__gte=since)
+    if recent.filter(shop=shop).count() >= settings.INVITATIONS_PER_SHOP_PER_DAY:
+        raise ValidationError(
+            _("This shop has sent %(limit)s invitations today, the most allowed. Try again tomorrow.")
+            % {"limit": settings.INVITATIONS_PER_SHOP_PER_DAY},
+            code="too_many_invitations",
+        )
+    if recent.filter(invited_by=invited_by).count() >= settings.INVITATIONS_PER_USER_PER_DAY:
+        raise ValidationError(
+            _("You have sent %(limit)s invitations today, the most allowed. Try again tomorrow.")
+            % {"limit": settings.INVITATIONS_PER_USER_PER_DAY},
+            code="too_many_invitations",
+        )
+
+
 @transaction.atomic
 def accept_invitation(*, token, user) -> ShopMember:
     invitation = (
-        ShopInvitation.objects.select_for_update().filter(token=token, accepted_at__isnull=True).first()
+        ShopInvitation.objects.select_for_update()
+        .filter(token=token, accepted_at__isnull=True, cancelled_at__isnull=True)
+        .first()
     )
     if invitation is None:
         raise ValidationError(_("This invitation is not valid any more."), code="invalid_invitation")
@@ -330,7 +358,9 @@ def accept_invitation(*, token, user) -> ShopMember:
 
 def cancel_invitation(*, invitation):
     """Withdraw an invitation not yet accepted: its link stops working."""
-    ShopInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()
+    ShopInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        cancelled_at=timezone.now()
+    )
 
 
 @transaction.atomic

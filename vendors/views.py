@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from marketplace.models import District, Regency
+from marketplace.site import absolute_url
 from marketplace.storage import private_file_response
 from vendors import forms, selectors, services
 from vendors.models import ShopInvitation
@@ -231,7 +232,9 @@ def members(request):
     context = {
         "form": form,
         "members": shop.members.select_related("user").order_by("role", "created_at"),
-        "invitations": shop.invitations.filter(accepted_at__isnull=True).order_by("-created_at"),
+        "invitations": shop.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True).order_by(
+            "-created_at"
+        ),
     }
     return render(request, "vendors/members.html", context)
 
@@ -253,7 +256,7 @@ def remove_member(request, member_id):
 @require_POST
 def cancel_invitation(request, invitation_id):
     invitation = get_object_or_404(
-        request.shop.invitations.filter(accepted_at__isnull=True), pk=invitation_id
+        request.shop.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True), pk=invitation_id
     )
     services.cancel_invitation(invitation=invitation)
     messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
@@ -332,7 +335,9 @@ def identity_document(request, shop_slug):
 
 
 def accept_invitation(request, token):
-    invitation = get_object_or_404(ShopInvitation.objects.select_related("shop"), token=token)
+    invitation = get_object_or_404(
+        ShopInvitation.objects.select_related("shop"), token=token, cancelled_at__isnull=True
+    )
     if request.method == "POST" and request.user.is_authenticated:
         try:
             member = services.accept_invitation(token=token, user=request.user)
@@ -354,7 +359,7 @@ def shop_page_context(request, slug):
         "shop": shop,
         "whatsapp_url": shop.whatsapp_chat_url(),
         # Link previews (WhatsApp, Facebook) need an absolute address for the picture.
-        "logo_url": request.build_absolute_uri(shop.logo.url) if shop.logo else "",
+        "logo_url": absolute_url(shop.logo.url) if shop.logo else "",
     }
 
 

@@ -6,7 +6,7 @@ import itertools
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from catalog import services
+from catalog import services, stock
 from catalog.categories import seed_categories
 from catalog.models import Category, Product
 from marketplace.models import District, Province, Regency
@@ -62,3 +62,22 @@ def image_bytes(width=800, height=600, fmt="JPEG", color=(200, 80, 40), exif=Non
 
 def upload(content=None, name="foto.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, image_bytes() if content is None else content, content_type=content_type)
+
+
+def leave(product, left):
+    """Other buyers take units until `left` remain (a real take, as at checkout)."""
+    variant = product.variants.first()
+    stock.take([stock.Units(variant.pk, variant.stock - left)])
+    product.refresh_from_db()
+
+
+def reprice(product, price):
+    """The vendor changes the price of the product's only variant."""
+    variant = product.variants.get()
+    services.set_prices_and_stock(
+        shop=product.shop,
+        changes=[
+            services.VariantChange(variant.pk, price=price, stock=variant.stock, stock_shown=variant.stock)
+        ],
+    )
+    product.refresh_from_db()

@@ -29,12 +29,10 @@ def test_a_vendor_adds_a_product_that_buyers_find(
     page.get_by_label("Nama", exact=True).fill("Keripik Singkong Balado 🌶️")
     page.locator("#id_category").select_option(label="Makanan & Minuman › Makanan Ringan & Keripik")
     page.locator("#id_description").fill("Renyah, pedas manis.\n\nTanpa pengawet.")
-    page.locator("#id_price").fill("15.000")
-    page.locator("#id_stock").fill("40")
     page.locator("#id_halal_certificate").fill("ID32110000123456")
     page.locator("#id_status").select_option("active")
     page.locator("#id_variants-0-name").fill("Level 3")
-    page.locator("#id_variants-0-price").fill("16000")
+    page.locator("#id_variants-0-price").fill("16.000")
     page.locator("#id_variants-0-stock").fill("10")
     page.locator("#id_photos").set_input_files(
         [

@@ -64,12 +64,12 @@ def test_semicolon_separated_files_from_indonesian_spreadsheets_work(vendor_clie
     "text, encoding, message",
     [
         ("nama,harga\nKeripik,1000\n", "utf-8", "Kolom tidak sesuai templat"),
-        (HEADER + "Kue Lapis Legit Ñ,kue-roti,1000,1,,\n", "latin-1", "bukan teks UTF-8"),
+        (HEADER + "Kue\x00Lapis,kue-roti,1000,1,,\n", "utf-8", "bukan teks CSV"),
         ("", "utf-8", "kosong"),
         (HEADER, "utf-8", "tidak ada produk"),
         (HEADER + "A,kue-roti,1000,1,,,extra,values\n", "utf-8", "lebih banyak nilai"),
     ],
-    ids=["wrong-headers", "wrong-encoding", "empty", "header-only", "extra-values"],
+    ids=["wrong-headers", "binary", "empty", "header-only", "extra-values"],
 )
 def test_a_wrong_file_is_refused_with_a_clear_message(vendor_client, shop_a, text, encoding, message):
     response = vendor_client.post(import_url(shop_a), {"file": csv_file(text, encoding)})
@@ -84,3 +84,32 @@ def test_import_goes_only_to_the_shop_in_the_url(vendor_client, shop_a, shop_b):
 
     assert response.status_code == 404
     assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+def test_files_from_older_spreadsheets_are_decoded_by_their_content(vendor_client, shop_a, encoding):
+    text = HEADER + "Kue Lapis Legit Ñ,kue-roti,1000,1,,Manis\n"
+
+    response = vendor_client.post(import_url(shop_a), {"file": csv_file(text, encoding)})
+
+    assert response.status_code == 302
+    assert Product.objects.get().name == "Kue Lapis Legit Ñ"
+
+
+def test_a_cell_over_the_csv_modules_limit_is_refused_with_a_message(vendor_client, shop_a):
+    text = HEADER + 'Kue,kue-roti,1000,1,,"' + "x" * 140_000 + '"\n'
+
+    response = vendor_client.post(import_url(shop_a), {"file": csv_file(text)})
+
+    assert response.status_code == 400
+    assert "tidak bisa dibaca sebagai CSV" in response.text
+    assert not Product.objects.exists()
+
+
+def test_a_long_cell_under_the_csv_limit_is_refused_with_its_line(vendor_client, shop_a):
+    text = HEADER + 'Kue,kue-roti,1000,1,,"' + "x" * 20_000 + '"\n'
+
+    response = vendor_client.post(import_url(shop_a), {"file": csv_file(text)})
+
+    assert response.status_code == 400
+    assert "Baris 2 berisi sel lebih dari 10000 karakter" in response.text

@@ -11,10 +11,10 @@ pytestmark = pytest.mark.django_db
 def form_data(**changes):
     data = {
         "name": "Keripik Tempe Sagu", "category": category().pk, "description": "Gurih.\n\nTanpa pengawet.",
-        "price": "12.500", "stock": "20", "sku": "KT-01", "weight_grams": "150", "min_order_quantity": "1",
+        "sku": "KT-01", "weight_grams": "150", "min_order_quantity": "1",
         "condition": "new", "halal_certificate": "", "pirt_number": "", "status": "active",
         "variants-TOTAL_FORMS": "2", "variants-INITIAL_FORMS": "0",
-        "variants-0-name": "Pedas", "variants-0-price": "13000", "variants-0-stock": "5", "variants-0-sku": "",
+        "variants-0-name": "", "variants-0-price": "12.500", "variants-0-stock": "20", "variants-0-sku": "KT-01",
         "variants-1-name": "", "variants-1-price": "", "variants-1-stock": "", "variants-1-sku": "",
     }  # fmt: skip
     data.update(changes)
@@ -28,10 +28,14 @@ def create_url(shop):
 def test_a_vendor_creates_a_product_with_variants_and_photos(
     vendor_client, shop_a, django_capture_on_commit_callbacks
 ):
+    two_options = form_data(
+        **{"variants-0-name": "Original", "variants-1-name": "Pedas", "variants-1-price": "13000",
+           "variants-1-stock": "5"}
+    )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         response = vendor_client.post(
             create_url(shop_a),
-            {**form_data(), "photos": [upload(), upload(image_bytes(500, 500, "PNG"), "b.png")]},
+            {**two_options, "photos": [upload(), upload(image_bytes(500, 500, "PNG"), "b.png")]},
         )
 
     product = Product.objects.get()
@@ -44,8 +48,11 @@ def test_a_vendor_creates_a_product_with_variants_and_photos(
         "keripik-tempe-sagu",
         "active",
     )
-    assert list(product.variants.values_list("name", "price", "stock")) == [("Pedas", 13000, 5)]
-    assert (product.price, product.stock) == (13000, 5)  # follows the variants
+    assert list(product.variants.values_list("name", "price", "stock")) == [
+        ("Original", 12500, 20),
+        ("Pedas", 13000, 5),
+    ]
+    assert (product.price, product.stock) == (12500, 25)  # the listing figures follow the variants
     assert list(product.images.values_list("is_primary", "status")) == [(True, "ready"), (False, "ready")]
     assert vendor_client.get(product.get_absolute_url()).status_code == 200
 
@@ -61,21 +68,41 @@ def test_a_staff_member_can_manage_products_too(client, shop_a, password):
     assert client.post(create_url(shop_a), form_data()).status_code == 302
 
 
-def test_the_price_typed_with_thousand_dots_is_whole_rupiah(vendor_client, shop_a):
-    vendor_client.post(create_url(shop_a), form_data(**{"variants-TOTAL_FORMS": "0"}))
+def test_a_product_without_options_gets_one_default_variant(vendor_client, shop_a):
+    vendor_client.post(create_url(shop_a), form_data())
 
-    assert Product.objects.get().price == 12500
+    product = Product.objects.get()
+    assert list(product.variants.values_list("name", "price", "stock", "sku")) == [("", 12500, 20, "KT-01")]
+    assert (product.price, product.stock) == (12500, 20)  # "12.500" is whole rupiah
+
+
+def test_a_product_needs_a_price_and_stock(vendor_client, shop_a):
+    response = vendor_client.post(
+        create_url(shop_a), form_data(**{"variants-0-price": "", "variants-0-stock": ""})
+    )
+
+    assert response.status_code == 400
+    assert not Product.objects.exists()
 
 
 def test_editing_changes_fields_and_deletes_a_variant(vendor_client, shop_a):
-    product = make_product(shop_a, name="Kopi Bubuk")
+    product = make_product(
+        shop_a,
+        name="Kopi Bubuk",
+        variants=[
+            {"name": "250 g", "price": 30000, "stock": 3},
+            {"name": "500 g", "price": 55000, "stock": 2},
+        ],
+    )
     old_slug = product.slug
-    variant = product.variants.create(name="250 g", price=30000, stock=3)
+    small, large = product.variants.all()
     data = form_data(
         name="Kopi Bubuk Robusta",
-        **{"variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "1", "variants-0-id": str(variant.pk),
-           "variants-0-name": "250 g", "variants-0-price": "30000", "variants-0-stock": "3",
-           "variants-0-DELETE": "on"},
+        **{"variants-TOTAL_FORMS": "2", "variants-INITIAL_FORMS": "2",
+           "variants-0-id": str(small.pk), "variants-0-name": "250 g", "variants-0-price": "30000",
+           "variants-0-stock": "3", "variants-0-stock_shown": "3", "variants-0-DELETE": "on",
+           "variants-1-id": str(large.pk), "variants-1-name": "500 g", "variants-1-price": "50000",
+           "variants-1-stock": "2", "variants-1-stock_shown": "2"},
     )  # fmt: skip
 
     response = vendor_client.post(f"/dashboard/{shop_a.slug}/produk/{product.pk}/", data)
@@ -84,7 +111,8 @@ def test_editing_changes_fields_and_deletes_a_variant(vendor_client, shop_a):
     product.refresh_from_db()
     assert product.name == "Kopi Bubuk Robusta"
     assert product.slug == old_slug == "kopi-bubuk"  # shared links keep working after a rename
-    assert not ProductVariant.objects.exists()
+    assert list(ProductVariant.objects.values_list("name", "price", "stock")) == [("500 g", 50000, 2)]
+    assert (product.price, product.stock) == (50000, 2)
 
 
 def test_list_searches_and_filters_by_status(vendor_client, shop_a, shop_b):
@@ -115,9 +143,10 @@ def test_archive_hides_the_product_from_buyers(vendor_client, client, shop_a):
 def test_bulk_edit_saves_all_rows_or_none(vendor_client, shop_a):
     first = make_product(shop_a, name="A", price=1000, stock=1)
     second = make_product(shop_a, name="B", price=2000, stock=2)
+    one, two = first.variants.get(), second.variants.get()
     url = f"/dashboard/{shop_a.slug}/produk/stok-harga/"
 
-    bad = vendor_client.post(url, {f"price-{first.pk}": "5000", f"stock-{second.pk}": "-3"})
+    bad = vendor_client.post(url, {f"price-{one.pk}": "5000", f"stock-{two.pk}": "-3"})
 
     assert bad.status_code == 400
     assert "Stok tidak boleh negatif." in bad.text
@@ -125,7 +154,7 @@ def test_bulk_edit_saves_all_rows_or_none(vendor_client, shop_a):
     first.refresh_from_db()
     assert first.price == 1000
 
-    vendor_client.post(url, {f"price-{first.pk}": "Rp5.000", f"stock-{second.pk}": "7"})
+    vendor_client.post(url, {f"price-{one.pk}": "Rp5.000", f"stock-{two.pk}": "7", f"shown-{two.pk}": "2"})
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.price, second.stock) == (5000, 7)
@@ -175,28 +204,32 @@ def test_a_failed_photo_shows_why_to_the_vendor(vendor_client, shop_a):
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("price", "-5000", "Harga minimal Rp1."),
-        ("price", "0", "Harga minimal Rp1."),
-        ("price", "1000000000001", "Harga paling banyak Rp1.000.000.000.000."),
-        ("price", "99999999999999999999999", "Harga paling banyak Rp1.000.000.000.000."),
-        ("price", "lima ribu", "Tulis harga dalam rupiah tanpa sen, misalnya 15000."),
-        ("price", "15000.5", "Tulis harga dalam rupiah tanpa sen, misalnya 15000."),
-        ("stock", "-1", "Stok tidak boleh negatif."),
-        ("stock", "sepuluh", "Tulis stok sebagai bilangan bulat, misalnya 10."),
+        ("variants-0-price", "-5000", "Harga minimal Rp1."),
+        ("variants-0-price", "0", "Harga minimal Rp1."),
+        ("variants-0-price", "1000000000001", "Harga paling banyak Rp1.000.000.000.000."),
+        ("variants-0-price", "99999999999999999999999", "Harga paling banyak Rp1.000.000.000.000."),
+        ("variants-0-price", "lima ribu", "Tulis harga dalam rupiah tanpa sen, misalnya 15000."),
+        ("variants-0-price", "15000.5", "Tulis harga dalam rupiah tanpa sen, misalnya 15000."),
+        ("variants-0-stock", "-1", "Stok tidak boleh negatif."),
+        ("variants-0-stock", "sepuluh", "Tulis stok sebagai bilangan bulat, misalnya 10."),
         ("name", "     ", "Tulis nama produk."),
         (
             "name",
             "x" * 121,
             "Pastikan nilai ini mengandung paling banyak 120 karakter (sekarang 121 karakter).",
         ),
-        ("variants-0-price", "-1", "Harga minimal Rp1."),
+        ("variants-1-price", "-1", "Harga minimal Rp1."),
         ("variants-0-name", "   ", "Tulis nama varian."),
     ],
 )
 def test_bad_values_are_refused_with_a_translated_message_and_nothing_saved(
     vendor_client, shop_a, field, value, message
 ):
-    data = form_data(**{field: value})
+    # Two options: each needs a name (a single default variant may go without).
+    data = form_data(
+        **{"variants-0-name": "Original", "variants-1-name": "Pedas", "variants-1-price": "13000",
+           "variants-1-stock": "5", field: value}
+    )  # fmt: skip
 
     response = vendor_client.post(create_url(shop_a), data)
 
@@ -212,7 +245,7 @@ def test_bad_values_are_refused_with_a_translated_message_and_nothing_saved(
 def test_english_messages_when_the_vendor_chose_english(vendor_client, shop_a):
     vendor_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
 
-    response = vendor_client.post(create_url(shop_a), form_data(price="0"))
+    response = vendor_client.post(create_url(shop_a), form_data(**{"variants-0-price": "0"}))
 
     assert "The price must be at least Rp1." in response.text
 

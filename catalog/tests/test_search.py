@@ -1,4 +1,5 @@
-import pytest
+"""Search, the same specification on SQLite (FTS5 trigrams) and PostgreSQL (tsvector, pg_trgm):
+every test asking for `database` runs on both (see conftest.pytest_generate_tests)."""
 
 from catalog.models import Product
 from catalog.tests.factories import category, make_product
@@ -8,8 +9,7 @@ def found(client, query):
     return [p.name for p in client.get("/cari/", {"q": query}).context["products"]]
 
 
-@pytest.mark.postgres
-def test_search_finds_by_name_category_shop_and_description_ranked_by_name_first(postgres, client, shop_a):
+def test_search_finds_by_name_category_shop_and_description_ranked_by_name_first(database, client, shop_a):
     make_product(shop_a, name="Dodol Garut", description="Cocok dengan keripik.")
     make_product(shop_a, name="Keripik Pisang Cokelat")
     make_product(shop_a, name="Tas Anyaman Pandan", category=category("anyaman"))
@@ -20,8 +20,7 @@ def test_search_finds_by_name_category_shop_and_description_ranked_by_name_first
     assert found(client, "kerip") == ["Keripik Pisang Cokelat", "Dodol Garut"]  # prefix
 
 
-@pytest.mark.postgres
-def test_search_tolerates_typos(postgres, client, shop_a):
+def test_search_tolerates_typos(database, client, shop_a):
     make_product(shop_a, name="Keripik Singkong Balado")
     make_product(shop_a, name="Batik Tulis Sekar Jagad", category=category("batik"))
 
@@ -30,17 +29,18 @@ def test_search_tolerates_typos(postgres, client, shop_a):
     assert found(client, "batikk") == ["Batik Tulis Sekar Jagad"]
 
 
-@pytest.mark.postgres
 def test_the_search_vector_follows_edits_made_through_the_service(
-    postgres, client, shop_a_owner, shop_a, password
+    database, client, shop_a_owner, shop_a, password
 ):
-    product = make_product(shop_a, name="Sambal Roa")
+    product = make_product(shop_a, name="Sambal Roa", stock=5)
+    variant = product.variants.get()
     client.login(email=shop_a_owner.email, password=password)
     data = {
-        "name": "Sambal Cumi Pedas", "category": product.category_id, "description": "", "price": "25000",
-        "stock": "5", "sku": "", "weight_grams": "200", "min_order_quantity": "1", "condition": "new",
+        "name": "Sambal Cumi Pedas", "category": product.category_id, "description": "", "sku": "",
+        "weight_grams": "200", "min_order_quantity": "1", "condition": "new",
         "halal_certificate": "", "pirt_number": "", "status": "active",
-        "variants-TOTAL_FORMS": "0", "variants-INITIAL_FORMS": "0",
+        "variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "1", "variants-0-id": str(variant.pk),
+        "variants-0-name": "", "variants-0-price": "25000", "variants-0-stock": "5", "variants-0-stock_shown": "5",
     }  # fmt: skip
     client.post(f"/dashboard/{shop_a.slug}/produk/{product.pk}/", data)
     client.logout()
@@ -63,8 +63,7 @@ def test_search_with_only_punctuation_lists_everything(db, client, shop_a):
     assert Product.objects.count() == 1
 
 
-@pytest.mark.postgres
-def test_an_explicit_sort_orders_all_matches(postgres, client, shop_a):
+def test_an_explicit_sort_orders_all_matches(database, client, shop_a):
     make_product(shop_a, name="Keripik Mahal", price=90000)
     make_product(shop_a, name="Keripik Murah", price=9000)
 
@@ -72,8 +71,7 @@ def test_an_explicit_sort_orders_all_matches(postgres, client, shop_a):
     assert [p.name for p in response.context["products"]] == ["Keripik Murah", "Keripik Mahal"]
 
 
-@pytest.mark.postgres
-def test_a_shop_renamed_is_found_by_its_new_name_after_refreshing_vectors(postgres, client, shop_a):
+def test_a_shop_renamed_is_found_by_its_new_name_after_refreshing_vectors(database, client, shop_a):
     from django.core.management import call_command
 
     from vendors.models import Shop
@@ -95,8 +93,7 @@ def test_listings_say_more_than_when_the_count_is_capped(db, client, shop_a, mon
     assert "Lebih dari 3 produk" in client.get("/cari/").text
 
 
-@pytest.mark.postgres
-def test_suggestions_offer_visible_product_names_by_word_prefix(postgres, client, shop_a):
+def test_suggestions_offer_visible_product_names_by_word_prefix(database, client, shop_a):
     make_product(shop_a, name="Keripik Singkong Balado")
     make_product(shop_a, name="Kerupuk Ikan")
     make_product(shop_a, name="Keripik Rahasia", status=Product.Status.DRAFT)
@@ -111,3 +108,81 @@ def test_the_suggestion_script_is_deferred(db, client):
     html = client.get("/cari/").text
 
     assert 'src="/static/js/suggest.js" data-url="/cari/saran/" defer' in html
+
+
+def test_typos_in_snack_and_spice_names_are_forgiven(database, client, shop_a):
+    make_product(shop_a, name="Keripik Tempe Sagu")
+    make_product(shop_a, name="Kerupuk Udang Sidoarjo")
+    make_product(shop_a, name="Sambal Bawang Kemasan", category=category("sambal-bumbu"))
+    make_product(shop_a, name="Kopi Robusta Bubuk", category=category("kopi-teh"))
+    make_product(shop_a, name="Tikar Pandan Lipat", category=category("anyaman"))
+
+    assert found(client, "kripik") == ["Keripik Tempe Sagu"]
+    assert found(client, "krupuk") == ["Kerupuk Udang Sidoarjo"]
+    assert found(client, "sambel") == ["Sambal Bawang Kemasan"]
+    assert found(client, "robsta") == ["Kopi Robusta Bubuk"]
+    assert found(client, "Padan") == ["Tikar Pandan Lipat"]
+
+
+def test_exact_matches_rank_before_near_spellings_and_descriptions(database, client, shop_a):
+    make_product(shop_a, name="Bolu Pandan Gulung", category=category("kue-roti"))
+    make_product(shop_a, name="Tikar Anyaman", description="Dari daun pandan.", category=category("anyaman"))
+
+    assert found(client, "pandan") == ["Bolu Pandan Gulung", "Tikar Anyaman"]
+
+
+def test_a_shop_or_category_word_finds_its_products(database, client, shop_a, shop_b):
+    make_product(shop_a, name="Dodol Garut")
+    make_product(shop_b, name="Kain Tenun", category=category("batik"))
+
+    assert found(client, "dapur") == ["Dodol Garut"]
+    assert found(client, "pak bayu") == ["Kain Tenun"]
+    assert found(client, "batik") == ["Kain Tenun"]
+
+
+def test_search_keeps_filters_and_hides_what_buyers_may_not_see(database, client, shop_a):
+    make_product(shop_a, name="Keripik Murah", price=9000)
+    make_product(shop_a, name="Keripik Mahal", price=90000)
+    make_product(shop_a, name="Keripik Rahasia", status=Product.Status.DRAFT)
+
+    response = client.get("/cari/", {"q": "kripik", "max_price": "10000"})
+
+    assert [p.name for p in response.context["products"]] == ["Keripik Murah"]
+    assert found(client, "rahasia") == []
+
+
+def test_search_forgets_deleted_products_and_follows_renamed_ones(database, client, shop_a):
+    from catalog.services import refresh_search_vectors
+
+    gone = make_product(shop_a, name="Opak Ketan")
+    kept = make_product(shop_a, name="Rengginang Terasi")
+    gone.delete()
+    Product.objects.filter(pk=kept.pk).update(name="Rengginang Ketan")
+    refresh_search_vectors(product_ids=[gone.pk, kept.pk])
+
+    assert found(client, "ketan") == ["Rengginang Ketan"]
+    assert found(client, "terasi") == []
+
+
+def test_with_nothing_found_the_page_offers_near_spellings_and_popular_categories(database, client, shop_a):
+    make_product(shop_a, name="Keripik Tempe Sagu")
+    make_product(shop_a, name="Rengginang Terasi")
+    make_product(shop_a, name="Tikar Pandan Lipat", category=category("anyaman"))
+
+    response = client.get("/cari/", {"q": "kirepik"})
+
+    assert list(response.context["products"]) == []
+    assert response.context["spellings"] == ["keripik"]
+    assert '<a href="/cari/?q=keripik">keripik</a>' in response.text
+    assert "Mungkin maksud Anda:" in response.text
+    popular = [c.slug for c in response.context["popular_categories"]]
+    assert popular == ["makanan-ringan", "anyaman"]
+    assert "Kategori populer" in response.text
+
+
+def test_a_query_spelled_as_the_catalogue_spells_it_suggests_nothing(database, client, shop_a):
+    make_product(shop_a, name="Keripik Tempe Sagu")
+
+    response = client.get("/cari/", {"q": "keripik"})
+
+    assert "spellings" not in response.context

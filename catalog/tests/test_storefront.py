@@ -150,9 +150,17 @@ def test_category_page_lists_products_of_its_sub_categories(client, shop_a):
     assert client.get("/kategori/tidak-ada/").status_code == 404
 
 
-def test_product_page_has_gallery_variants_shop_whatsapp_and_sharing_tags(client, shop_a):
-    product = make_product(shop_a, name="Kaos Sablon Purwakarta", description="Katun 30s.\n\nNyaman.")
-    product.variants.create(name="Ukuran L / Merah", price=85000, stock=3)
+def test_product_page_has_gallery_variants_shop_whatsapp_and_sharing_tags(client, shop_a, settings):
+    settings.SITE_URL = "https://warung.example"
+    product = make_product(
+        shop_a,
+        name="Kaos Sablon Purwakarta",
+        description="Katun 30s.\n\nNyaman.",
+        variants=[
+            {"name": "Ukuran M / Putih", "price": 15000, "stock": 10},
+            {"name": "Ukuran L / Merah", "price": 85000, "stock": 3},
+        ],
+    )
     add_ready_image(product)
     other = make_product(shop_a, name="Kaos Polos")
 
@@ -163,7 +171,7 @@ def test_product_page_has_gallery_variants_shop_whatsapp_and_sharing_tags(client
     assert "Ukuran L / Merah" in html and "Rp85.000" in html
     assert "Dapur Bu Ani" in html and "Purwakarta" in html
     assert "https://wa.me/6281234567890?text=" in html
-    assert '<meta property="og:image" content="http://testserver/media/products/r/' in html
+    assert '<meta property="og:image" content="https://warung.example/media/products/r/' in html
     assert 'property="og:title" content="Kaos Sablon Purwakarta – Rp15.000"' in html
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert data["@type"] == "Product" and data["offers"]["price"] == "15000"

@@ -2,6 +2,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client
 
 from conftest import make_user
 
@@ -195,3 +196,84 @@ def test_the_sign_up_form_asks_the_name_first(client):
     html = client.get(SIGNUP).text
     assert html.index('name="full_name"') < html.index('name="email"') < html.index('name="whatsapp"')
     assert 'autocomplete="name"' in html
+
+
+# --- One limiter for every log-in, behind a proxy --------------------------------------------
+
+
+def refused_for_too_many_attempts(response):
+    return response.status_code == 429 or "Terlalu banyak" in response.text
+
+
+def test_the_admin_log_in_page_sends_staff_to_the_one_log_in(client):
+    response = client.get("/admin/login/?next=/admin/vendors/shop/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/vendors/shop/"
+
+
+def test_the_admin_log_in_form_cannot_be_posted_to(client):
+    make_user("staff@example.com", is_staff=True, is_superuser=True)
+
+    client.post("/admin/login/", {"username": "staff@example.com", "password": "correct-horse-battery"})
+
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_logged_in_buyer_sent_to_the_admin_log_in_is_refused_not_looped(client, buyer, password):
+    client.login(email=buyer.email, password=password)
+
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+def test_after_ten_wrong_staff_passwords_the_right_one_is_refused_for_a_while(client):
+    make_user("staff@example.com", is_staff=True, is_superuser=True)
+    login_page = client.get("/admin/login/")["Location"]
+    for attempt in range(10):
+        client.post(login_page, {"login": "staff@example.com", "password": f"guess-{attempt}"})
+
+    response = client.post(login_page, {"login": "staff@example.com", "password": "correct-horse-battery"})
+
+    assert refused_for_too_many_attempts(response)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_account_count_survives_another_host_or_port(client, buyer, password, settings):
+    settings.ALLOWED_HOSTS = ["warung.example", "warung.example."]
+    hosts = ["warung.example", "warung.example:8443", "warung.example.", "WARUNG.example", "warung.example"]
+    for host in hosts:
+        client.post(LOGIN, {"login": buyer.email.upper(), "password": "wrong"}, HTTP_HOST=host)
+
+    response = client.post(
+        LOGIN, {"login": buyer.email, "password": password}, HTTP_HOST="warung.example:9000"
+    )
+
+    assert refused_for_too_many_attempts(response)
+    assert "_auth_user_id" not in client.session
+
+
+def test_behind_the_proxy_one_clients_failures_do_not_lock_out_another_client(
+    client, buyer, password, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    attacker = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    for attempt in range(12):
+        attacker.post(LOGIN, {"login": f"someone{attempt}@example.com", "password": "wrong"})
+    assert refused_for_too_many_attempts(
+        attacker.post(LOGIN, {"login": "other@example.com", "password": "x"})
+    )
+
+    neighbour = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    response = neighbour.post(LOGIN, {"login": buyer.email, "password": password})
+
+    assert response.status_code == 302
+    assert neighbour.session["_auth_user_id"] == str(buyer.pk)
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_dodge_the_limit(client, buyer):
+    for attempt in range(12):
+        forged = Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}")
+        forged.post(LOGIN, {"login": f"someone{attempt}@example.com", "password": "wrong"})
+
+    again = Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.200")
+    assert refused_for_too_many_attempts(again.post(LOGIN, {"login": "other@example.com", "password": "x"}))

@@ -58,8 +58,11 @@ def run_python(args, **env):
     )
 
 
+TEST_SECRET = "a-secret-for-this-test-only"
+
+
 def settings_with(**env):
-    result = run_python(["-c", SHOW_SETTINGS], **env)
+    result = run_python(["-c", SHOW_SETTINGS], **{"SECRET_KEY": TEST_SECRET, **env})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -93,7 +96,7 @@ def test_production_services_come_from_the_environment():
 
     assert shown["db_engine"] == "django.db.backends.postgresql"
     assert shown["db_name"] == "warung"
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "marketplace.cache.ResilientRedisCache"
     assert shown["eager"] is False
     assert shown["broker"] == "redis://cache.internal:6379/0"
     assert shown["media"] == "storages.backends.s3.S3Storage"
@@ -117,7 +120,7 @@ def test_email_verification_is_optional_only_in_debug():
     ],
 )
 def test_a_malformed_variable_stops_start_up_with_one_line_naming_it(variable, value):
-    result = run_python(["manage.py", "check"], **{variable: value})
+    result = run_python(["manage.py", "check"], **{"SECRET_KEY": TEST_SECRET, variable: value})
 
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
@@ -139,3 +142,18 @@ def test_production_configuration_passes_the_deployment_checklist():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_python(["manage.py", "check"], DEBUG="0")
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: SECRET_KEY must be set when DEBUG is off (a long random string, see docs/deploy.md)"
+    ]
+
+
+def test_a_development_machine_starts_without_a_secret_key():
+    result = run_python(["manage.py", "check"], DEBUG="1")
+
+    assert result.returncode == 0, result.stderr

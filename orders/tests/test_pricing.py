@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from catalog.models import Product
+from catalog.tests.factories import reprice
 from orders import pricing, selectors, services
 from orders.models import Checkout, Order, OrderItem
 from orders.pricing import ShippingOption
@@ -164,7 +164,7 @@ def test_an_order_stores_the_totals_the_module_computed(buyer, address, product_
 @pytest.mark.django_db
 def test_an_order_keeps_its_prices_when_the_shop_changes_them_later(buyer, address, product_a):
     order = buy(buyer, (product_a, 2), address=address, shipping="courier").orders.get()
-    Product.objects.filter(pk=product_a.pk).update(price=99_000)
+    reprice(product_a, 99_000)
     CourierRate.objects.filter(shop=product_a.shop).update(first_kg_fee=50_000)
 
     order.refresh_from_db()

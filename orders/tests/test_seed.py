@@ -2,8 +2,12 @@ import pytest
 from django.core.management import call_command
 
 from conftest import make_user
+from orders.management.commands.seed_demo_orders import PLAN
 from orders.models import Order, OrderStatus
 from orders.tests.factories import make_product, make_shop
+from vendors.models import Shop
+
+STATE_TOKENS = [f"demo-{state}" for state, _ in PLAN]
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +25,17 @@ def test_demo_orders_cover_every_state_once(db):
     buyer = make_user("pembeli@warung.test", first_name="Siti")
     for n, cod in enumerate((True, False)):
         shop = make_shop(make_user(f"toko{n}@warung.test"), name=f"Toko Demo {n}", cod=cod)
+        Shop.objects.filter(pk=shop.pk).update(is_demo=True)
         make_product(shop, stock=50)
+    real = make_shop(make_user("tester@gmail.com"), name="Toko Sungguhan")
+    make_product(real, stock=50)
 
     call_command("seed_demo_orders")
     call_command("seed_demo_orders")
 
-    states = sorted(Order.objects.filter(buyer=buyer).values_list("status", flat=True))
+    states = sorted(
+        Order.objects.filter(buyer=buyer, checkout__token__in=STATE_TOKENS).values_list("status", flat=True)
+    )
     assert states == sorted(OrderStatus.values)
+    assert not Order.objects.filter(shop=real).exists()
     assert Order.objects.values("shop").distinct().count() == 2

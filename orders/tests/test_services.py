@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from catalog.models import Product, ProductVariant
+from catalog import stock
+from catalog.tests.factories import leave
 from marketplace.models import Notification
 from orders import services
 from orders.models import Checkout, Order, OrderEvent, OrderItem, OrderStatus
@@ -80,7 +81,7 @@ def test_cash_on_delivery_only_where_the_shop_accepts_it(buyer, address, product
 
 def test_a_short_item_creates_nothing_and_says_how_many_are_left(buyer, address, product_a, product_b):
     cart = cart_with(buyer, (product_a, 2), (product_b, 2))
-    Product.objects.filter(pk=product_b.pk).update(stock=1)
+    leave(product_b, 1)
     cart.items.filter(product=product_b).update(quantity=2)
 
     with pytest.raises(CheckoutError) as refused:
@@ -104,7 +105,7 @@ def test_a_short_item_creates_nothing_and_says_how_many_are_left(buyer, address,
 
 def test_stock_taken_at_checkout_is_refused_when_another_buyer_took_it_first(buyer, address, product_b):
     cart = cart_with(buyer, (product_b, 2))
-    Product.objects.filter(pk=product_b.pk).update(stock=1)  # someone bought two after we added
+    leave(product_b, 1)  # someone bought two after we added
 
     with pytest.raises(CheckoutError):
         services.place_order(
@@ -131,7 +132,7 @@ def test_the_same_token_gives_the_same_checkout(buyer, address, product_a):
 
 
 def test_variants_have_their_own_price_and_stock(buyer, address, product_a):
-    variant = ProductVariant.objects.create(product=product_a, name="Level 5", price=17_000, stock=2)
+    variant = stock.add_variant(product=product_a, name="Level 5", price=17_000, stock=2)
 
     order = buy(buyer, (product_a, 2, variant)).orders.get()
 
@@ -240,7 +241,7 @@ def test_the_cart_refuses_more_than_the_stock_or_less_than_the_minimum(buyer, sh
         services.add_to_cart(cart=cart, product_id=product.pk, quantity=3)
     with pytest.raises(ValidationError, match="minimum order"):
         services.update_cart_item(cart=cart, item_id=item.pk, quantity=1)
-    Product.objects.filter(pk=product.pk).update(stock=0)
+    leave(product, 0)
     with pytest.raises(ValidationError, match="out of stock"):
         services.add_to_cart(cart=cart, product_id=product.pk, quantity=1)
     item.refresh_from_db()

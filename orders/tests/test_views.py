@@ -5,8 +5,9 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from catalog import stock
 from catalog.models import Product
-from catalog.tests.factories import image_bytes
+from catalog.tests.factories import image_bytes, leave, reprice
 from conftest import make_user
 from orders import transitions
 from orders.models import Address, Cart, CartItem, Checkout, Order, OrderStatus
@@ -102,8 +103,8 @@ def test_unavailable_items_are_flagged_before_checkout(buyer_client, buyer, shop
     dearer = make_product(shop_a, name="Wajit", price=10_000)
     cart_with(buyer, (archived, 1), (sold_out, 1), (dearer, 1))
     Product.objects.filter(pk=archived.pk).update(status=Product.Status.ARCHIVED)
-    Product.objects.filter(pk=sold_out.pk).update(stock=0)
-    Product.objects.filter(pk=dearer.pk).update(price=12_000)
+    leave(sold_out, 0)
+    reprice(dearer, 12_000)
 
     response = buyer_client.get("/keranjang/")
 
@@ -176,7 +177,8 @@ def test_checkout_creates_orders_and_shows_them(
 ):
     cart_with(buyer, (product_a, 2), (product_b, 1))
 
-    with django_assert_max_num_queries(40):  # two orders, their items, events and notifications
+    # Two orders, their items, events and notifications; the cart lock and the listing figures.
+    with django_assert_max_num_queries(42):
         response = checkout_post(
             buyer_client,
             address,
@@ -252,7 +254,7 @@ def test_another_users_address_is_refused(buyer_client, buyer, address, product_
 
 def test_a_short_item_at_checkout_sends_the_buyer_back_to_the_cart(buyer_client, buyer, address, product_b):
     cart_with(buyer, (product_b, 2))
-    Product.objects.filter(pk=product_b.pk).update(stock=1)
+    leave(product_b, 1)
     buyer.cart.items.update(quantity=2)
 
     response = buyer_client.get("/checkout/", follow=True)
@@ -546,9 +548,8 @@ def test_dinas_staff_can_look_orders_up_but_not_edit_them(client, moderator, ord
 
 
 def test_a_variant_is_chosen_in_the_products_variant_table(client, product_a):
-    from catalog.models import ProductVariant
 
-    level = ProductVariant.objects.create(product=product_a, name="Level 5", price=17_000, stock=2)
+    level = stock.add_variant(product=product_a, name="Level 5", price=17_000, stock=2)
 
     page = client.get(product_a.get_absolute_url())
     assert f'name="variant" value="{level.pk}" form="add-to-cart"' in page.text

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from catalog import services as catalog_services
 from catalog.models import Category, Product
 from catalog.tests.factories import region
 from orders.models import Checkout, Order, OrderItem, OrderStatus, PaymentMethod
@@ -42,7 +43,7 @@ def category(slug, name, parent=None):
 
 
 def product(shop, *, name=None, category, price=10_000):
-    return Product.objects.create(
+    return catalog_services.create_product(
         shop=shop,
         name=name or f"Produk {next(_counter)}",
         slug=f"produk-{next(_counter)}",

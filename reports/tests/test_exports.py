@@ -15,7 +15,7 @@ Q1 = {"start": "2026-01", "end": "2026-03"}
 
 def read_csv(response):
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 def read_xlsx(response):
@@ -84,6 +84,37 @@ def test_a_name_that_looks_like_a_formula_stays_text(moderator_client, dataset):
 
     assert csv_rows[1][0].startswith("'=")
     assert sheet["A2"].data_type == "s"
+
+
+def test_the_csv_is_quoted_semicolon_separated_utf8_with_a_byte_order_mark(moderator_client, dataset):
+    content = export(moderator_client, "toko", "csv").content
+
+    assert content.startswith("\ufeff".encode())
+    assert content.decode("utf-8-sig").startswith('"Toko";"Pemilik";')
+
+
+FORMULA_CHARACTERS = ("=", "+", "-", "@")
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_no_cell_starts_a_formula_whatever_separator_the_spreadsheet_splits_on(
+    moderator_client, dataset, delimiter
+):
+    citra = dataset["shops"]["citra"]
+    Shop.objects.filter(pk=citra.pk).update(
+        name="Toko Citra;=cmd|' /C calc'!A0",
+        street_address='Jl. Mawar, +SUM(1+1)\n@SUM(2)\t-3+3;"=HYPERLINK(""http://x"")',
+        whatsapp="+6281234567890",
+    )
+    owner = citra.members.get().user
+    owner.first_name, owner.last_name = "Budi,=1+1", "-2+2"
+    owner.save()
+
+    text = export(moderator_client, "toko", "csv", regency="21.71").content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row]
+
+    assert [cell for cell in cells if cell.startswith(FORMULA_CHARACTERS)] == []
+    assert any("Toko Citra" in cell for cell in cells)
 
 
 def test_an_unknown_table_is_404(moderator_client, db):

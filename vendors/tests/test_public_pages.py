@@ -37,7 +37,8 @@ def test_an_approved_shop_page_shows_who_where_and_how_to_chat(
     assert 'id="produk"' in text
 
 
-def test_the_shop_page_carries_a_link_preview_for_whatsapp(client, shop_a_owner, district):
+def test_the_shop_page_carries_a_link_preview_for_whatsapp(client, shop_a_owner, district, settings):
+    settings.SITE_URL = "https://warung.example"
     shop = make_shop(
         shop_a_owner, "Batik Cantik", district=district, description="Batik tulis khas Purwakarta."
     )
@@ -47,8 +48,8 @@ def test_the_shop_page_carries_a_link_preview_for_whatsapp(client, shop_a_owner,
 
     assert '<meta property="og:title" content="Batik Cantik">' in text
     assert '<meta property="og:description" content="Batik tulis khas Purwakarta.">' in text
-    assert f'<meta property="og:image" content="http://testserver{shop.logo.url}">' in text
-    assert '<meta property="og:url" content="http://testserver/toko/batik-cantik/">' in text
+    assert f'<meta property="og:image" content="https://warung.example{shop.logo.url}">' in text
+    assert '<meta property="og:url" content="https://warung.example/toko/batik-cantik/">' in text
 
 
 @pytest.mark.parametrize("status", ["draft", "pending", "rejected", "suspended"])

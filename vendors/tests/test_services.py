@@ -173,30 +173,30 @@ def test_onboarding_progress_only_moves_forward(shop):
 
 
 def test_an_invitation_is_mailed_with_its_link(
-    shop, shop_a_owner, mailoutbox, django_capture_on_commit_callbacks
+    shop_a, shop_a_owner, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invite_staff(shop=shop, email=" Dewi@Example.com ", invited_by=shop_a_owner)
+        invitation = services.invite_staff(shop=shop_a, email=" Dewi@Example.com ", invited_by=shop_a_owner)
 
     assert invitation.email == "dewi@example.com"
     assert mailoutbox[0].to == ["dewi@example.com"]
     assert f"/dashboard/undangan/{invitation.token}/" in mailoutbox[0].body
 
 
-def test_a_member_cannot_be_invited_again(shop, shop_a_owner):
+def test_a_member_cannot_be_invited_again(shop_a, shop_a_owner):
     with pytest.raises(ValidationError) as refusal:
-        services.invite_staff(shop=shop, email=shop_a_owner.email, invited_by=shop_a_owner)
+        services.invite_staff(shop=shop_a, email=shop_a_owner.email, invited_by=shop_a_owner)
 
     assert refusal.value.code == "member"
 
 
-def test_accepting_makes_the_invitee_staff_and_tells_the_owner(shop, shop_a_owner):
-    invitation = services.invite_staff(shop=shop, email="dewi@example.com", invited_by=shop_a_owner)
+def test_accepting_makes_the_invitee_staff_and_tells_the_owner(shop_a, shop_a_owner):
+    invitation = services.invite_staff(shop=shop_a, email="dewi@example.com", invited_by=shop_a_owner)
     dewi = make_user("dewi@example.com", first_name="Dewi")
 
     member = services.accept_invitation(token=invitation.token, user=dewi)
 
-    assert (member.shop, member.role) == (shop, ShopMember.Role.STAFF)
+    assert (member.shop, member.role) == (shop_a, ShopMember.Role.STAFF)
     assert ShopInvitation.objects.get(pk=invitation.pk).accepted_at is not None
     assert (
         Notification.objects.get(user=shop_a_owner).title
@@ -204,8 +204,8 @@ def test_accepting_makes_the_invitee_staff_and_tells_the_owner(shop, shop_a_owne
     )
 
 
-def test_an_invitation_works_only_for_its_address_and_only_once(shop, shop_a_owner, buyer):
-    invitation = services.invite_staff(shop=shop, email="dewi@example.com", invited_by=shop_a_owner)
+def test_an_invitation_works_only_for_its_address_and_only_once(shop_a, shop_a_owner, buyer):
+    invitation = services.invite_staff(shop=shop_a, email="dewi@example.com", invited_by=shop_a_owner)
 
     with pytest.raises(ValidationError) as wrong_user:
         services.accept_invitation(token=invitation.token, user=buyer)
@@ -214,7 +214,7 @@ def test_an_invitation_works_only_for_its_address_and_only_once(shop, shop_a_own
         services.accept_invitation(token=invitation.token, user=make_user("lain@example.com"))
 
     assert (wrong_user.value.code, used.value.code) == ("wrong_user", "invalid_invitation")
-    assert not shop.members.filter(user=buyer).exists()
+    assert not shop_a.members.filter(user=buyer).exists()
 
 
 def test_the_owner_cannot_be_removed(shop, shop_a_owner):

@@ -21,9 +21,10 @@ class Command(BaseCommand):
             raise CommandError("Demo data has known passwords: run with DEBUG=1, or --force on a test site.")
         for email, password, is_superuser, first_name in DEMO_ACCOUNTS:
             self.ensure_account(email, password, is_superuser, first_name)
-        self.stdout.write(self.style.SUCCESS("Demo log-ins (http://127.0.0.1:8000):"))
+        self.stdout.write(self.style.SUCCESS(f"Demo log-ins ({settings.SITE_URL}):"))
         for email, password, is_superuser, _ in DEMO_ACCOUNTS:
             where = "/admin/ (dinas staff)" if is_superuser else "/accounts/login/ (buyer)"
+            where = f"{settings.SITE_URL}{where}"
             self.stdout.write(f"  {email} / {password}  ->  {where}")
 
     def ensure_account(self, email, password, is_superuser, first_name):

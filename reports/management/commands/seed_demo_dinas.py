@@ -15,4 +15,4 @@ class Command(BaseCommand):
             raise CommandError("Demo data has known passwords: run with DEBUG=1, or --force on a test site.")
         for email, password, _, staff in seed_dinas():
             where = "/admin/ (dinas moderator)" if staff else "/dashboard/ (community manager)"
-            self.stdout.write(f"  {email} / {password}  ->  {where}")
+            self.stdout.write(f"  {email} / {password}  ->  {settings.SITE_URL}{where}")

@@ -15,5 +15,7 @@ class Command(BaseCommand):
             raise CommandError("Demo data has known passwords: run with DEBUG=1, or --force on a test site.")
         created = seed_shops()
         self.stdout.write(self.style.SUCCESS(f"Demo shops: {created} new, {len(SHOPS)} approved, 1 pending."))
-        self.stdout.write(f"  Seller log-in: {SHOPS[0][0]}@warung.test / {DEMO_PASSWORD}  ->  /dashboard/")
-        self.stdout.write(f"  Waiting for verification in /admin/: {PENDING_SHOP[1]}")
+        self.stdout.write(
+            f"  Seller log-in: {SHOPS[0][0]}@warung.test / {DEMO_PASSWORD}  ->  {settings.SITE_URL}/dashboard/"
+        )
+        self.stdout.write(f"  Waiting for verification in {settings.SITE_URL}/admin/: {PENDING_SHOP[1]}")

@@ -1,0 +1,76 @@
+"""A Redis cache that a missing or frozen Redis slows by a fraction of a second, never breaks.
+
+Everything kept in this cache can be rebuilt (rendered pages, the storefront version, rate-limit
+counters), so when Redis does not answer in time a read is a miss, a write is skipped, and the
+request goes on rendering from the database. Log-in limits do not depend on it (django-axes
+keeps its counts in the database) and sessions live in the database too.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# Long enough for a healthy Redis on the local network, short enough for a page to still answer.
+DEFAULT_SOCKET_TIMEOUT = 0.25
+# After a failure the cache is not asked again for this long: a frozen Redis would otherwise
+# cost every one of a request's cache calls a full timeout (a log-in makes a dozen).
+RETRY_AFTER_SECONDS = 5.0
+# Per server, shared by the per-thread cache objects of this process.
+_unavailable_until = {}
+
+
+def _swallowing(method, fallback):
+    def wrapper(self, *args, **kwargs):
+        if time.monotonic() < _unavailable_until.get(self._server_key, 0):
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+        try:
+            return method(self, *args, **kwargs)
+        except UNAVAILABLE as error:
+            _unavailable_until[self._server_key] = time.monotonic() + RETRY_AFTER_SECONDS
+            logger.warning("Cache unavailable, carrying on without it (%s): %s", method.__name__, error)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+    wrapper.__name__ = method.__name__
+    return wrapper
+
+
+def _default_of_get(key, default=None, version=None):
+    return default
+
+
+def _incr_unavailable(*args, **kwargs):
+    # Callers of incr() already handle a missing key; an unreachable one is treated alike.
+    raise ValueError("cache unavailable")
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        options = params.setdefault("OPTIONS", {})
+        options.setdefault("socket_connect_timeout", DEFAULT_SOCKET_TIMEOUT)
+        options.setdefault("socket_timeout", DEFAULT_SOCKET_TIMEOUT)
+        # redis-py retries three times with a back-off by default: seconds, not a fraction of one.
+        options.setdefault("retry", Retry(NoBackoff(), 0))
+        super().__init__(server, params)
+        self._server_key = str(server)
+
+    get = _swallowing(RedisCache.get, _default_of_get)
+    get_many = _swallowing(RedisCache.get_many, {})
+    has_key = _swallowing(RedisCache.has_key, False)
+    set = _swallowing(RedisCache.set, None)
+    # Fail open: allauth takes its rate-limit lock with add(), and a lock nobody can hold
+    # would turn every log-in into "too many attempts".
+    add = _swallowing(RedisCache.add, True)
+    set_many = _swallowing(RedisCache.set_many, [])
+    touch = _swallowing(RedisCache.touch, False)
+    delete = _swallowing(RedisCache.delete, False)
+    delete_many = _swallowing(RedisCache.delete_many, None)
+    incr = _swallowing(RedisCache.incr, _incr_unavailable)
+    clear = _swallowing(RedisCache.clear, False)
