@@ -131,7 +131,7 @@ def log(*, provider, body, outcome, reason="", reference="", remote_addr=None) -
 
 
 def submit_manual_transfer(*, payment, buyer, upload, content_type) -> ManualTransfer:
-    """The buyer's proof of a transfer to the operator's account (validated by `validate_proof`)."""
+    """The buyer's proof of a transfer to the operator's account (checked by `orders.forms.clean_proof`)."""
     if payment.checkout.buyer_id != buyer.pk or payment.provider != "manual":
         raise PaymentRefused(_("This is not your payment."), code="not_yours")
     if payment.status != PaymentStatus.PENDING:

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from orders.forms import validate_proof
+from orders.forms import clean_proof
 from payments import incoming, ledger, services
 from payments.models import ManualTransfer, Payment, ReceivedNotification
 
@@ -66,9 +66,9 @@ def manual_payment(checkout):
 def test_a_manual_transfer_confirmed_by_staff_holds_the_money_once(
     manual_payment, buyer, moderator, checkout
 ):
-    upload = photo()
+    upload, content_type = clean_proof(photo())
     transfer = incoming.submit_manual_transfer(
-        payment=manual_payment, buyer=buyer, upload=upload, content_type=validate_proof(upload)
+        payment=manual_payment, buyer=buyer, upload=upload, content_type=content_type
     )
     incoming.decide_manual_transfer(transfer=transfer, staff=moderator, accept=True)
     incoming.decide_manual_transfer(transfer=transfer, staff=moderator, accept=True)

@@ -1,6 +1,12 @@
 import pytest
 
-from marketplace.tests.test_settings import run_python
+from marketplace.tests.test_settings import TEST_SECRET
+from marketplace.tests.test_settings import run_python as run_any
+
+
+def run_python(args, **env):
+    return run_any(args, **{"SECRET_KEY": TEST_SECRET, **env})
+
 
 SHOW = (
     "import django; django.setup(); from django.conf import settings as s; "
