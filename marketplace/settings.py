@@ -26,6 +26,9 @@ from marketplace.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+PAYMENT_MODES = ("direct", "aman")
+PAYMENT_PROVIDERS = ("sandbox", "midtrans", "xendit", "manual")
+SANDBOX_DEVELOPMENT_KEY = "sandbox-server-key-development-only"
 
 try:
     DEBUG = env_bool("DEBUG", False)
@@ -103,6 +106,49 @@ try:
     # Tracking webhook: Biteship sends this header (name and value set in its dashboard); empty = refused.
     BITESHIP_WEBHOOK_HEADER = env_str("BITESHIP_WEBHOOK_HEADER", "X-Biteship-Secret")
     BITESHIP_WEBHOOK_SECRET = env_str("BITESHIP_WEBHOOK_SECRET")
+
+    # --- Payments (docs/payments.md) ---
+    # "direct": buyers pay each shop; "aman" (transaksi aman): buyers pay the operator, who holds
+    # the money until the order completes.
+    PAYMENT_MODE = env_str("PAYMENT_MODE", "direct")
+    if PAYMENT_MODE not in PAYMENT_MODES:
+        raise ConfigError(f"PAYMENT_MODE must be one of {', '.join(PAYMENT_MODES)}; got {PAYMENT_MODE!r}")
+    PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "sandbox")
+    if PAYMENT_PROVIDER not in PAYMENT_PROVIDERS:
+        raise ConfigError(
+            f"PAYMENT_PROVIDER must be one of {', '.join(PAYMENT_PROVIDERS)}; got {PAYMENT_PROVIDER!r}"
+        )
+    # Starts every payment reference this deployment sends to a provider, so a notification
+    # meant for another deployment sharing the provider account is recognised and refused.
+    PAYMENT_REFERENCE_PREFIX = env_str("PAYMENT_REFERENCE_PREFIX", "WO")
+    # Where providers (and the sandbox pay page) send notifications; SITE_URL when empty.
+    PAYMENT_NOTIFICATION_BASE_URL = env_str("PAYMENT_NOTIFICATION_BASE_URL", "").rstrip("/")
+    # Commission in basis points (1/100 of a percent): 250 = 2.5 % of the goods.
+    COMMISSION_RATE_BASIS_POINTS = env_int("COMMISSION_RATE_BASIS_POINTS", 250)
+    if not 0 <= COMMISSION_RATE_BASIS_POINTS <= 10_000:
+        raise ConfigError(
+            f"COMMISSION_RATE_BASIS_POINTS must be 0 to 10000; got {COMMISSION_RATE_BASIS_POINTS}"
+        )
+    PAYOUT_MINIMUM = env_int("PAYOUT_MINIMUM", 50_000)
+    PAYOUT_FEE = env_int("PAYOUT_FEE", 2_500)
+    MIDTRANS_SERVER_KEY = env_str("MIDTRANS_SERVER_KEY")
+    MIDTRANS_CLIENT_KEY = env_str("MIDTRANS_CLIENT_KEY")
+    MIDTRANS_API_URL = env_str("MIDTRANS_API_URL", "https://api.sandbox.midtrans.com").rstrip("/")
+    XENDIT_SECRET_KEY = env_str("XENDIT_SECRET_KEY")
+    XENDIT_CALLBACK_TOKEN = env_str("XENDIT_CALLBACK_TOKEN")
+    XENDIT_API_URL = env_str("XENDIT_API_URL", "https://api.xendit.co").rstrip("/")
+    SANDBOX_SERVER_KEY = env_str("SANDBOX_SERVER_KEY", SANDBOX_DEVELOPMENT_KEY)
+    # Anyone can sign with the published development key: a live transaksi aman deployment on
+    # the sandbox must at least choose its own.
+    live_sandbox = PAYMENT_MODE == "aman" and PAYMENT_PROVIDER == "sandbox" and not DEBUG
+    if live_sandbox and SANDBOX_SERVER_KEY == SANDBOX_DEVELOPMENT_KEY:
+        raise ConfigError(
+            "SANDBOX_SERVER_KEY must be set when PAYMENT_MODE=aman uses the sandbox without DEBUG"
+        )
+    MANUAL_TRANSFER_BANK = env_str("MANUAL_TRANSFER_BANK", "BRI")
+    MANUAL_TRANSFER_ACCOUNT_NUMBER = env_str("MANUAL_TRANSFER_ACCOUNT_NUMBER", "0000000000")
+    MANUAL_TRANSFER_ACCOUNT_HOLDER = env_str("MANUAL_TRANSFER_ACCOUNT_HOLDER", "Operator Warung Online")
+    PAYMENT_PROVIDER_TIMEOUT_SECONDS = env_int("PAYMENT_PROVIDER_TIMEOUT_SECONDS", 10)
 except ConfigError as error:
     # One line naming the variable, not a traceback.
     sys.exit(f"Configuration error: {error}")
@@ -113,6 +159,7 @@ INSTALLED_APPS = [
     "catalog",
     "shipping",
     "orders",
+    "payments",
     "reports",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    path("", include("payments.urls")),
     # Before vendors: orders serves /dashboard/<shop>/ (the overview shows order figures).
     path("", include("orders.urls")),
     path("", include("shipping.urls")),
