@@ -46,10 +46,10 @@ lint: setup-dev
 	$(VENV)/bin/ruff format --check .
 
 worker: setup
-	$(VENV)/bin/celery -A marketplace worker --loglevel=INFO
+	DEBUG=1 $(VENV)/bin/celery -A marketplace worker --loglevel=INFO
 
 beat: setup
-	$(VENV)/bin/celery -A marketplace beat --loglevel=INFO
+	DEBUG=1 $(VENV)/bin/celery -A marketplace beat --loglevel=INFO
 
 # Web (gunicorn), worker and beat from the Procfile against local PostgreSQL and Redis
 # (DATABASE_URL, REDIS_URL, PORT to change); creates the database and migrates first.

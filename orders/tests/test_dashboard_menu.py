@@ -17,6 +17,7 @@ SECTIONS = {
     "Ringkasan": "",
     "Profil toko": "pengaturan/",
     "Pengiriman": "pengiriman/",
+    "Kurir": "kurir/",
     "Rekening bank": "rekening/",
     "Staf": "anggota/",
     "Pendaftaran expo": "expo/",

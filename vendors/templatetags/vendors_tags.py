@@ -29,6 +29,7 @@ DASHBOARD_MENU = [
             ("vendors:dashboard", _("Overview"), False),
             ("vendors:settings", _("Shop profile"), False),
             ("vendors:shipping", _("Shipping"), False),
+            ("shipping:couriers", _("Couriers"), False),
             ("vendors:bank_accounts", _("Bank accounts"), True),
             ("vendors:members", _("Staff"), True),
             ("catalog:dashboard_expos", _("Expo applications"), False),
