@@ -103,8 +103,10 @@ def checkout(request):
             return redirect("orders:checkout_done", placed.pk)
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
-    if any(line.problem for line in lines):
-        messages.error(request, _("Some items in your cart need your attention first."))
+    if problems := [line.problem for line in lines if line.problem]:
+        # Name each line and what to do: a buyer who lost the last unit sees which one.
+        for problem in problems:
+            messages.error(request, problem)
         return redirect("orders:cart")
     addresses = selectors.addresses_of(request.user)
     address = chosen_address(request, addresses)
