@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from catalog import services, stock
 from catalog.forms import ProductForm, RupiahField, StockField
 from catalog.models import Category, Product, ProductVariant
+from marketplace.csv_columns import column_problem, header_names
 from marketplace.pagecache import storefront_changed
 from marketplace.text import decode_text_file
 
@@ -101,18 +102,9 @@ def read_rows(upload):
 
 
 def checked_rows(reader):
-    headers = [(h or "").strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
-    unknown = [h for h in headers if h not in COLUMNS]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(_("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
-        if unknown:
-            parts.append(_("unknown columns: %(columns)s") % {"columns": ", ".join(unknown)})
-        return None, _("The columns do not match the template (%(problems)s).") % {
-            "problems": "; ".join(parts)
-        }
+    headers = header_names(reader)
+    if problem := column_problem(headers, required=REQUIRED_COLUMNS, known=COLUMNS):
+        return None, problem
     reader.fieldnames = headers
     rows = []
     for row in reader:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from marketplace.csv_columns import column_problem, header_names
 from marketplace.models import Province, Regency
 from shipping.couriers import CourierService
 from shipping.models import MAX_DAYS, MAX_TARIFF_PRICE, Tariff
@@ -86,18 +87,9 @@ def read_rows(raw: bytes):
     # Spreadsheets set to Indonesian write ';' between columns, because ',' is the decimal mark.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    headers = [(h or "").strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in COLUMNS if c not in headers]
-    unknown = [h for h in headers if h not in COLUMNS]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(_("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
-        if unknown:
-            parts.append(_("unknown columns: %(columns)s") % {"columns": ", ".join(unknown)})
-        return None, _("The columns do not match the template (%(problems)s).") % {
-            "problems": "; ".join(parts)
-        }
+    headers = header_names(reader)
+    if problem := column_problem(headers, required=COLUMNS, known=COLUMNS):
+        return None, problem
     reader.fieldnames = headers
     rows = []
     for row in reader:
