@@ -18,3 +18,9 @@ def cancel_unpaid_orders():
 def complete_shipped_orders():
     """Complete orders shipped more than ORDER_AUTO_COMPLETE_DAYS ago."""
     return transitions.complete_shipped_orders()
+
+
+@app.task
+def run_order_move_hooks(order_id, from_status, to_status):
+    """The deployment's ORDER_MOVE_HOOKS for one committed move (each hook is idempotent)."""
+    return transitions.run_move_hooks(order_id=order_id, from_status=from_status, to_status=to_status)

@@ -17,7 +17,7 @@ from marketplace.phones import whatsapp_link
 from marketplace.storage import private_file_response
 from orders import pricing, selectors, services, transitions
 from orders.forms import AddressForm, CheckoutForm, ProofForm, ReviewForm
-from orders.models import Checkout
+from orders.models import Checkout, PaymentMethod
 
 # --- Cart -------------------------------------------------------------------------------------
 
@@ -162,7 +162,14 @@ def place(request, form, cart_):
             if code in ("out_of_stock", "cart_problems", "own_shop", "empty", None)
             else "orders:checkout"
         )
-    return redirect("orders:checkout_done", checkout_.pk)
+    return redirect(next_page_after_placing(checkout_))
+
+
+def next_page_after_placing(checkout_):
+    """Transaksi aman: straight to the checkout's one payment (the payments app's page)."""
+    if checkout_.orders.filter(payment_method=PaymentMethod.AMAN).exists():
+        return reverse("payments:checkout_pay", args=[checkout_.pk])
+    return reverse("orders:checkout_done", args=[checkout_.pk])
 
 
 def kept_choices(data, options) -> dict:
