@@ -6,10 +6,12 @@ its HTTP trip to this site is replaced by the test client.
 """
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -398,3 +400,54 @@ def png_bytes():
     buffer = io.BytesIO()
     Image.new("RGB", (40, 60), (200, 200, 200)).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+@pytest.mark.postgres
+def test_a_buyers_cancel_racing_the_payment_never_leaves_money_held_for_a_cancelled_order(
+    postgres, transactional_db, settings, buyer, address, product_a, product_b
+):
+    settings.PAYMENT_MODE, settings.PAYMENT_PROVIDER = "aman", "sandbox"
+    client = Client()
+    client.force_login(buyer)
+    cart_with(buyer, (product_a, 1), (product_b, 1))
+    check_out(client)
+    checkout = Checkout.objects.get()
+    client.post(f"/bayar/{checkout.pk}/", {"method": "qris"})
+    payment = Payment.objects.get()
+    charge = SandboxCharge.objects.get(reference=payment.reference)
+    charge.status, charge.method = "settlement", "qris"
+    charge.save()
+    body = sandbox.notification_body(charge)
+    order = checkout.orders.order_by("pk").first()
+    barrier = threading.Barrier(2)
+
+    def pay():
+        try:
+            barrier.wait()
+            assert notify(body).status_code == 200
+        finally:
+            connection.close()
+
+    def cancel():
+        try:
+            barrier.wait()
+            transitions.cancel(order=order, actor=buyer)
+        except transitions.IllegalMove:
+            pass  # paid first: a paid order is not the buyer's to cancel
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pay), threading.Thread(target=cancel)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    statuses = set(checkout.orders.values_list("status", flat=True))
+    held = sum(services.held_amount(o) for o in checkout.orders.all())
+    assert ledger.clearing().balance == checkout.total
+    if statuses == {S.PAID}:
+        assert held == checkout.total and ledger.refunds_payable().balance == 0
+    else:
+        assert S.CANCELLED in statuses and held == 0
+        assert ledger.refunds_payable().balance == checkout.total
