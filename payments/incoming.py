@@ -40,9 +40,9 @@ def is_ours(reference: str) -> bool:
 # the deployment's provider, or a transfer to the operator's account with proof ("manual").
 PAY_METHODS = {
     "qris": gettext_lazy("QRIS (any bank or e-wallet app)"),
-    "bca": gettext_lazy("BCA virtual account"),
-    "bni": gettext_lazy("BNI virtual account"),
-    "bri": gettext_lazy("BRI virtual account"),
+    "va_bca": gettext_lazy("BCA virtual account"),
+    "va_bni": gettext_lazy("BNI virtual account"),
+    "va_bri": gettext_lazy("BRI virtual account"),
     "manual": gettext_lazy("Transfer to the Warung Online account (upload the proof)"),
 }
 MANUAL = "manual"

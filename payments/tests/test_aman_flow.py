@@ -140,7 +140,7 @@ def test_the_same_notification_ten_times_moves_the_orders_once(placed, buyer_cli
 def test_an_expired_payment_cancels_the_orders_and_gives_the_stock_back(
     placed, buyer_client, endpoint, product_a, product_b
 ):
-    buyer_client.post(f"/bayar/{placed.pk}/", {"method": "bri"})
+    buyer_client.post(f"/bayar/{placed.pk}/", {"method": "va_bri"})
     payment = Payment.objects.get(checkout=placed)
     assert (stock_of(product_a), stock_of(product_b)) == (8, 2)
 
@@ -169,7 +169,7 @@ def test_orders_unpaid_after_the_deadline_are_cancelled_and_money_arriving_later
 
 
 def test_a_second_payment_of_a_paid_checkout_is_owed_back_not_held_twice(placed, buyer_client, endpoint):
-    buyer_client.post(f"/bayar/{placed.pk}/", {"method": "bni"})
+    buyer_client.post(f"/bayar/{placed.pk}/", {"method": "va_bni"})
     first = Payment.objects.get(checkout=placed)
     pay_with_sandbox_qris(buyer_client, placed)
 
@@ -209,10 +209,10 @@ def test_an_unknown_way_to_pay_is_refused_with_a_message(placed, buyer_client, m
 
 
 def test_a_virtual_account_is_shown_on_the_pay_page(placed, buyer_client):
-    buyer_client.post(f"/bayar/{placed.pk}/", {"method": "bca"})
+    buyer_client.post(f"/bayar/{placed.pk}/", {"method": "va_bca"})
     payment = Payment.objects.get()
 
-    assert payment.method == "bca"
+    assert payment.method == "va_bca"
     page = buyer_client.get(f"/bayar/{placed.pk}/")
     assert payment.va_number in page.text
 
@@ -451,3 +451,38 @@ def test_a_buyers_cancel_racing_the_payment_never_leaves_money_held_for_a_cancel
     else:
         assert S.CANCELLED in statuses and held == 0
         assert ledger.refunds_payable().balance == checkout.total
+
+
+def test_with_midtrans_the_chosen_banks_virtual_account_is_shown_on_the_pay_page(
+    placed, buyer_client, settings, httpserver
+):
+    settings.PAYMENT_PROVIDER = "midtrans"
+    settings.MIDTRANS_SERVER_KEY = "SB-Mid-server-test"
+    settings.MIDTRANS_API_URL = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/v2/charge", method="POST").respond_with_json(
+        {
+            "status_code": "201",
+            "transaction_id": "t-1",
+            "va_numbers": [{"bank": "bni", "va_number": "9881234567"}],
+        }
+    )
+
+    response = buyer_client.post(f"/bayar/{placed.pk}/", {"method": "va_bni"})
+
+    sent = json.loads(httpserver.log[0][0].data)
+    assert sent["bank_transfer"] == {"bank": "bni"}
+    assert sent["transaction_details"]["gross_amount"] == placed.total
+    assert response["Location"] == f"/bayar/{placed.pk}/"
+    assert "9881234567" in buyer_client.get(response["Location"]).text
+
+
+def test_a_provider_that_cannot_be_reached_gets_a_message_not_an_error_page(placed, buyer_client, settings):
+    settings.PAYMENT_PROVIDER = "midtrans"
+    settings.MIDTRANS_SERVER_KEY = "SB-Mid-server-test"
+    settings.MIDTRANS_API_URL = "http://127.0.0.1:9"  # nothing listens there
+
+    response = buyer_client.post(f"/bayar/{placed.pk}/", {"method": "qris"}, follow=True)
+
+    assert response.status_code == 200
+    assert len(response.context["messages"]) == 1
+    assert set(placed.orders.values_list("status", flat=True)) == {S.AWAITING_PAYMENT}
