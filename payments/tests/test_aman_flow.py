@@ -486,3 +486,16 @@ def test_a_provider_that_cannot_be_reached_gets_a_message_not_an_error_page(plac
     assert response.status_code == 200
     assert len(response.context["messages"]) == 1
     assert set(placed.orders.values_list("status", flat=True)) == {S.AWAITING_PAYMENT}
+
+
+def test_the_hook_is_configured_and_the_beat_task_settles_what_a_lost_hook_left(
+    settings, placed, buyer_client, endpoint
+):
+    from payments.tasks import settle_finished_orders
+
+    assert settings.ORDER_MOVE_HOOKS == ["payments.settlement.order_moved"]
+    entry = settings.CELERY_BEAT_SCHEDULE["settle-finished-orders"]
+    assert entry["task"] == settle_finished_orders.name
+    settings.ORDER_MOVE_HOOKS = []
+    complete(paid_checkout(buyer_client, placed)[0])
+    assert settle_finished_orders.delay().get() == 1
