@@ -162,12 +162,12 @@ def place(request, form, cart_):
             if code in ("out_of_stock", "cart_problems", "own_shop", "empty", None)
             else "orders:checkout"
         )
-    return redirect(next_page_after_placing(checkout_))
+    return redirect(next_page_after_placing(checkout_, form.choices()))
 
 
-def next_page_after_placing(checkout_):
+def next_page_after_placing(checkout_, choices):
     """Transaksi aman: straight to the checkout's one payment (the payments app's page)."""
-    if checkout_.orders.filter(payment_method=PaymentMethod.AMAN).exists():
+    if any(choice.payment == PaymentMethod.AMAN for choice in choices.values()):
         return reverse("payments:checkout_pay", args=[checkout_.pk])
     return reverse("orders:checkout_done", args=[checkout_.pk])
 
