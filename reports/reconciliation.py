@@ -145,8 +145,9 @@ class Settlement:
     skipped: int = 0  # rows that are not money in (disbursements, fees, refunds)
 
 
-# Whole rupiah: "150000", "150000.00", "150.000" (dots or commas between thousands), "Rp150.000".
-THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+# Whole rupiah: "150000", "150000.00", "150.000" or "150,000" (between thousands), "1.250.000,00",
+# "Rp150.000". Two digits after the last separator are cents, which must be zero.
+THOUSANDS = re.compile(r"^(\d{1,3}(?:[.,]\d{3})+)(?:[.,]0{1,2})?$")
 WITH_ZERO_CENTS = re.compile(r"^(\d+)[.,]0{1,2}$")
 
 
@@ -155,8 +156,8 @@ def parse_amount(text) -> int | None:
     value = re.sub(r"^(rp\.?|idr)", "", (text or "").strip().lower()).strip().replace(" ", "")
     if value.isascii() and value.isdigit():
         amount = int(value)
-    elif THOUSANDS.match(value):
-        amount = int(re.sub(r"[.,]", "", value))
+    elif match := THOUSANDS.match(value):
+        amount = int(re.sub(r"[.,]", "", match.group(1)))
     elif match := WITH_ZERO_CENTS.match(value):
         amount = int(match.group(1))
     else:

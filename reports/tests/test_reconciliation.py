@@ -167,7 +167,7 @@ def test_the_generic_layout(ledger_set, settings):
 @pytest.mark.parametrize(
     "text, amount",
     [("150000", 150_000), ("150000.00", 150_000), ("150.000", 150_000), ("Rp 1.250.000", 1_250_000),
-     ("IDR150000,00", 150_000), ("150000.50", None), ("-5000", None), ("abc", None), ("", None), ("0", None),
+     ("IDR150000,00", 150_000), ("1,250,000.00", 1_250_000), ("1.250.000,00", 1_250_000), ("1,000.50", None), ("150000.50", None), ("-5000", None), ("abc", None), ("", None), ("0", None),
      ("1e5", None), ("١٢٣", None)],
 )  # fmt: skip
 def test_amounts_are_whole_rupiah(text, amount):
