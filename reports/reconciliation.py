@@ -306,6 +306,10 @@ class Difference:
     def label(self):
         return KINDS[self.kind]
 
+    @property
+    def ledger_status_label(self):
+        return PaymentStatus(self.ledger_status).label if self.ledger_status else ""
+
 
 @dataclass
 class Result:

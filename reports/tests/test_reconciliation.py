@@ -330,3 +330,16 @@ def test_the_page_shows_the_recent_runs(money_client, ledger_set):
 
     assert response.status_code == 200
     assert "settlement.csv" in response.content.decode()
+
+
+def test_every_run_is_listed_read_only_in_the_admin(money_client, client, password, ledger_set):
+    upload(money_client, midtrans_file((ledger_set["payments"]["first"].reference, "settlement", "250000")))
+    make_user("operator@warung.example", is_staff=True, is_superuser=True)
+    client.login(email="operator@warung.example", password=password)
+    run_ = ReconciliationRun.objects.get()
+
+    assert (
+        "settlement.csv" in client.get(reverse("admin:reports_reconciliationrun_changelist")).content.decode()
+    )
+    assert client.get(reverse("admin:reports_reconciliationrun_add")).status_code == 403
+    assert client.post(reverse("admin:reports_reconciliationrun_delete", args=[run_.pk])).status_code == 403
