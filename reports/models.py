@@ -42,6 +42,8 @@ class ReconciliationRun(models.Model):
     matched = models.PositiveIntegerField(_("rows that match"))
     # Differences found, per kind: {"missing_in_ledger": 1, ...}.
     counts = models.JSONField(_("differences"), default=dict)
+    # The differences themselves (the first MAX_KEPT), for the CSV the operator sends the provider.
+    details = models.JSONField(_("details"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

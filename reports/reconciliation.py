@@ -21,7 +21,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -33,11 +33,13 @@ from django.utils.translation import gettext_lazy
 from marketplace.csv_columns import column_problem, header_names
 from marketplace.text import decode_text_file, single_line
 from payments.models import LedgerTransaction, Payment, PaymentStatus
+from reports.exports import Table
 from reports.models import ReconciliationRun
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_ROW_ERRORS = 5
+MAX_KEPT = 5_000  # differences kept with a run
 QUERY_CHUNK = 2_000  # references per IN (...) list: SQLite refuses very long ones
 
 PAID, PENDING, EXPIRED, FAILED = (
@@ -456,4 +458,27 @@ def record(result: Result, *, actor, file_name) -> ReconciliationRun:
         rows=result.rows,
         matched=result.matched,
         counts={kind: n for kind, n in result.counts.items() if n},
+        details=[asdict(d) for d in result.differences[:MAX_KEPT]],
     )
+
+
+def differences_table(run: ReconciliationRun):
+    """A run's differences as an export table (reports.exports writes it as CSV)."""
+    headers = [
+        _("Difference"),
+        _("Reference"),
+        _("At the provider (Rp)"),
+        _("In the ledger (Rp)"),
+        _("Provider's status"),
+        _("Our status"),
+        _("Rows in the file"),
+    ]
+    rows = []
+    for detail in run.details:
+        d = Difference(**detail)
+        rows.append([
+            str(d.label), d.reference, "" if d.provider_amount is None else d.provider_amount,
+            "" if d.ledger_amount is None else d.ledger_amount, d.provider_status, str(d.ledger_status_label),
+            ", ".join(str(line) for line in d.lines),
+        ])  # fmt: skip
+    return Table(f"rekonsiliasi-{run.pk}", _("Differences"), headers, rows)

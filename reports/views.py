@@ -164,7 +164,7 @@ def money_export(request, table, fmt):
 def reconcile(request):
     """Compare an uploaded settlement export with the payments; changes nothing but the run log."""
     form = ReconciliationForm(request.POST or None, request.FILES or None)
-    result = None
+    result = run = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         layout = reconciliation.LAYOUTS[data["layout"]]
@@ -174,15 +174,23 @@ def reconcile(request):
             form.add_error("file", str(error))
         else:
             result = reconciliation.compare(settlement, layout=layout, start=data["start"], end=data["end"])
-            reconciliation.record(result, actor=request.user, file_name=data["file"].name)
+            run = reconciliation.record(result, actor=request.user, file_name=data["file"].name)
     context = {
         **admin_context(request, _("Reconciliation with the payment provider")),
         "form": form,
         "result": result,
+        "run": run,
         "kinds": reconciliation.KINDS,
         "runs": ReconciliationRun.objects.select_related("run_by")[:10],
     }
     return TemplateResponse(request, "admin/reports/reconcile.html", context, status=200)
+
+
+@staff_view("reports.view_money")
+def reconcile_export(request, pk):
+    run = get_object_or_404(ReconciliationRun, pk=pk)
+    period = selectors.ReportFilters(start=run.period_start, end=run.period_end)
+    return exports.as_csv(reconciliation.differences_table(run), period)
 
 
 @staff_view("reports.view_reports")

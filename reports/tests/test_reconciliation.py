@@ -1,6 +1,8 @@
 """Reconciliation: a provider's settlement export against our payments; every kind of difference,
 bad files refused with a reason, nothing changed, each run recorded."""
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -343,3 +345,57 @@ def test_every_run_is_listed_read_only_in_the_admin(money_client, client, passwo
     )
     assert client.get(reverse("admin:reports_reconciliationrun_add")).status_code == 403
     assert client.post(reverse("admin:reports_reconciliationrun_delete", args=[run_.pk])).status_code == 403
+
+
+def test_the_differences_of_a_run_download_as_csv(money_client, ledger_set):
+    p = ledger_set["payments"]
+    upload(
+        money_client,
+        midtrans_file(
+            (p["second"].reference, "settlement", "100000.00"), ("WO-99999-ZZZZZZ", "settlement", "50000.00")
+        ),
+        start="2026-02-01",
+        end="2026-02-28",
+    )
+    run_ = ReconciliationRun.objects.get()
+
+    response = money_client.get(reverse("reports:reconcile_export", args=[run_.pk]))
+
+    assert response.status_code == 200
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="rekonsiliasi-{run_.pk}_2026-02_2026-02.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1:] == [
+        ["Jumlah berbeda", p["second"].reference, "100000", "110000", "settlement", "Dibayar", "2"],
+        [
+            "Dibayar di penyedia, tidak ada di buku besar",
+            "WO-99999-ZZZZZZ",
+            "50000",
+            "",
+            "settlement",
+            "",
+            "3",
+        ],
+        [
+            "Dibayar menurut buku besar, tidak ada di penyedia",
+            p["unlisted"].reference,
+            "",
+            "30000",
+            "",
+            "Dibayar",
+            "",
+        ],
+    ]
+
+
+def test_a_run_that_does_not_exist_is_a_404(money_client, db):
+    assert money_client.get(reverse("reports:reconcile_export", args=[999])).status_code == 404
+
+
+def test_a_moderator_cannot_download_a_runs_differences(moderator_client, db):
+    run_ = ReconciliationRun.objects.create(
+        file_name="x.csv", layout="generic", period_start=JAN, period_end=MAR, rows=1, matched=0
+    )
+    assert moderator_client.get(reverse("reports:reconcile_export", args=[run_.pk])).status_code == 403
