@@ -339,16 +339,23 @@ def _chunks(items, size=QUERY_CHUNK):
         yield items[i : i + size]
 
 
-def _late_payment_ids(*, since=None, until=None, payment_ids=None) -> dict[int, datetime]:
-    """Payments whose money the ledger received after they expired: id -> when."""
-    found = LedgerTransaction.objects.filter(key__startswith="late:")
-    if since is not None:
-        found = found.filter(created_at__gte=since, created_at__lt=until)
-    late = {}
-    for key, created_at in found.values_list("key", "created_at"):
-        pk = key.removeprefix("late:")
-        if pk.isdigit() and (payment_ids is None or int(pk) in payment_ids):
-            late[int(pk)] = created_at
+LATE = "late:"  # payments.services.record_late_payment's key: late:<payment id>
+
+
+def _late_between(since, until) -> set[int]:
+    """Payments whose money the ledger received, after they expired, in these days."""
+    keys = LedgerTransaction.objects.filter(key__startswith=LATE, created_at__gte=since, created_at__lt=until)
+    return {
+        int(pk) for pk in (k.removeprefix(LATE) for k in keys.values_list("key", flat=True)) if pk.isdigit()
+    }
+
+
+def _late_among(payment_ids) -> set[int]:
+    """Those of these payments whose money the ledger received after they expired."""
+    late = set()
+    for chunk in _chunks(sorted(payment_ids)):
+        keys = LedgerTransaction.objects.filter(key__in=[f"{LATE}{pk}" for pk in chunk])
+        late |= {int(k.removeprefix(LATE)) for k in keys.values_list("key", flat=True)}
     return late
 
 
@@ -370,7 +377,7 @@ def compare(settlement: Settlement, *, layout: Layout, start: date, end: date) -
     payments = {}
     for chunk in _chunks(by_reference):
         payments.update((p.reference, p) for p in Payment.objects.filter(reference__in=chunk))
-    late = _late_payment_ids(payment_ids={p.pk for p in payments.values()})
+    late = _late_among(p.pk for p in payments.values())
     differences, matched = [], 0
     for reference, rows in by_reference.items():
         found = _differences(reference, rows, payments.get(reference), late)
@@ -432,7 +439,7 @@ def _day_bounds(start, end):
 def _missing_at_provider(references, *, provider, start, end) -> list[Difference]:
     """Payments paid in the period (as the ledger knows them) that the file does not list."""
     since, until = _day_bounds(start, end)
-    late = _late_payment_ids(since=since, until=until)
+    late = _late_between(since, until)
     paid = Payment.objects.filter(
         Q(status=PAID, paid_at__gte=since, paid_at__lt=until) | Q(pk__in=list(late)), provider=provider
     )

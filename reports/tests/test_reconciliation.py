@@ -399,3 +399,16 @@ def test_a_moderator_cannot_download_a_runs_differences(moderator_client, db):
         file_name="x.csv", layout="generic", period_start=JAN, period_end=MAR, rows=1, matched=0
     )
     assert moderator_client.get(reverse("reports:reconcile_export", args=[run_.pk])).status_code == 403
+
+
+def test_a_comparison_runs_a_fixed_number_of_queries(ledger_set, django_assert_max_num_queries):
+    p = ledger_set["payments"]
+    rows = [(f"WO-{900 + i}-ZZZZZZ", "settlement", "1000") for i in range(300)]
+    settlement = read_settlement(
+        midtrans_file((p["first"].reference, "settlement", "250000"), *rows), LAYOUTS["midtrans"]
+    )
+
+    with django_assert_max_num_queries(4):
+        result = compare(settlement, layout=LAYOUTS["midtrans"], start=JAN, end=MAR)
+
+    assert result.counts["missing_in_ledger"] == 300
