@@ -239,9 +239,11 @@ def test_auto_completion_waits_while_a_complaint_is_open(order, buyer, settings)
 
 
 def refused(code, call, caplog):
-    with caplog.at_level(logging.WARNING, logger="payments.complaints"):
-        with pytest.raises(ComplaintRefused) as error:
-            call()
+    with (
+        caplog.at_level(logging.WARNING, logger="payments.complaints"),
+        pytest.raises(ComplaintRefused) as error,
+    ):
+        call()
     assert error.value.code == code
     assert code in caplog.text
 
