@@ -471,16 +471,14 @@ def settle(complaint, *, refund, actor, mover, reason="") -> Complaint:
             reason=reason or complaint.description[:500],
         )
         queue_provider_refund(refund_row, order)
-    if refund == held:
-        note = reason or refund_note(refund)
-        transitions.transition(order=order, to=OrderStatus.REFUNDED, actor=mover, reason=note)
+    everything_back = refund > 0 and refund == held
+    to = OrderStatus.REFUNDED if everything_back else OrderStatus.COMPLETED
+    note = reason or (refund_note(refund) if refund else "")
+    mover = mover if to in transitions.allowed_targets(order, mover) else None
+    transitions.transition(order=order, to=to, actor=mover, reason=note)
+    if everything_back:
         outcome = ComplaintOutcome.REFUNDED
     else:
-        may_complete = OrderStatus.COMPLETED in transitions.allowed_targets(order, mover)
-        note = reason or (refund_note(refund) if refund else "")
-        transitions.transition(
-            order=order, to=OrderStatus.COMPLETED, actor=mover if may_complete else None, reason=note
-        )
         services.release_order(order=order)
         outcome = ComplaintOutcome.PARTLY_REFUNDED if refund else ComplaintOutcome.RELEASED
     complaint.status, complaint.outcome, complaint.refunded_amount = S.RESOLVED, outcome, refund

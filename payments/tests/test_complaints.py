@@ -3,10 +3,12 @@ task, the ledger after refunds and releases, and provider refunds that fail and 
 
 import io
 import logging
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -140,7 +142,9 @@ def test_a_complaint_refunded_by_the_dinas_after_the_shop_ignored_it(
     assert ledger.balance(ledger.clearing()) == 300_000 - HELD_A
     steps = list(OrderEvent.objects.filter(order=order).values_list("to_status", flat=True))
     assert steps[0] == OrderStatus.IN_COMPLAINT and steps[-1] == OrderStatus.REFUNDED
-    assert Notification.objects.filter(user=shop_a_owner, title__contains="refunded").exists()
+    # Both sides hear of the decision, each in their own language.
+    for user in (buyer, shop_a_owner):
+        assert Notification.objects.filter(user=user, body="Foto menunjukkan barang rusak.").exists()
     assert_ledger_sound()
 
 
@@ -162,7 +166,7 @@ def test_a_partial_offer_accepted_by_the_buyer_releases_the_rest(order, buyer, s
     )
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.OFFERED
-    assert Notification.objects.filter(user=buyer, title__contains="partial").exists()
+    assert Notification.objects.filter(user=buyer, title__contains="sebagian", body="Satu bungkus saja.").exists()
     complaints.buyer_accept_offer(complaint=complaint, buyer=buyer)
     complaint.refresh_from_db()
     order.refresh_from_db()
@@ -171,6 +175,16 @@ def test_a_partial_offer_accepted_by_the_buyer_releases_the_rest(order, buyer, s
     assert services.held_amount(order) == 0
     assert ledger.balance(ledger.refunds_payable()) == 15_000
     assert services.available_balance(shop_a) == HELD_A - 15_000 - COMMISSION_A
+    assert_ledger_sound()
+
+
+def test_an_offer_of_everything_accepted_by_the_buyer_refunds_the_order(order, buyer, shop_a_owner):
+    complaint = open_one(order, buyer, request=ComplaintRequest.REFUND_PART, amount=20_000)
+    complaints.seller_offer(complaint=complaint, actor=shop_a_owner, amount=HELD_A)
+    complaints.buyer_accept_offer(complaint=complaint, buyer=buyer)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.REFUNDED
+    assert services.available_balance(order.shop) == 0
     assert_ledger_sound()
 
 
@@ -370,7 +384,7 @@ def test_a_file_that_is_not_a_photo_is_refused_with_a_reason(order, buyer_client
         {"reason": "damaged", "description": "Hancur.", "request": "refund_all", "photos": [fake]},
     )
     assert answer.status_code == 400
-    assert "not a photo" in answer.content.decode()
+    assert "bukan foto yang bisa kami baca" in answer.content.decode()
     assert not Complaint.objects.exists()
 
 
@@ -438,3 +452,29 @@ def test_the_dinas_decides_in_the_admin_with_a_required_reason(
     assert client.post(url, {"decision": "refund_all", "reason": "Terbukti rusak."}).status_code == 302
     order.refresh_from_db()
     assert order.status == OrderStatus.REFUNDED
+
+
+@pytest.mark.postgres
+def test_two_complaints_opened_at_once_make_one(postgres, transactional_db, order, buyer):
+    barrier, outcomes = threading.Barrier(2), []
+
+    def submit():
+        try:
+            barrier.wait()
+            open_one(order, buyer)
+            outcomes.append("opened")
+        except ComplaintRefused as refused_:
+            outcomes.append(refused_.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["already_open", "opened"]
+    assert Complaint.objects.count() == 1
+    assert (
+        OrderEvent.objects.filter(order=order, to_status=OrderStatus.IN_COMPLAINT).count() == 2
+    )  # move + step
