@@ -166,7 +166,9 @@ def test_a_partial_offer_accepted_by_the_buyer_releases_the_rest(order, buyer, s
     )
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.OFFERED
-    assert Notification.objects.filter(user=buyer, title__contains="sebagian", body="Satu bungkus saja.").exists()
+    assert Notification.objects.filter(
+        user=buyer, title__contains="sebagian", body="Satu bungkus saja."
+    ).exists()
     complaints.buyer_accept_offer(complaint=complaint, buyer=buyer)
     complaint.refresh_from_db()
     order.refresh_from_db()
