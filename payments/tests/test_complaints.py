@@ -409,6 +409,8 @@ def test_the_shop_answers_from_its_dashboard(order, buyer, client, shop_a_owner,
     listing = client.get(reverse("payments:shop_complaints", args=[order.shop.slug]))
     assert order.number in listing.content.decode()
     detail = reverse("payments:shop_complaint", args=[order.shop.slug, complaint.pk])
+    order_page = client.get(reverse("orders:shop_order", args=[order.shop.slug, order.number]))
+    assert detail in order_page.content.decode()
     assert client.get(detail).status_code == 200
     bad = client.post(
         reverse("payments:shop_complaint_action", args=[order.shop.slug, complaint.pk, "tawarkan"]),
