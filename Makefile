@@ -39,6 +39,7 @@ run: migrate
 	$(DEV) $(PY) manage.py seed_demo_orders
 	$(DEV) $(PY) manage.py seed_demo_dinas
 	$(DEV) $(PY) manage.py seed_demo_tariffs
+	$(DEV) $(PY) manage.py seed_demo_complaints
 	$(DEV) $(AMAN) $(PY) manage.py seed_demo_payments
 	$(DEV) $(AMAN) $(PY) manage.py runserver $(HOST):$(PORT)
 

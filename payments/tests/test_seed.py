@@ -1,42 +1,34 @@
-import pytest
+"""The demo complaints: made once on demo shops' orders, whatever the number of runs."""
+
 from django.core.management import call_command
 
 from conftest import make_user
-from orders.models import Checkout, Order, OrderStatus
-from orders.tests.factories import make_address, make_product, make_shop
-from payments import ledger, services
+from orders.models import Order, OrderStatus
+from orders.tests.factories import make_product, make_shop
+from payments import ledger, tasks
+from payments.models import Complaint, ComplaintStatus, ProviderRefund
 from vendors.models import Shop
 
-pytestmark = pytest.mark.django_db
-S = OrderStatus
 
-
-def test_without_a_demo_buyer_it_says_so_and_does_nothing(capsys, db):
-    call_command("seed_demo_payments")
-
-    assert "Nothing done" in capsys.readouterr().out
-    assert not Checkout.objects.exists()
-
-
-def test_demo_aman_checkouts_are_paid_held_and_released_once(db):
-    buyer = make_user("pembeli@warung.test", first_name="Siti")
-    make_address(buyer)
-    shops = []
-    for n in range(3):
+def test_demo_complaints_one_resolved_by_the_dinas_one_open(db):
+    make_user("pembeli@warung.test", first_name="Siti")
+    make_user("dinas@warung.test", is_staff=True, is_superuser=True)
+    for n in range(2):
         shop = make_shop(make_user(f"toko{n}@warung.test"), name=f"Toko Demo {n}")
         Shop.objects.filter(pk=shop.pk).update(is_demo=True)
-        make_product(shop, stock=50, price=40_000)
-        shops.append(shop)
+        make_product(shop, stock=50)
 
-    call_command("seed_demo_payments")
-    counts = (Checkout.objects.count(), Order.objects.count(), ledger.clearing().balance)
-    call_command("seed_demo_payments")
+    call_command("seed_demo_complaints")
+    call_command("seed_demo_complaints")
 
-    assert (Checkout.objects.count(), Order.objects.count(), ledger.clearing().balance) == counts
-    statuses = set(Order.objects.values_list("status", flat=True))
-    assert statuses == {S.AWAITING_PAYMENT, S.PAID, S.SHIPPED, S.COMPLETED}
-    assert set(Order.objects.values_list("payment_method", flat=True)) == {"aman"}
-    for order in Order.objects.filter(status__in=[S.PAID, S.SHIPPED]):
-        assert services.held_amount(order) == order.total
-    assert all(services.available_balance(shop) > 0 for shop in shops)
+    resolved = Complaint.objects.get(status=ComplaintStatus.RESOLVED)
+    assert resolved.outcome == "refunded"
+    assert resolved.decided_by.email == "dinas@warung.test"
+    assert [e.kind for e in resolved.events.all()] == ["opened", "escalated", "decided"]
+    assert resolved.order.status == OrderStatus.REFUNDED
+    open_one = Complaint.objects.get(status=ComplaintStatus.OPEN)
+    assert open_one.order.status == OrderStatus.IN_COMPLAINT
+    assert Complaint.objects.count() == 2 and Order.objects.count() == 2
+    tasks.retry_provider_refunds()  # what the commit hook does outside a test transaction
+    assert ProviderRefund.objects.get().status == ProviderRefund.Status.SENT
     assert ledger.recompute() == []

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0003_alter_order_payment_method'),
-        ('payments', '0001_initial'),
+        ('orders', '0004_alter_order_payment_method'),
+        ('payments', '0002_complaints'),
     ]
 
     operations = [
