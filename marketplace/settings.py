@@ -28,6 +28,7 @@ from marketplace.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 PAYMENT_MODES = ("direct", "aman")
 PAYMENT_PROVIDERS = ("sandbox", "midtrans", "xendit", "manual")
+PAYOUT_PROVIDERS = ("", "iris", "xendit")
 SANDBOX_DEVELOPMENT_KEY = "sandbox-server-key-development-only"
 
 try:
@@ -149,6 +150,14 @@ try:
     MANUAL_TRANSFER_ACCOUNT_NUMBER = env_str("MANUAL_TRANSFER_ACCOUNT_NUMBER", "0000000000")
     MANUAL_TRANSFER_ACCOUNT_HOLDER = env_str("MANUAL_TRANSFER_ACCOUNT_HOLDER", "Operator Warung Online")
     PAYMENT_PROVIDER_TIMEOUT_SECONDS = env_int("PAYMENT_PROVIDER_TIMEOUT_SECONDS", 10)
+    # Payouts sent through a disbursement API from the admin: "" (staff transfer and mark paid),
+    # "iris" (Midtrans Iris) or "xendit" (Xendit payouts, with XENDIT_SECRET_KEY).
+    PAYOUT_PROVIDER = env_str("PAYOUT_PROVIDER", "")
+    if PAYOUT_PROVIDER not in PAYOUT_PROVIDERS:
+        raise ConfigError(f"PAYOUT_PROVIDER must be empty, iris or xendit; got {PAYOUT_PROVIDER!r}")
+    IRIS_API_URL = env_str("IRIS_API_URL", "https://app.sandbox.midtrans.com/iris").rstrip("/")
+    IRIS_CREATOR_KEY = env_str("IRIS_CREATOR_KEY")
+    IRIS_APPROVER_KEY = env_str("IRIS_APPROVER_KEY")
 except ConfigError as error:
     # One line naming the variable, not a traceback.
     sys.exit(f"Configuration error: {error}")

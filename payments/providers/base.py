@@ -68,11 +68,11 @@ def json_body(request) -> dict:
     return body
 
 
-def call(method, url, *, username, body=None) -> dict:
+def call(method, url, *, username, body=None, headers=None) -> dict:
     """One JSON request with Basic auth (the key as user name, no password), as both providers want."""
     token = base64.b64encode(f"{username}:".encode()).decode()
     data = json.dumps(body).encode() if body is not None else None
-    headers = {"Authorization": f"Basic {token}", "Accept": "application/json"}
+    headers = {**(headers or {}), "Authorization": f"Basic {token}", "Accept": "application/json"}
     if data is not None:
         headers["Content-Type"] = "application/json"
     request = urllib.request.Request(url, data=data, headers=headers, method=method)

@@ -45,6 +45,7 @@ DASHBOARD_MENU = [
         ],
     ),
     (_("Orders"), [("orders:shop_orders", _("Orders by status"), False)]),
+    (_("Money"), [("payments:balance", _("Balance and payouts"), False)]),
 ]
 
 
