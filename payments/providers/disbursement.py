@@ -37,7 +37,7 @@ def bank_codes(bank: str) -> tuple[str, str]:
     """("bri", "ID_BRI") for "BRI", "Bank BRI" or "Bank Rakyat Indonesia"; ProviderError if unknown."""
     name = re.sub(r"[^a-z]", "", bank.lower())
     for prefix in ("pt", "bank"):
-        if name.startswith(prefix) and name[len(prefix) :] in BANK_CODES:
+        if name not in BANK_CODES and name.startswith(prefix):
             name = name[len(prefix) :]
     if name not in BANK_CODES:
         raise ProviderError(f"no disbursement code for the bank {bank!r}: transfer it and mark it paid")
