@@ -90,10 +90,7 @@ def test_the_batch_exports_for_the_bank_what_each_shop_receives(staff_client, ba
     response = run(staff_client, "export_for_bank", batch)
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff")), delimiter=";"))
-    assert (
-        rows[0] == ["Bank", "Nomor rekening", "Atas nama", "Jumlah (Rp)", "Referensi", "Toko"]
-        or len(rows[0]) == 6
-    )
+    assert rows[0] == ["Bank", "Nomor rekening", "Nama pemilik rekening", "Jumlah (Rp)", "Referensi", "Toko"]
     assert rows[1:] == [
         ["BRI", "0123456789", "'=HYPERLINK(1)", "57500", f"WO-payout-{batch[0].pk}", shop_a.name],
         ["BRI", "0123456789", "Bayu", "97500", f"WO-payout-{batch[1].pk}", shop_b.name],
