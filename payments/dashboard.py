@@ -37,13 +37,14 @@ def recent_months(today: date, count=12) -> list[date]:
 @shop_member_required
 def balance(request):
     shop = request.shop
-    rows = selectors.movements(shop)
-    rows.reverse()
-    movements = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    newest_first = selectors.shop_movements(shop).reverse()
+    movements = Paginator(newest_first, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = selectors.shop_account_ids(shop)
     orders = Paginator(selectors.orders_with_money(shop), PAGE_SIZE).get_page(request.GET.get("orders"))
     context = {
         "summary": selectors.balance_summary(shop),
         "movements": movements,
+        "movement_rows": [selectors.movement(txn, ids) for txn in movements.object_list],
         "orders": orders,
         "order_rows": selectors.order_money(orders.object_list),
         "order_states": selectors.ORDER_STATES,
