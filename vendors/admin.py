@@ -277,9 +277,14 @@ class BankAccountAdmin(admin.ModelAdmin):
     list_filter = [("verified_at", admin.EmptyFieldListFilter), "bank"]
     search_fields = ["shop__name", "account_number", "holder_name"]
     list_select_related = ["shop", "verified_by"]
-    readonly_fields = ["verified_at", "verified_by"]
     autocomplete_fields = ["shop"]
     actions = ["verify", "withdraw_verification"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A verified account's details are what was checked: withdraw the verification to change them.
+        if obj is not None and obj.is_verified:
+            return ["shop", "bank", "account_number", "holder_name", "verified_at", "verified_by"]
+        return ["verified_at", "verified_by"]
 
     @admin.action(description=gettext_lazy("Verify: the account belongs to the shop"), permissions=["change"])
     def verify(self, request, queryset):

@@ -157,3 +157,24 @@ def test_shop_owners_cannot_reach_the_payout_admin(client, shop_b_owner, passwor
     response = run(client, "mark_paid", batch, apply="1", **{f"reference_{batch[1].pk}": "X"})
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert not Payout.objects.filter(status=Payout.Status.PAID).exists()
+
+
+def test_a_verified_accounts_details_cannot_be_changed_without_withdrawing_the_verification(
+    staff_client, shop_b
+):
+    account = verified_account(shop_b)
+    url = reverse("admin:vendors_bankaccount_change", args=[account.pk])
+    staff_client.post(
+        url, {"shop": shop_b.pk, "bank": "BCA", "account_number": "999", "holder_name": "Orang Lain"}
+    )
+    account.refresh_from_db()
+    assert (account.bank, account.account_number, account.is_verified) == ("BRI", "0123456789", True)
+
+
+def test_the_owner_sees_which_accounts_are_verified(client, shop_b, shop_b_owner, password):
+    client.login(email=shop_b_owner.email, password=password)
+    page = client.get(reverse("vendors:bank_accounts", args=[shop_b.slug])).content.decode()
+    assert "Menunggu verifikasi dinas" in page
+    verified_account(shop_b)
+    page = client.get(reverse("vendors:bank_accounts", args=[shop_b.slug])).content.decode()
+    assert "Diverifikasi dinas" in page
