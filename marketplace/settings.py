@@ -158,6 +158,10 @@ try:
     IRIS_API_URL = env_str("IRIS_API_URL", "https://app.sandbox.midtrans.com/iris").rstrip("/")
     IRIS_CREATOR_KEY = env_str("IRIS_CREATOR_KEY")
     IRIS_APPROVER_KEY = env_str("IRIS_APPROVER_KEY")
+    payout_keys = {"iris": ("IRIS_CREATOR_KEY", "IRIS_APPROVER_KEY"), "xendit": ("XENDIT_SECRET_KEY",)}
+    missing = [name for name in payout_keys.get(PAYOUT_PROVIDER, ()) if not globals()[name]]
+    if missing:
+        raise ConfigError(f"PAYOUT_PROVIDER={PAYOUT_PROVIDER} needs {' and '.join(missing)}")
 except ConfigError as error:
     # One line naming the variable, not a traceback.
     sys.exit(f"Configuration error: {error}")

@@ -61,6 +61,7 @@ class Disbursement:
 
 def get(name):
     """The adapter called `name`, or None (no disbursement provider configured)."""
+    # Imported here: the adapters import this module's helpers.
     from payments.providers.iris import Iris
     from payments.providers.xendit_payouts import XenditPayouts
 

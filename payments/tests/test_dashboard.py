@@ -172,6 +172,14 @@ def test_the_fee_is_shown_before_the_owner_confirms_then_one_payout_is_requested
     assert services.available_balance(shop_b) == 153_750
 
 
+def test_change_on_the_confirmation_goes_back_to_the_form_as_typed(owner_b, shop_b, money):
+    data = {"amount": "120000", "bank_account": verified_account(shop_b).pk, "key": "9" * 32, "edit": "1"}
+    response = owner_b.post(payout_url(shop_b), data)
+    assert response.templates[0].name == "payments/dashboard/payout_form.html"
+    assert 'value="120000"' in response.content.decode()
+    assert not Payout.objects.exists()
+
+
 def test_a_double_click_after_the_whole_balance_went_out_is_still_one_payout(owner_b, shop_b, money):
     data = {"amount": "253750", "bank_account": verified_account(shop_b).pk, "key": "d" * 32, "confirm": "1"}
     assert owner_b.post(payout_url(shop_b), data).status_code == 302
