@@ -41,6 +41,7 @@ run: migrate
 	$(DEV) $(PY) manage.py seed_demo_tariffs
 	$(DEV) $(PY) manage.py seed_demo_complaints
 	$(DEV) $(AMAN) $(PY) manage.py seed_demo_payments
+	$(DEV) $(AMAN) $(PY) manage.py seed_demo_payouts
 	$(DEV) $(AMAN) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orders', '0004_alter_order_payment_method'),
-        ('payments', '0002_complaints'),
+        ('payments', '0003_payout_provider'),
     ]
 
     operations = [
