@@ -24,6 +24,7 @@ SORTS = {
     "best_selling": ("-sold_count", "-id"),
 }
 WORD = re.compile(r"\w+", re.UNICODE)
+PROVINCE_CODE = re.compile(r"\d{2}")
 
 
 @dataclass(frozen=True)

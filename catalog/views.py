@@ -4,6 +4,7 @@ import json
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.html import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 from catalog import selectors
 from catalog.forms import ListingFilterForm
 from catalog.templatetags.catalog import rendition_url
+from marketplace.pagecache import REGION_COOKIE, cached_fragment, remembered_region
 from marketplace.phones import whatsapp_link
 from marketplace.site import absolute_url
 from vendors.views import shop_page_context
@@ -18,65 +20,124 @@ from vendors.views import shop_page_context
 JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
-# The region a buyer last filtered by, remembered for the home page's "near you" section.
-REGION_COOKIE = "wilayah"
+def fragment(request, template, context):
+    """A piece of a page rendered on its own: the request is there for its tags, but no
+    context processor runs (they read the visitor: cart, notifications)."""
+    return mark_safe(render_to_string(template, {**context, "request": request}))  # noqa: S308
 
 
 @require_GET
 def home(request):
-    region = selectors.chosen_region(request.COOKIES.get(REGION_COOKIE, ""))
+    code = remembered_region(request)
     return render(
         request,
         "catalog/home.html",
         {
-            "categories": selectors.top_categories(),
-            "region": region,
-            "near": selectors.products_near(region) if region else [],
-            "newest": selectors.newest_products(),
-            "best_sellers": selectors.best_selling_products(),
-            "new_shops": selectors.new_shops(),
+            "near_block": cached_fragment(request, "home-near", (code,), lambda: near_block(request, code))
+            if code
+            else "",
+            "home_blocks": cached_fragment(request, "home-blocks", (), lambda: home_blocks(request)),
         },
     )
 
 
-def listing_context(request, products_for):
-    """Filter form, page of products and the chosen filters, shared by every listing."""
-    choices = selectors.filter_choices(province=request.GET.get("province", ""))
-    form = ListingFilterForm(request.GET, choices=choices)
-    filters = form.filters()
-    page = selectors.page_of(products_for(filters), request.GET.get("page"))
-    filtering = any(request.GET.get(name) for name in form.fields)
-    return {
-        "filter_form": form,
-        "filters": filters,
-        "filtering": filtering,
-        "page": page,
-        "products": page.object_list,
+def near_block(request, code):
+    region = selectors.chosen_region(code)
+    near = selectors.products_near(region) if region else []
+    return fragment(request, "catalog/_home_near.html", {"region": region, "near": near})
+
+
+def home_blocks(request):
+    context = {
+        "categories": selectors.top_categories(),
+        "newest": selectors.newest_products(),
+        "best_sellers": selectors.best_selling_products(),
+        "new_shops": selectors.new_shops(),
     }
+    return fragment(request, "catalog/_home_blocks.html", context)
 
 
-def remember_region(response, filters):
+def filter_choices(request):
+    province = request.GET.get("province", "")
+    # Any other value has no regencies: it shares the entry of no province at all.
+    province = province if selectors.PROVINCE_CODE.fullmatch(province) else ""
+    return cached_fragment(
+        request, "filter-choices", (province,), lambda: selectors.filter_choices(province=province)
+    )
+
+
+def listing_context(request, products_for, *, name, search="", more=None):
+    """Filter form, the chosen filters and the listing's body (filters, count, cards, pages).
+
+    The body depends on the listing (`name`: the view and its object) and the parameters the
+    form reads, nothing else: it is one fragment shared by every visitor, whatever other
+    parameters (tracking) a link carries. `more(page)` adds what a page shows around its cards.
+    """
+    form = ListingFilterForm(request.GET, choices=filter_choices(request))
+    filters = form.filters()
+    query = listing_query(request.GET, form)
+
+    def body():
+        page = selectors.page_of(products_for(filters), request.GET.get("page"))
+        context = {
+            "filter_form": form,
+            "filtering": any(request.GET.get(field) for field in form.fields),
+            "page": page,
+            "products": page.object_list,
+            "listing_query": query,
+            "query": search,
+            **(more(page) if more else {}),
+        }
+        return fragment(request, "catalog/_listing.html", context)
+
+    parts = (*name, search, sorted(query.lists()))
+    return {"filters": filters, "listing": cached_fragment(request, "listing", parts, body)}
+
+
+def listing_query(params, form):
+    """The parameters a listing reads, as the visitor sent them: its links keep only these."""
+    query = params.copy()
+    for key in list(query):
+        if key not in form.fields and key not in ("q", "page"):
+            del query[key]
+    if "q" in query:
+        query["q"] = query["q"].strip()[:100]
+    return query
+
+
+def remember_region(request, response, filters):
     region = filters.regency or filters.province
-    if region:
+    # Set only when it changes: a response that sets a cookie is never stored for others.
+    if region and region != remembered_region(request):
         response.set_cookie(REGION_COOKIE, region, max_age=60 * 60 * 24 * 365, samesite="Lax")
     return response
 
 
 @require_GET
 def category(request, slug):
-    category, children = selectors.category_with_children(slug)
-    context = listing_context(request, lambda filters: selectors.products_in_category(category, filters))
+    category, children = cached_fragment(
+        request, "category", (slug,), lambda: selectors.category_with_children(slug)
+    )
+    context = listing_context(
+        request,
+        lambda filters: selectors.products_in_category(category, filters),
+        name=("category", category.pk),
+    )
     response = render(
         request, "catalog/category.html", {**context, "category": category, "children": children}
     )
-    return remember_region(response, context["filters"])
+    return remember_region(request, response, context["filters"])
 
 
 @require_GET
 def shop_page(request, slug):
     """The vendors app's shop page with the shop's products, filters and pages below it."""
     context = shop_page_context(request, slug)
-    listing = listing_context(request, lambda filters: selectors.products_for_shop(context["shop"], filters))
+    listing = listing_context(
+        request,
+        lambda filters: selectors.products_for_shop(context["shop"], filters),
+        name=("shop", context["shop"].pk),
+    )
     rating = selectors.shop_rating(context["shop"])
     return render(request, "catalog/shop.html", {**context, **listing, "shop_rating": rating})
 
@@ -84,12 +145,24 @@ def shop_page(request, slug):
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    context = listing_context(request, lambda filters: selectors.search_products(query, filters))
-    if query and not context["page"].paginator.count:
-        context["spellings"] = selectors.nearest_spellings(query)
-        context["popular_categories"] = selectors.popular_categories()
+
+    def nothing_found(page):
+        if not query or page.paginator.count:
+            return {}
+        return {
+            "spellings": selectors.nearest_spellings(query),
+            "popular_categories": selectors.popular_categories(),
+        }
+
+    context = listing_context(
+        request,
+        lambda filters: selectors.search_products(query, filters),
+        name=("search",),
+        search=query,
+        more=nothing_found,
+    )
     response = render(request, "catalog/search.html", {**context, "query": query})
-    return remember_region(response, context["filters"])
+    return remember_region(request, response, context["filters"])
 
 
 @require_GET
@@ -126,7 +199,14 @@ def product_detail(request, shop_slug, product_slug):
             "reviews": selectors.reviews_of(product),
             "rating": selectors.product_rating(product),
             "shop_rating": selectors.shop_rating(product.shop),
-            "related": selectors.related_products(product),
+            "related_block": cached_fragment(
+                request,
+                "related",
+                (product.pk,),
+                lambda: fragment(
+                    request, "catalog/_related.html", {"related": selectors.related_products(product)}
+                ),
+            ),
             "whatsapp_url": ask_on_whatsapp_url(product, url),
             "canonical_url": url,
             "image_url": image_url,
