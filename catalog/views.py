@@ -132,13 +132,13 @@ def category(request, slug):
 @require_GET
 def shop_page(request, slug):
     """The vendors app's shop page with the shop's products, filters and pages below it."""
-    context = shop_page_context(request, slug)
+    context = cached_fragment(request, "shop", (slug,), lambda: shop_page_context(request, slug))
     listing = listing_context(
         request,
         lambda filters: selectors.products_for_shop(context["shop"], filters),
         name=("shop", context["shop"].pk),
     )
-    rating = selectors.shop_rating(context["shop"])
+    rating = shop_rating(request, context["shop"])
     return render(request, "catalog/shop.html", {**context, **listing, "shop_rating": rating})
 
 
@@ -173,6 +173,12 @@ def search_suggestions(request):
     return response
 
 
+def shop_rating(request, shop):
+    # Over all of a shop's reviews: a new one may take FRAGMENT_CACHE_SECONDS to count here,
+    # while the product's own reviews and rating are always read fresh.
+    return cached_fragment(request, "shop-rating", (shop.pk,), lambda: selectors.shop_rating(shop))
+
+
 def options_of(product):
     """The variants a buyer chooses between; none for a product with only its default variant."""
     variants = list(product.variants.all())
@@ -198,7 +204,7 @@ def product_detail(request, shop_slug, product_slug):
             "variants": options_of(product),
             "reviews": selectors.reviews_of(product),
             "rating": selectors.product_rating(product),
-            "shop_rating": selectors.shop_rating(product.shop),
+            "shop_rating": shop_rating(request, product.shop),
             "related_block": cached_fragment(
                 request,
                 "related",
