@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from catalog import selectors
 from catalog.forms import ListingFilterForm
 from catalog.templatetags.catalog import rendition_url
-from marketplace.pagecache import REGION_COOKIE, cached_fragment, remembered_region
+from marketplace.pagecache import REGION_COOKIE, cached_fragment, prefetch_fragments, remembered_region
 from marketplace.phones import whatsapp_link
 from marketplace.site import absolute_url
 from vendors.views import shop_page_context
@@ -29,6 +29,7 @@ def fragment(request, template, context):
 @require_GET
 def home(request):
     code = remembered_region(request)
+    prefetch_fragments(request, [("home-near", (code,)), ("home-blocks", ())])
     return render(
         request,
         "catalog/home.html",
@@ -57,13 +58,23 @@ def home_blocks(request):
     return fragment(request, "catalog/_home_blocks.html", context)
 
 
-def filter_choices(request):
+def province_of(request):
     province = request.GET.get("province", "")
     # Any other value has no regencies: it shares the entry of no province at all.
-    province = province if selectors.PROVINCE_CODE.fullmatch(province) else ""
+    return province if selectors.PROVINCE_CODE.fullmatch(province) else ""
+
+
+def filter_choices(request):
+    province = province_of(request)
     return cached_fragment(
         request, "filter-choices", (province,), lambda: selectors.filter_choices(province=province)
     )
+
+
+def listing_fragments(request, name, search=""):
+    """The fragments a listing reads, to be fetched together with the page's other ones."""
+    query = listing_query(request.GET)
+    return [("filter-choices", (province_of(request),)), ("listing", (*name, search, sorted(query.lists())))]
 
 
 def listing_context(request, products_for, *, name, search="", more=None):
@@ -75,7 +86,7 @@ def listing_context(request, products_for, *, name, search="", more=None):
     """
     form = ListingFilterForm(request.GET, choices=filter_choices(request))
     filters = form.filters()
-    query = listing_query(request.GET, form)
+    query = listing_query(request.GET)
 
     def body():
         page = selectors.page_of(products_for(filters), request.GET.get("page"))
@@ -94,11 +105,11 @@ def listing_context(request, products_for, *, name, search="", more=None):
     return {"filters": filters, "listing": cached_fragment(request, "listing", parts, body)}
 
 
-def listing_query(params, form):
+def listing_query(params):
     """The parameters a listing reads, as the visitor sent them: its links keep only these."""
     query = params.copy()
     for key in list(query):
-        if key not in form.fields and key not in ("q", "page"):
+        if key not in ListingFilterForm.base_fields and key not in ("q", "page"):
             del query[key]
     if "q" in query:
         query["q"] = query["q"].strip()[:100]
@@ -115,13 +126,15 @@ def remember_region(request, response, filters):
 
 @require_GET
 def category(request, slug):
+    name = ("category", slug)
+    prefetch_fragments(request, [("category", (slug,)), *listing_fragments(request, name)])
     category, children = cached_fragment(
         request, "category", (slug,), lambda: selectors.category_with_children(slug)
     )
     context = listing_context(
         request,
         lambda filters: selectors.products_in_category(category, filters),
-        name=("category", category.pk),
+        name=name,
     )
     response = render(
         request, "catalog/category.html", {**context, "category": category, "children": children}
@@ -132,11 +145,15 @@ def category(request, slug):
 @require_GET
 def shop_page(request, slug):
     """The vendors app's shop page with the shop's products, filters and pages below it."""
+    name = ("shop", slug)
+    prefetch_fragments(
+        request, [("shop", (slug,)), ("shop-rating", (slug,)), *listing_fragments(request, name)]
+    )
     context = cached_fragment(request, "shop", (slug,), lambda: shop_page_context(request, slug))
     listing = listing_context(
         request,
         lambda filters: selectors.products_for_shop(context["shop"], filters),
-        name=("shop", context["shop"].pk),
+        name=name,
     )
     rating = shop_rating(request, context["shop"])
     return render(request, "catalog/shop.html", {**context, **listing, "shop_rating": rating})
@@ -154,6 +171,7 @@ def search(request):
             "popular_categories": selectors.popular_categories(),
         }
 
+    prefetch_fragments(request, listing_fragments(request, ("search",), query))
     context = listing_context(
         request,
         lambda filters: selectors.search_products(query, filters),
@@ -176,7 +194,7 @@ def search_suggestions(request):
 def shop_rating(request, shop):
     # Over all of a shop's reviews: a new one may take FRAGMENT_CACHE_SECONDS to count here,
     # while the product's own reviews and rating are always read fresh.
-    return cached_fragment(request, "shop-rating", (shop.pk,), lambda: selectors.shop_rating(shop))
+    return cached_fragment(request, "shop-rating", (shop.slug,), lambda: selectors.shop_rating(shop))
 
 
 def options_of(product):
@@ -187,6 +205,7 @@ def options_of(product):
 
 @require_GET
 def product_detail(request, shop_slug, product_slug):
+    prefetch_fragments(request, [("related", (shop_slug, product_slug)), ("shop-rating", (shop_slug,))])
     product = selectors.product_for_buyer(shop_slug=shop_slug, product_slug=product_slug)
     images = list(product.images.all())
     ready_images = [image for image in images if image.is_ready]
@@ -208,7 +227,7 @@ def product_detail(request, shop_slug, product_slug):
             "related_block": cached_fragment(
                 request,
                 "related",
-                (product.pk,),
+                (shop_slug, product_slug),
                 lambda: fragment(
                     request, "catalog/_related.html", {"related": selectors.related_products(product)}
                 ),

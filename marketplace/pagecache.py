@@ -122,6 +122,15 @@ def fragment_key(request, name, parts):
     return f"fragment:{storefront_version(request)}:{translation.get_language()}:{name}:{digest}"
 
 
+def prefetch_fragments(request, wanted):
+    """Read the fragments a page is about to ask for, [(name, parts), ...], in one round trip."""
+    if settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return
+    keys = [fragment_key(request, name, parts) for name, parts in wanted]
+    found = cache.get_many(keys)
+    request._fragments = {**getattr(request, "_fragments", {}), **{key: found.get(key) for key in keys}}
+
+
 def cached_fragment(request, name, parts, render):
     """`render()`'s result, shared by every visitor until the storefront changes.
 
@@ -131,7 +140,8 @@ def cached_fragment(request, name, parts, render):
     if settings.FRAGMENT_CACHE_SECONDS <= 0:
         return render()
     key = fragment_key(request, name, parts)
-    value = cache.get(key)
+    prefetched = getattr(request, "_fragments", {})
+    value = prefetched[key] if key in prefetched else cache.get(key)
     if value is None:
         value = render()
         cache.set(key, value, settings.FRAGMENT_CACHE_SECONDS)
