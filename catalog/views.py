@@ -222,7 +222,7 @@ def product_detail(request, shop_slug, product_slug):
             "primary": primary,
             "variants": options_of(product),
             "reviews": selectors.reviews_of(product),
-            "rating": selectors.product_rating(product),
+            "rating": {"average": product.rating_average, "count": product.rating_count or 0},
             "shop_rating": shop_rating(request, product.shop),
             "related_block": cached_fragment(
                 request,

@@ -12,7 +12,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from catalog import services, stock
-from catalog.models import Category
+from catalog.models import Category, Review
 from catalog.tests.factories import make_product
 from marketplace.pagecache import new_storefront_version
 from orders.tests.factories import cart_with
@@ -146,6 +146,17 @@ def test_the_stock_on_a_product_page_is_always_read_fresh(buyer_with_a_cart, cat
     stock.take([stock.Units(variant_id=product.variants.get().pk, quantity=3)])
 
     assert "Stok: 7" in buyer_with_a_cart.get(product.get_absolute_url()).text
+
+
+def test_a_new_review_and_its_rating_show_at_once_on_the_product_page(buyer_with_a_cart, catalogue, buyer):
+    product = catalogue[0]
+    buyer_with_a_cart.get(product.get_absolute_url())
+
+    Review.objects.create(product=product, author=buyer, rating=4, text="Renyah, pedasnya pas.")
+    page = buyer_with_a_cart.get(product.get_absolute_url()).text
+
+    assert "Renyah, pedasnya pas." in page
+    assert '<p class="rating"><span class="stars" aria-hidden="true">★</span> 4,0' in page
 
 
 def test_a_new_version_replaces_every_fragment(buyer_with_a_cart, catalogue):
