@@ -70,7 +70,7 @@ def env_list(name, default=()):
 DATABASE_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
 
 
-def database_config(name, default_url, *, conn_max_age=600):
+def database_config(name, default_url, *, conn_max_age=60):
     """A ``DATABASES['default']`` dict from a URL such as postgres://user@host:5432/db."""
     url = os.environ.get(name, "").strip() or default_url
     scheme = urlsplit(url).scheme

@@ -48,7 +48,7 @@ try:
         "default": database_config(
             "DATABASE_URL",
             f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-            conn_max_age=env_int("CONN_MAX_AGE", 600),
+            conn_max_age=env_int("CONN_MAX_AGE", 60),
         )
     }
     REDIS_URL = redis_url("REDIS_URL")

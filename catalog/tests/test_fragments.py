@@ -5,6 +5,7 @@ the writes of the catalogue replace at once; links that differ only in tracking 
 visitors who remembered a region, share cached pages.
 """
 
+import pickle
 import re
 
 import pytest
@@ -87,6 +88,18 @@ def test_a_logged_in_buyer_gets_the_listing_from_the_fragments(
     assert "Keripik Singkong" in page.text
     assert 'id="cart-count"' in page.text  # the buyer's own part is still theirs
     assert not [q for q in queries.captured_queries if "catalog_product" in q["sql"]]
+
+
+def test_no_fragment_holds_anything_of_the_visitor_who_built_it(buyer_with_a_cart, catalogue, buyer):
+    for url in listing_urls(catalogue):
+        buyer_with_a_cart.get(url)
+
+    cache = caches["default"]
+    stored = [pickle.loads(value) for key, value in cache._cache.items() if ":fragment:" in key]
+    text = repr(stored)
+    assert len(stored) > 10
+    for private in (buyer.email, "csrfmiddlewaretoken", "cart-count", "Keluar"):
+        assert private not in text
 
 
 @pytest.mark.parametrize("audience", ["anonymous", "buyer with a cart"])

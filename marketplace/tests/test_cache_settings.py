@@ -51,7 +51,7 @@ def test_the_prefix_is_the_same_on_every_start():
 
 def test_database_connections_persist_with_health_checks():
     defaults = shown(DATABASE_URL="postgres://db.internal:5432/warung")
-    assert defaults["conn_max_age"] == 600
+    assert defaults["conn_max_age"] == 60
     assert defaults["health_checks"] is True
     assert shown(DATABASE_URL="postgres://db.internal:5432/warung", CONN_MAX_AGE="0")["conn_max_age"] == 0
 
