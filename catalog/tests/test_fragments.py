@@ -7,6 +7,7 @@ visitors who remembered a region, share cached pages.
 
 import pickle
 import re
+import uuid
 
 import pytest
 from django.core.cache import caches
@@ -275,4 +276,29 @@ def test_two_sites_sharing_a_cache_never_see_each_others_pages(page_cache_on, ca
 
     settings.CACHES = shared_cache("warung-batam")
 
+    assert "X-Page-Cache" not in Client().get(SHOP_URL)
+
+
+@pytest.mark.redis
+def test_two_sites_sharing_one_redis_never_see_each_others_pages(page_cache_on, catalogue, settings):
+    from conftest import missing_service
+
+    if not settings.REDIS_URL:
+        missing_service("no Redis configured (set REDIS_URL=redis://127.0.0.1:6379/1)")
+    run = uuid.uuid4().hex[:8]
+
+    def site(name):
+        return {
+            "default": {
+                "BACKEND": "marketplace.cache.ResilientRedisCache",
+                "LOCATION": settings.REDIS_URL,
+                "KEY_PREFIX": f"{name}-{run}",
+            }
+        }
+
+    settings.CACHES = site("purwakarta")
+    Client().get(SHOP_URL)
+    assert Client().get(SHOP_URL)["X-Page-Cache"] == "hit"
+
+    settings.CACHES = site("batam")
     assert "X-Page-Cache" not in Client().get(SHOP_URL)
