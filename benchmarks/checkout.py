@@ -388,6 +388,7 @@ def main():
             context.Process(target=load_process, args=(share, products, weights, seconds, start_at, queue))
             for share in shares
         ]
+        cpu_before = site.cpu_seconds()
         for process in processes:
             process.start()
         samples, generator_cpu = [], 0.0
@@ -397,6 +398,7 @@ def main():
             generator_cpu += cpu
         for process in processes:
             process.join()
+        web_cpu = site.cpu_seconds() - cpu_before
         # Buyers start no purchase after the deadline but finish the one under way: count that time too.
         elapsed = time.time() - start_at
     finally:
@@ -405,6 +407,10 @@ def main():
         worker.wait(timeout=30)
     over, inconsistent = oversold(products)
     report(samples, elapsed, generator_cpu, over, inconsistent, args)
+    placed = sum(1 for kind, value in samples if kind == "outcome" and value == "placed")
+    print(
+        f"web workers' CPU: {web_cpu:.1f} s = {1000 * web_cpu / max(placed, 1):.0f} ms per order placed (4 requests)"
+    )
     print(f"{loadtools.machine()}; worker log: {WORKER_LOG}")
 
 

@@ -54,6 +54,7 @@ def main():
     from django.core.management import call_command
 
     started = time.perf_counter()
+    print(f"load average {load_average()}")
     call_command("migrate", verbosity=0)
     from marketplace.models import District
 
@@ -66,7 +67,12 @@ def main():
         return
     build(args.shops, args.products, random.Random(args.seed))
     remember_marker(wanted)
-    print(f"total {time.perf_counter() - started:.1f} s")
+    print(f"total {time.perf_counter() - started:.1f} s; load average {load_average()}")
+
+
+def load_average():
+    with open("/proc/loadavg") as loadavg:
+        return " ".join(loadavg.read().split()[:3])
 
 
 def catalogue_marker(args):

@@ -24,9 +24,12 @@ GUNICORN = ["-m", "gunicorn", "--workers", "2", "--threads", "4", "--worker-clas
 DATABASE_TEMPLATE = os.environ.get(
     "BENCH_DATABASE_TEMPLATE", "postgres://postgres@127.0.0.1:5432/warung_bench_{catalogue}"
 )
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
-# name: (shops, products)
-CATALOGUES = {"10k": (200, 10_000), "100k": (2_000, 100_000)}
+# name: (shops, products, Redis for its cache). One Redis database per catalogue: cached
+# fragments are keyed by row ids, which the two catalogues share.
+CATALOGUES = {
+    "10k": (200, 10_000, os.environ.get("BENCH_REDIS_URL_10K", "redis://127.0.0.1:6379/10")),
+    "100k": (2_000, 100_000, os.environ.get("BENCH_REDIS_URL_100K", "redis://127.0.0.1:6379/11")),
+}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -35,6 +38,10 @@ def database_url(catalogue):
     if not url.rsplit("/", 1)[-1].startswith("warung_bench"):
         sys.exit("The benchmarks write and delete data: use databases named warung_bench…")
     return url
+
+
+def redis_url(catalogue):
+    return CATALOGUES[catalogue][2]
 
 
 def load_average():
@@ -62,7 +69,7 @@ def base_env(**extra):
 
 def ensure_catalogue(catalogue):
     """Build the catalogue, or reuse it when the database already holds this very one."""
-    shops, products = CATALOGUES[catalogue]
+    shops, products, _redis = CATALOGUES[catalogue]
     subprocess.run(
         [
             sys.executable,

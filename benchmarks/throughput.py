@@ -5,7 +5,7 @@
 
 Needs PostgreSQL, Redis and wrk (Debian package `wrk`). The catalogues are built on first use in
 `warung_bench_10k` and `warung_bench_100k` (BENCH_DATABASE_TEMPLATE) and reused afterwards; the
-marketplace caches in Redis db 10 (BENCH_REDIS_URL).
+marketplace caches in Redis db 10 and 11 (BENCH_REDIS_URL_10K, BENCH_REDIS_URL_100K).
 
 What runs: the yardstick (`bare_site.py`, 24 static cards, no middleware, no database) and the
 marketplace, each under gunicorn `--workers 2 --threads 4 --worker-class gthread`, loaded by wrk
@@ -37,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -239,7 +240,7 @@ def prepare(output, per_group):
 
 def start_servers(catalogue, ports):
     site_env = loadtools.base_env(
-        DATABASE_URL=loadtools.database_url(catalogue), REDIS_URL=loadtools.REDIS_URL
+        DATABASE_URL=loadtools.database_url(catalogue), REDIS_URL=loadtools.redis_url(catalogue)
     )
     site = loadtools.Server(
         "marketplace.wsgi:application", ports[0], {**site_env, "PAGE_CACHE_SECONDS": "3600"}
@@ -257,7 +258,7 @@ def plan_for(catalogue, per_group=220):
     output = Path(f"/tmp/warung-bench-plan-{catalogue}.json")
     env = loadtools.base_env(
         DATABASE_URL=loadtools.database_url(catalogue),
-        REDIS_URL=loadtools.REDIS_URL,
+        REDIS_URL=loadtools.redis_url(catalogue),
         DJANGO_SETTINGS_MODULE="marketplace.settings",
     )
     subprocess.run(
@@ -387,12 +388,14 @@ def main():
     started = time.perf_counter()
     loadtools.collectstatic(loadtools.base_env())
     bare = loadtools.Server("benchmarks.bare_site:application", 8180, loadtools.base_env()).start()
+    bare_bytes = len(urllib.request.urlopen(bare.base + "/", timeout=10).read())
     rows = []
     try:
         for n, catalogue in enumerate(catalogues):
             loadtools.ensure_catalogue(catalogue)
             plan = plan_for(catalogue, args.per_group)
             runs = measure_catalogue(catalogue, bare, plan, args, ports=(8181 + 2 * n, 8182 + 2 * n))
+            plan["figures"]["bare"] = {"queries": 0, "bytes": bare_bytes}
             rows += summarise(catalogue, runs, plan)
     finally:
         bare.stop()
