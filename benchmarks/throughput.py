@@ -28,6 +28,10 @@ the share of page-cache hits, SQL queries and HTML bytes per page (one request p
 first few URLs of each group, through Django's test client), the web workers' CPU time per
 request, wrk's own CPU use (above ~60 % of a core the generator may be the limit) and the ratio.
 It ends with one line per figure: `ratio <catalogue>/<page> <audience> <value>`.
+
+Full run: both catalogues, 220 URLs per group, 8 s per figure, 3 rounds (about 25 minutes).
+--quick: the 10k catalogue, 100 URLs per group, 4 s per figure, 2 rounds (3–4 minutes). On a
+busy machine a 4-second run completes few rendered pages: read the "requests" column first.
 """
 
 import argparse
@@ -328,6 +332,7 @@ def summarise(catalogue, runs, plan):
                 "page": group,
                 "audience": audience or "-",
                 "urls": len(plan["groups"].get(group, ["/"])),
+                "requests": requests,
                 "rate": rate,
                 "p50": statistics.median(result.p50_ms for result, _ in results),
                 "p99": max(result.p99_ms for result, _ in results),
@@ -346,14 +351,15 @@ def summarise(catalogue, runs, plan):
 
 
 HEADER = (
-    "| catalogue | page | audience | URLs | req/s | p50 ms | p99 ms | errors | cache hits | SQL/page "
+    "| catalogue | page | audience | URLs | requests | req/s | p50 ms | p99 ms | errors | cache hits | SQL/page "
     "| HTML KB | web CPU ms/req | wrk CPU | ratio to bare |"
 )
 
 
 def format_row(row):
     return (
-        f"| {row['catalogue']} | {row['page']} | {row['audience']} | {row['urls']} | {row['rate']:.0f} "
+        f"| {row['catalogue']} | {row['page']} | {row['audience']} | {row['urls']} | {row['requests']} "
+        f"| {row['rate']:.0f} "
         f"| {row['p50']:.1f} | {row['p99']:.0f} | {row['errors']} | {row['hits']:.0%} | {row['queries']:.1f} "
         f"| {row['bytes'] / 1024:.1f} | {row['cpu_ms']:.1f} | {row['generator']:.0%} | {row['ratio']:.2f} |"
     )
@@ -379,7 +385,7 @@ def main():
     if args.prepare:
         return prepare(args.prepare, args.per_group)
     catalogues = (args.catalogues or ("10k" if args.quick else "10k,100k")).split(",")
-    args.seconds = args.seconds or (3 if args.quick else 8)
+    args.seconds = args.seconds or (4 if args.quick else 8)
     args.rounds = args.rounds or (2 if args.quick else 3)
     args.per_group = args.per_group or (100 if args.quick else 220)
 
@@ -401,7 +407,7 @@ def main():
         bare.stop()
     print()
     print(HEADER)
-    print("|" + " --- |" * 3 + " ---: |" * 11)
+    print("|" + " --- |" * 3 + " ---: |" * 12)
     for row in rows:
         print(format_row(row))
     print()

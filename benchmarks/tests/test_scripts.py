@@ -71,7 +71,7 @@ def test_wrk_output_without_the_result_line_is_refused():
 
 def test_table_rows_and_closing_ratio_lines():
     row = {
-        "catalogue": "10k", "page": "category", "audience": "buyer", "urls": 220, "rate": 123.4, "p50": 50.0,
+        "catalogue": "10k", "page": "category", "audience": "buyer", "urls": 220, "requests": 2961, "rate": 123.4, "p50": 50.0,
         "p99": 210.0, "errors": 0, "hits": 0.0, "queries": 9.0, "bytes": 40960, "cpu_ms": 14.2,
         "generator": 0.12, "ratio": 0.4567,
     }  # fmt: skip
