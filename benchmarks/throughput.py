@@ -30,7 +30,8 @@ request, wrk's own CPU use (above ~60 % of a core the generator may be the limit
 It ends with one line per figure: `ratio <catalogue>/<page> <audience> <value>`.
 
 Full run: both catalogues, 220 URLs per group, 8 s per figure, 3 rounds (about 25 minutes).
---quick: the 10k catalogue, 100 URLs per group, 4 s per figure, 2 rounds (3–4 minutes). On a
+--quick: the 10k catalogue, 100 URLs per group (SQL and size from 2 of them), 4 s per figure,
+2 rounds (3–5 minutes). On a
 busy machine a 4-second run completes few rendered pages: read the "requests" column first.
 """
 
@@ -52,7 +53,7 @@ import loadtools  # noqa: E402
 AUDIENCES = ("anon-hit", "anon-miss", "buyer")
 GROUPS = ("home", "category", "product", "search", "filtered", "shared-link")
 BUYERS = 32
-SAMPLED_URLS = 4  # per group and audience, for the SQL and size columns
+SAMPLED_URLS = 4  # per group and audience, for the SQL and size columns (2 with --quick)
 TERMS = [
     # Whole words, several words, shop and category words, short words and typos.
     "keripik", "keripik singkong", "keripik pedas", "sambal", "sambal roa", "kopi", "kopi robusta", "batik",
@@ -188,7 +189,7 @@ def make_buyers(count):
     return cookies
 
 
-def page_figures(groups, cookies):
+def page_figures(groups, cookies, sampled=SAMPLED_URLS):
     """Mean SQL queries and HTML bytes per page, per group and audience, with the test client."""
     from django.db import connection
     from django.test import Client, override_settings
@@ -215,7 +216,7 @@ def page_figures(groups, cookies):
                     cookie=cookies[n % len(cookies)] if audience == "buyer" else None,
                     cache_seconds=0 if audience == "anon-miss" else 3600,
                 )
-                for n, path in enumerate(paths[:SAMPLED_URLS])
+                for n, path in enumerate(paths[:sampled])
             ]
             figures[f"{group} {audience}"] = {
                 "queries": statistics.fmean(q for q, _ in samples),
@@ -234,7 +235,11 @@ def prepare(output, per_group):
     started = time.perf_counter()
     groups = build_url_groups(catalogue_data(rng), rng, per_group=per_group)
     cookies = make_buyers(BUYERS)
-    plan = {"groups": groups, "cookies": cookies, "figures": page_figures(groups, cookies)}
+    plan = {
+        "groups": groups,
+        "cookies": cookies,
+        "figures": page_figures(groups, cookies, 2 if per_group < 200 else SAMPLED_URLS),
+    }
     print(f"URLs, {BUYERS} buyers and per-page figures ready in {time.perf_counter() - started:.0f} s")
     Path(output).write_text(json.dumps(plan))
 
