@@ -20,7 +20,9 @@ MAX_SIZE_CM = 500
 
 WEIGHT_ERRORS = {
     "min_value": _("The weight must be at least 1 gram."),
-    "max_value": _("The weight can be at most 500,000 grams (500 kg); the weight is in grams, not kilograms."),
+    "max_value": _(
+        "The weight can be at most 500,000 grams (500 kg); the weight is in grams, not kilograms."
+    ),
     "invalid": _("Enter the weight as a whole number of grams, for example 250."),
 }
 SIZE_ERRORS = {

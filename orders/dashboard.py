@@ -6,13 +6,14 @@ order is simply a 404.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.phones import whatsapp_link
-from orders import selectors, transitions
+from orders import labels, selectors, tracking, transitions
 from orders.forms import ReasonForm, ShipForm
 from orders.models import OrderStatus
 from vendors.permissions import shop_member_required
@@ -38,8 +39,41 @@ def order_list(request):
     counts = selectors.status_counts(request.shop)
     tabs = [(value, label, counts[value]) for value, label in S.choices]
     orders = selectors.shop_orders(request.shop, status, user=request.user)[:200]
-    context = {"orders": orders, "tabs": tabs, "status": status, "total_count": sum(counts.values())}
+    context = {
+        "orders": orders,
+        "tabs": tabs,
+        "status": status,
+        "total_count": sum(counts.values()),
+        "ready_count": labels.ready_to_ship(selectors.shop_orders(request.shop, user=request.user)).count(),
+    }
     return render(request, "orders/dashboard/order_list.html", context)
+
+
+@shop_member_required
+def order_labels(request):
+    """One page of A6 labels: the ticked orders (?pesanan=…), or all ready to ship (?siap=1).
+
+    A number that is not one of this shop's orders refuses the whole batch with a 404, like
+    any other shop's order.
+    """
+    orders = selectors.shop_orders(request.shop, user=request.user)
+    if request.GET.get("siap"):
+        chosen = labels.ready_to_ship(orders)
+    else:
+        numbers = set(request.GET.getlist("pesanan"))
+        chosen = orders.filter(number__in=numbers)
+        if len(numbers) > labels.MAX_LABELS or chosen.count() != len(numbers):
+            raise Http404
+    count = chosen.count()
+    if not count or count > labels.MAX_LABELS:
+        if count:
+            message = _("Print at most %(max)s labels at a time.") % {"max": labels.MAX_LABELS}
+        else:
+            message = _("Tick the orders to print labels for.")
+        messages.error(request, message)
+        return redirect("orders:shop_orders", request.shop.slug)
+    back = reverse("orders:shop_orders", args=[request.shop.slug])
+    return HttpResponse(labels.labels_page(chosen.order_by("created_at", "id"), back_url=back))
 
 
 def allowed_actions(order, user):
@@ -69,6 +103,7 @@ def render_detail(request, number, forms=None):
         "reject_form": forms.get("reject") or ReasonForm(prefix="reject"),
         "cancel_form": forms.get("cancel") or ReasonForm(prefix="cancel"),
         "ship_form": forms.get("ship") or ShipForm(),
+        "shipment": tracking.shipment_of(order),
         "buyer_whatsapp_url": whatsapp_link(
             order.buyer.whatsapp,
             _("Hello, this is %(shop)s about your order %(number)s.")
@@ -98,12 +133,13 @@ def order_action(request, number, action):
             move(order=order, actor=user, reason=form.cleaned_data["reason"])
         elif action == "ship":
             form = ShipForm(request.POST)
-            form.is_valid()
+            if not form.is_valid():
+                return render_detail(request, number, forms={"ship": form})
             transitions.ship(
                 order=order,
                 actor=user,
-                courier=form.cleaned_data.get("courier", ""),
-                tracking_number=form.cleaned_data.get("tracking_number", ""),
+                courier=form.cleaned_data["courier"],
+                tracking_number=form.cleaned_data["tracking_number"],
             )
         else:
             raise Http404

@@ -47,7 +47,9 @@ def normalise_receipt_number(text: str, courier: str = "") -> str:
     known = FORMATS.get((courier or "").strip().lower())
     if known is not None and not known.pattern.match(cleaned):
         raise ReceiptNumberError(
-            _("%(courier)s receipt numbers look like %(example)s; got “%(text)s”. Check the courier and the number.")
+            _(
+                "%(courier)s receipt numbers look like %(example)s; got “%(text)s”. Check the courier and the number."
+            )
             % {"courier": Courier(courier.strip().lower()).label, "example": known.example, "text": cleaned}
         )
     return cleaned

@@ -37,7 +37,8 @@ def products_without_weight(shop):
 def ships_by_courier(shop) -> bool:
     """A courier service switched on, or the older per-province courier rates."""
     return (
-        ShopCourierService.objects.filter(shop=shop).exists() or CourierRate.objects.filter(shop=shop).exists()
+        ShopCourierService.objects.filter(shop=shop).exists()
+        or CourierRate.objects.filter(shop=shop).exists()
     )
 
 
