@@ -16,6 +16,7 @@ from marketplace.phones import whatsapp_link
 from orders import labels, selectors, tracking, transitions
 from orders.forms import ReasonForm, ShipForm
 from orders.models import OrderStatus
+from shipping import selectors as shipping_selectors
 from vendors.permissions import shop_member_required
 
 S = OrderStatus
@@ -29,8 +30,18 @@ def overview(request):
         "figures": selectors.shop_overview(request.shop),
         "checklist": checklist,
         "checklist_done": all(step.done for step in checklist),
+        "without_weight": weightless_products(request.shop),
     }
     return render(request, "orders/dashboard/overview.html", context)
+
+
+def weightless_products(shop, shown=5):
+    """Products a courier cannot price (no weight, no default weight): the first few, and how many."""
+    if not shipping_selectors.weight_required(shop):
+        return None
+    products = shipping_selectors.products_without_weight(shop)
+    count = products.count()
+    return {"count": count, "first": list(products[:shown])} if count else None
 
 
 @shop_member_required
