@@ -166,6 +166,7 @@ def save_variants(product, formset):
                 stock=data["stock"],
                 sku=data.get("sku", ""),
                 position=position,
+                weight_grams=data.get("weight_grams"),
             )
             continue
         variant = form.instance
@@ -175,7 +176,8 @@ def save_variants(product, formset):
             data.get("sku", ""),
             position,
         )
-        stock_module.save_variant_details(variant, ["name", "price", "sku", "position"])
+        variant.weight_grams = data.get("weight_grams")
+        stock_module.save_variant_details(variant, ["name", "price", "sku", "position", "weight_grams"])
         adjustments.append(
             stock_module.Adjustment(variant_id=variant.pk, shown=data["stock_shown"], to=data["stock"])
         )
