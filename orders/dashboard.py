@@ -17,6 +17,7 @@ from orders import labels, selectors, tracking, transitions
 from orders.forms import ReasonForm, ShipForm
 from orders.models import OrderStatus
 from shipping import selectors as shipping_selectors
+from shipping.couriers import courier_code
 from vendors.permissions import shop_member_required
 
 S = OrderStatus
@@ -113,7 +114,8 @@ def render_detail(request, number, forms=None):
         "actions": allowed_actions(order, request.user),
         "reject_form": forms.get("reject") or ReasonForm(prefix="reject"),
         "cancel_form": forms.get("cancel") or ReasonForm(prefix="cancel"),
-        "ship_form": forms.get("ship") or ShipForm(),
+        # The courier the buyer chose at checkout comes first.
+        "ship_form": forms.get("ship") or ShipForm(initial={"courier": courier_code(order.courier)}),
         "shipment": tracking.shipment_of(order),
         "buyer_whatsapp_url": whatsapp_link(
             order.buyer.whatsapp,
