@@ -21,12 +21,12 @@ MAX_CELL = 10_000  # the longest field (a description) holds 3,000 characters
 REQUIRED_COLUMNS = ["name", "category", "price", "stock"]
 OPTIONAL_COLUMNS = [
     "description", "sku", "weight_grams", "min_order_quantity", "condition", "halal_certificate",
-    "pirt_number", "status", "stock_shown", "length_cm", "width_cm", "height_cm",
+    "pirt_number", "status", "length_cm", "width_cm", "height_cm", "stock_shown",
 ]  # fmt: skip
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 EXAMPLE_ROWS = [
     ["Keripik Singkong Balado 250 g", "makanan-ringan", "15000", "40", "Renyah, pedas manis.", "KRP-250",
-     "250", "1", "new", "ID32110000123456", "2063214010123-27", "active", "", "20", "15", "5"],
+     "250", "1", "new", "ID32110000123456", "2063214010123-27", "active", "20", "15", "5", ""],
     ["Batik Tulis Motif Sekar Jagad", "batik", "350000", "5", "Katun primisima, 2 x 1,15 m.", "BTK-SJ",
      "300", "1", "new", "", "", "draft", "", "", "", ""],
 ]  # fmt: skip
@@ -239,8 +239,8 @@ def products_csv(shop) -> str:
             [
                 variant.full_name, product.category.slug, variant.price, variant.stock, product.description,
                 variant.sku, variant.weight_grams or product.weight_grams or "", product.min_order_quantity,
-                product.condition, product.halal_certificate, product.pirt_number, product.status, variant.stock,
-                product.length_cm or "", product.width_cm or "", product.height_cm or "",
+                product.condition, product.halal_certificate, product.pirt_number, product.status,
+                product.length_cm or "", product.width_cm or "", product.height_cm or "", variant.stock,
             ]
         )  # fmt: skip
     return buffer.getvalue()

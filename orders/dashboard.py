@@ -63,18 +63,20 @@ def order_list(request):
 
 @shop_member_required
 def order_labels(request):
-    """One page of A6 labels: the ticked orders (?pesanan=…), or all ready to ship (?siap=1).
+    """One page of A6 labels: the ticked orders (?pesanan=…), or those ready to ship (?siap=1,
+    the oldest MAX_LABELS).
 
     A number that is not one of this shop's orders refuses the whole batch with a 404, like
     any other shop's order.
     """
     orders = selectors.shop_orders(request.shop, user=request.user)
     if request.GET.get("siap"):
-        chosen = labels.ready_to_ship(orders)
+        oldest = labels.ready_to_ship(orders).order_by("created_at", "id")[: labels.MAX_LABELS]
+        chosen = orders.filter(pk__in=list(oldest.values_list("pk", flat=True)))
     else:
-        numbers = set(request.GET.getlist("pesanan"))
+        numbers = set(request.GET.getlist("pesanan")[: labels.MAX_LABELS + 1])
         chosen = orders.filter(number__in=numbers)
-        if len(numbers) > labels.MAX_LABELS or chosen.count() != len(numbers):
+        if chosen.count() != len(numbers):
             raise Http404
     count = chosen.count()
     if not count or count > labels.MAX_LABELS:

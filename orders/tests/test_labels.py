@@ -156,3 +156,19 @@ def test_the_label_page_is_ready_for_the_content_security_policy(vendor_client, 
     assert "style=" not in html and "<style" not in html
     assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/shipping/print.js" defer>']
     assert "Content-Security-Policy" in response.headers
+
+
+def test_a_batch_is_at_most_a_hundred_labels(vendor_client, shop_a, cod_order, monkeypatch):
+    from orders import labels
+
+    monkeypatch.setattr(labels, "MAX_LABELS", 1)
+    other = buy(cod_order.buyer, (make_product(shop_a), 1), payment="cod", shipping="courier").orders.get()
+
+    response = vendor_client.get(
+        labels_url(shop_a), {"pesanan": [cod_order.number, other.number]}, follow=True
+    )
+    assert "Print at most 1 labels at a time." in response.content.decode()
+
+    # "All ready to ship" prints the oldest ones that fit.
+    html = vendor_client.get(labels_url(shop_a), {"siap": "1"}).content.decode()
+    assert [re.search(r"WO-[\w-]+", label).group() for label in articles(html)] == [cod_order.number]
