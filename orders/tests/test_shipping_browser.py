@@ -45,6 +45,7 @@ def test_the_seller_prints_a_batch_of_labels_and_the_buyer_follows_the_parcel(
     seller.locator(f"input[name=pesanan][value='{first.number}']").check()
     seller.locator(f"input[name=pesanan][value='{second.number}']").check()
     assert fits_the_screen(seller)
+    screenshot("shipping-orders-ticked", seller)
     seller.get_by_role("button", name="Cetak label pesanan yang dipilih").click()
 
     seller.wait_for_url(re.compile(r"/pesanan/label/"))
