@@ -225,3 +225,13 @@ def test_the_download_carries_weights_and_sizes_and_imports_back(vendor_client, 
     assert (product.weight_grams, product.length_cm, product.width_cm, product.height_cm) == (510, 20, 12, 6)
     assert Product.objects.count() == 1
     assert "510" in vendor_client.get(f"/dashboard/{shop_a.slug}/produk/ekspor.csv").content.decode()
+
+
+def test_the_sellers_read_the_messages_in_indonesian_first(vendor_client, ships_by_courier, settings):
+    del vendor_client.cookies[settings.LANGUAGE_COOKIE_NAME]
+
+    response = post_product(vendor_client, ships_by_courier, weight_grams="0")
+    assert "kurir menghitung ongkir dari berat paket" in errors_of(response)[0]
+
+    response = post_product(vendor_client, ships_by_courier, weight_grams="1000000")
+    assert "berat ditulis dalam gram, bukan kilogram" in errors_of(response)[0]
