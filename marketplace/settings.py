@@ -28,6 +28,7 @@ from marketplace.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 PAYMENT_MODES = ("direct", "aman")
 PAYMENT_PROVIDERS = ("sandbox", "midtrans", "xendit", "manual")
+PAYOUT_PROVIDERS = ("", "iris", "xendit")
 SANDBOX_DEVELOPMENT_KEY = "sandbox-server-key-development-only"
 
 try:
@@ -153,6 +154,22 @@ try:
     MANUAL_TRANSFER_ACCOUNT_NUMBER = env_str("MANUAL_TRANSFER_ACCOUNT_NUMBER", "0000000000")
     MANUAL_TRANSFER_ACCOUNT_HOLDER = env_str("MANUAL_TRANSFER_ACCOUNT_HOLDER", "Operator Warung Online")
     PAYMENT_PROVIDER_TIMEOUT_SECONDS = env_int("PAYMENT_PROVIDER_TIMEOUT_SECONDS", 10)
+    # Complaints: the shop answers within this many hours or the dinas decides (2 × 24 h);
+    # a return travels and is checked within this many days.
+    COMPLAINT_ANSWER_HOURS = env_int("COMPLAINT_ANSWER_HOURS", 48)
+    COMPLAINT_RETURN_DAYS = env_int("COMPLAINT_RETURN_DAYS", 7)
+    # Payouts sent through a disbursement API from the admin: "" (staff transfer and mark paid),
+    # "iris" (Midtrans Iris) or "xendit" (Xendit payouts, with XENDIT_SECRET_KEY).
+    PAYOUT_PROVIDER = env_str("PAYOUT_PROVIDER", "")
+    if PAYOUT_PROVIDER not in PAYOUT_PROVIDERS:
+        raise ConfigError(f"PAYOUT_PROVIDER must be empty, iris or xendit; got {PAYOUT_PROVIDER!r}")
+    IRIS_API_URL = env_str("IRIS_API_URL", "https://app.sandbox.midtrans.com/iris").rstrip("/")
+    IRIS_CREATOR_KEY = env_str("IRIS_CREATOR_KEY")
+    IRIS_APPROVER_KEY = env_str("IRIS_APPROVER_KEY")
+    payout_keys = {"iris": ("IRIS_CREATOR_KEY", "IRIS_APPROVER_KEY"), "xendit": ("XENDIT_SECRET_KEY",)}
+    missing = [name for name in payout_keys.get(PAYOUT_PROVIDER, ()) if not globals()[name]]
+    if missing:
+        raise ConfigError(f"PAYOUT_PROVIDER={PAYOUT_PROVIDER} needs {' and '.join(missing)}")
 except ConfigError as error:
     # One line naming the variable, not a traceback.
     sys.exit(f"Configuration error: {error}")
@@ -316,6 +333,10 @@ PRODUCT_IMAGE_MAX_PIXELS = 40_000_000
 # --- Payment proofs ----------------------------------------------------------------------
 PAYMENT_PROOF_MAX_BYTES = 5 * 1024 * 1024
 
+# --- Complaint photos ----------------------------------------------------------------------
+COMPLAINT_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+COMPLAINT_MAX_PHOTOS = 4
+
 # --- Cache and Celery ---------------------------------------------------------------------
 if REDIS_URL:
     CACHES = {
@@ -377,6 +398,14 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-product-images": {
         "task": "catalog.tasks.requeue_stuck_images",
         "schedule": 300,
+    },
+    "escalate-overdue-complaints": {
+        "task": "payments.tasks.escalate_overdue_complaints",
+        "schedule": 900,
+    },
+    "retry-provider-refunds": {
+        "task": "payments.tasks.retry_provider_refunds",
+        "schedule": 600,
     },
 }
 

@@ -26,6 +26,8 @@ SECTIONS = {
     "Stok dan harga": "produk/stok-harga/",
     "Impor CSV": "produk/impor/",
     "Pesanan per status": "pesanan/",
+    "Komplain": "komplain/",
+    "Saldo dan penarikan": "saldo/",
 }
 OWNER_ONLY = {"Rekening bank", "Staf"}
 
