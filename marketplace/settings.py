@@ -122,6 +122,10 @@ try:
     # Tracking webhook: Biteship sends this header (name and value set in its dashboard); empty = refused.
     BITESHIP_WEBHOOK_HEADER = env_str("BITESHIP_WEBHOOK_HEADER", "X-Biteship-Secret")
     BITESHIP_WEBHOOK_SECRET = env_str("BITESHIP_WEBHOOK_SECRET")
+    # Polling Biteship's tracking API (with BITESHIP_API_KEY): shipments without a webhook event for
+    # this many hours are asked, for this many days after shipping.
+    SHIPPING_TRACKING_POLL_HOURS = env_int("SHIPPING_TRACKING_POLL_HOURS", 6)
+    SHIPPING_TRACKING_POLL_DAYS = env_int("SHIPPING_TRACKING_POLL_DAYS", 30)
 
     # --- Payments (docs/payments.md) ---
     # "direct": buyers pay each shop; "aman" (transaksi aman): buyers pay the operator, who holds
@@ -406,6 +410,10 @@ CELERY_BEAT_SCHEDULE = {
     "complete-shipped-orders": {
         "task": "orders.tasks.complete_shipped_orders",
         "schedule": 3600,
+    },
+    "poll-shipment-tracking": {
+        "task": "orders.tasks.poll_shipment_tracking",
+        "schedule": 2 * 3600,
     },
     "requeue-stuck-product-images": {
         "task": "catalog.tasks.requeue_stuck_images",
