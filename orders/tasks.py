@@ -5,7 +5,7 @@ one order is isolated by `transitions.each_order` and retried on the next beat r
 """
 
 from marketplace.celery import app
-from orders import transitions
+from orders import tracking, transitions
 
 
 @app.task
@@ -24,3 +24,9 @@ def complete_shipped_orders():
 def run_order_move_hooks(order_id, from_status, to_status):
     """The deployment's ORDER_MOVE_HOOKS for one committed move (each hook is idempotent)."""
     return transitions.run_move_hooks(order_id=order_id, from_status=from_status, to_status=to_status)
+
+
+@app.task
+def poll_shipment_tracking():
+    """Store new tracking steps of shipped orders that no webhook has updated lately."""
+    return tracking.poll_shipped_orders()
