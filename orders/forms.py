@@ -80,7 +80,10 @@ class CheckoutForm(TidyTextMixin, forms.Form):
                 widget=forms.RadioSelect,
                 choices=[(o.key, f"{o.label} · {format_rupiah(o.fee)}") for o in offered],
                 initial=offered[0].key if offered else None,
-                error_messages={"invalid_choice": _("Choose one of this shop's shipping options.")},
+                error_messages={
+                    "invalid_choice": _("Choose one of this shop's shipping options."),
+                    "required": _("Choose one of this shop's shipping options."),
+                },
             )
             methods = [PaymentMethod.TRANSFER] + ([PaymentMethod.COD] if shop.cod_enabled else [])
             self.fields[f"payment_{shop.pk}"] = forms.ChoiceField(
