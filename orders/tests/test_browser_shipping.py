@@ -61,3 +61,25 @@ def test_a_buyer_compares_couriers_of_two_shops_and_checks_out_on_a_phone(
     }
     screenshot("phone-checkout-placed", page)
     context.close()
+
+
+def test_a_service_that_lost_its_rate_while_the_page_was_open_is_shown_unavailable(
+    live_server, browser, buyer, password, product_b
+):
+    ShopCourierService.objects.create(shop=product_b.shop, service="sicepat:REG")
+    sicepat = courier_tariff(product_b.shop, to_province="32", service="sicepat:REG", first=12_500)
+    make_address(buyer)
+    cart_with(buyer, (product_b, 1))
+    context = browser.new_context(viewport=PHONE)
+    page = log_in(context, live_server.url, buyer.email, password)
+    page.goto(f"{live_server.url}/checkout/")
+    sicepat.delete()  # the shop removes the tariff while the buyer reads
+
+    page.locator(f'input[name="shipping_{product_b.shop_id}"][value="sicepat:REG"]').check()
+
+    # The script sees the option is gone and reloads the list: listed, disabled, with the reason.
+    option = page.locator(".shipping-option", has_text="SiCepat")
+    expect(option).to_contain_text("Tidak ada tarif untuk tujuan ini.")
+    expect(option.locator("input")).to_be_disabled()
+    expect(page.locator('[data-total="grand_total"]')).to_have_text("Rp250.000")  # back to pick-up
+    context.close()

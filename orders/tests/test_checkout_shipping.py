@@ -494,3 +494,19 @@ def test_the_checkout_page_queries_do_not_grow_with_the_items(
         response = buyer_client.get("/checkout/")
 
     assert len(response.context["form"].groups) == 2
+
+
+def test_the_buyer_and_the_seller_see_the_chosen_service_on_the_order(
+    client, buyer, address, product_b, password, shop_b_owner
+):
+    from orders.tests.factories import buy
+
+    order = buy(buyer, (product_b, 1), address=address, shipping="jne:REG").orders.get()
+    seen = []
+    for user, url in ((buyer, f"/pesanan/{order.number}/"), (shop_b_owner, None)):
+        client.force_login(user)
+        url = url or f"/dashboard/{product_b.shop.slug}/pesanan/{order.number}/"
+        seen.append(client.get(url).text)
+
+    for text in seen:
+        assert "Kurir: JNE REG · 2–4 hari · 1 kg" in text
