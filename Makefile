@@ -36,6 +36,7 @@ run: migrate
 	$(DEV) $(PY) manage.py seed_demo_tariffs
 	$(DEV) $(PY) manage.py seed_demo_orders
 	$(DEV) $(PY) manage.py seed_demo_dinas
+	$(DEV) $(PY) manage.py seed_demo_complaints
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev

@@ -151,6 +151,10 @@ try:
     MANUAL_TRANSFER_ACCOUNT_NUMBER = env_str("MANUAL_TRANSFER_ACCOUNT_NUMBER", "0000000000")
     MANUAL_TRANSFER_ACCOUNT_HOLDER = env_str("MANUAL_TRANSFER_ACCOUNT_HOLDER", "Operator Warung Online")
     PAYMENT_PROVIDER_TIMEOUT_SECONDS = env_int("PAYMENT_PROVIDER_TIMEOUT_SECONDS", 10)
+    # Complaints: the shop answers within this many hours or the dinas decides (2 × 24 h);
+    # a return travels and is checked within this many days.
+    COMPLAINT_ANSWER_HOURS = env_int("COMPLAINT_ANSWER_HOURS", 48)
+    COMPLAINT_RETURN_DAYS = env_int("COMPLAINT_RETURN_DAYS", 7)
 except ConfigError as error:
     # One line naming the variable, not a traceback.
     sys.exit(f"Configuration error: {error}")
@@ -314,6 +318,10 @@ PRODUCT_IMAGE_MAX_PIXELS = 40_000_000
 # --- Payment proofs ----------------------------------------------------------------------
 PAYMENT_PROOF_MAX_BYTES = 5 * 1024 * 1024
 
+# --- Complaint photos ----------------------------------------------------------------------
+COMPLAINT_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+COMPLAINT_MAX_PHOTOS = 4
+
 # --- Cache and Celery ---------------------------------------------------------------------
 if REDIS_URL:
     CACHES = {
@@ -371,6 +379,14 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-product-images": {
         "task": "catalog.tasks.requeue_stuck_images",
         "schedule": 300,
+    },
+    "escalate-overdue-complaints": {
+        "task": "payments.tasks.escalate_overdue_complaints",
+        "schedule": 900,
+    },
+    "retry-provider-refunds": {
+        "task": "payments.tasks.retry_provider_refunds",
+        "schedule": 600,
     },
 }
 

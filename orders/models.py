@@ -139,6 +139,9 @@ class OrderStatus(models.TextChoices):
     SHIPPED = "shipped", _("Shipped")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
+    # Transaksi aman: the buyer opened a complaint; the money stays held until it is decided.
+    IN_COMPLAINT = "in_complaint", _("In complaint")
+    REFUNDED = "refunded", _("Refunded")
 
 
 class ShippingMethod(models.TextChoices):

@@ -26,7 +26,7 @@ from vendors.permissions import works_for
 logger = logging.getLogger(__name__)
 
 S = OrderStatus
-BUYER, SHOP, SYSTEM = "buyer", "shop", "system"
+BUYER, SHOP, SYSTEM, DINAS = "buyer", "shop", "system", "dinas"
 
 # (from, to) -> who may make the move. Read with the diagram in DESIGN.md ("Order life cycle").
 ALLOWED_MOVES = {
@@ -43,6 +43,11 @@ ALLOWED_MOVES = {
     (S.PAYMENT_SUBMITTED, S.CANCELLED): {SHOP},
     (S.PAID, S.CANCELLED): {SHOP},
     (S.PROCESSING, S.CANCELLED): {SHOP},
+    # Complaints (payments.complaints): the money stays held until the shop or the dinas decides.
+    # The shop may give the money back but never release it to itself.
+    (S.SHIPPED, S.IN_COMPLAINT): {BUYER},
+    (S.IN_COMPLAINT, S.REFUNDED): {SHOP, DINAS, SYSTEM},
+    (S.IN_COMPLAINT, S.COMPLETED): {BUYER, DINAS, SYSTEM},
 }
 # Moves the shop must explain to the buyer.
 REASON_REQUIRED = {(S.PAYMENT_SUBMITTED, S.AWAITING_PAYMENT)} | {
@@ -58,6 +63,8 @@ MESSAGES = {
     S.SHIPPED: gettext_lazy("Order %(number)s has been shipped"),
     S.COMPLETED: gettext_lazy("Order %(number)s is completed"),
     S.CANCELLED: gettext_lazy("Order %(number)s was cancelled"),
+    S.IN_COMPLAINT: gettext_lazy("Order %(number)s: the buyer opened a complaint"),
+    S.REFUNDED: gettext_lazy("Order %(number)s was refunded"),
 }
 
 
@@ -73,6 +80,8 @@ def roles_of(user, order) -> set:
         roles.add(BUYER)
     if works_for(user, order.shop_id):
         roles.add(SHOP)
+    if user.is_staff and not roles:
+        roles.add(DINAS)
     return roles
 
 
@@ -168,6 +177,13 @@ def tell_other_side(order, to, actor, reason):
             params=params,
             except_user=actor if getattr(actor, "pk", None) else None,
         )
+
+
+def record_step(*, order, actor, reason) -> OrderEvent:
+    """A step on the order's timeline that does not change its status (a complaint's answer)."""
+    return OrderEvent.objects.create(
+        order=order, actor=actor, from_status=order.status, to_status=order.status, reason=reason
+    )
 
 
 # --- One function per move ------------------------------------------------------------------

@@ -1,18 +1,28 @@
 """Money for dinas staff and the operator: to look up, never to edit by hand (services move money)."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from payments import incoming
+from payments import complaints, incoming, services
+from payments.forms import DecisionForm
 from payments.models import (
     Account,
     CommissionRate,
+    Complaint,
+    ComplaintEvent,
+    ComplaintStatus,
     Entry,
     LedgerTransaction,
     ManualTransfer,
     Payment,
     Payout,
+    ProviderRefund,
     ReceivedNotification,
 )
 
@@ -123,3 +133,149 @@ class PayoutAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status"]
     search_fields = ["shop__name", "reference"]
+
+
+# --- Complaints: the dinas decides what the shop did not settle ---------------------------------
+
+
+class ComplaintEventInline(admin.TabularInline):
+    model = ComplaintEvent
+    fields = ["created_at", "side", "kind", "actor", "amount", "text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdmin):
+    """The queue: complaints with the dinas first, oldest first; each decided with a reason."""
+
+    list_display = [
+        "order",
+        "shop",
+        "reason",
+        "request",
+        "requested_amount",
+        "status",
+        "escalated_at",
+        "deadline",
+        "decide_link",
+    ]
+    list_filter = ["status", "reason", "request"]
+    search_fields = ["order__number", "order__shop__name"]
+    list_select_related = ["order__shop"]
+    inlines = [ComplaintEventInline]
+    fields = [
+        "order",
+        "reason",
+        "description",
+        "request",
+        "requested_amount",
+        "status",
+        "deadline",
+        "seller_answer",
+        "offered_amount",
+        "return_courier",
+        "return_tracking_number",
+        "outcome",
+        "refunded_amount",
+        "decision_reason",
+        "decided_by",
+        "created_at",
+        "escalated_at",
+        "decided_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        first = Case(When(status=ComplaintStatus.ESCALATED, then=0), default=1)
+        return super().get_queryset(request).order_by(first, "escalated_at", "-created_at")
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only fields, but the page must open for staff who may decide.
+        return request.user.has_perm("payments.change_complaint")
+
+    @admin.display(description=_("shop"))
+    def shop(self, complaint):
+        return complaint.order.shop
+
+    @admin.display(description=_("decide"))
+    def decide_link(self, complaint):
+        if complaint.status != ComplaintStatus.ESCALATED:
+            return "—"
+        url = reverse("admin:payments_complaint_decide", args=[complaint.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Decide"))
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(self.decide_view)
+        return [path("<int:pk>/decide/", decide, name="payments_complaint_decide"), *super().get_urls()]
+
+    def decide_view(self, request, pk):
+        complaint = get_object_or_404(Complaint.objects.select_related("order__shop", "order__buyer"), pk=pk)
+        if not request.user.has_perm("payments.change_complaint"):
+            raise PermissionDenied
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaints.dinas_decide(
+                    complaint=complaint,
+                    staff=request.user,
+                    decision=data["decision"],
+                    amount=data.get("amount"),
+                    reason=data["reason"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, _("Complaint decided."), messages.SUCCESS)
+                return redirect("admin:payments_complaint_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Decide the complaint on %(number)s") % {"number": complaint.order.number},
+            "complaint": complaint,
+            "order": complaint.order,
+            "events": complaint.events.select_related("actor"),
+            "held": services.held_amount(complaint.order),
+            "form": form,
+        }
+        return render(
+            request, "admin/payments/complaint/decide.html", context, status=400 if form.errors else 200
+        )
+
+
+@admin.register(ProviderRefund)
+class ProviderRefundAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "refund",
+        "provider",
+        "status",
+        "attempts",
+        "last_error",
+        "provider_reference",
+    ]
+    list_filter = ["status", "provider"]
+    actions = ["retry", "mark_transferred"]
+
+    @admin.action(description=_("Send again now"))
+    def retry(self, request, queryset):
+        sent = 0
+        for row in queryset.filter(status__in=[ProviderRefund.Status.PENDING, ProviderRefund.Status.FAILED]):
+            ProviderRefund.objects.filter(pk=row.pk, status=ProviderRefund.Status.FAILED).update(
+                status=ProviderRefund.Status.PENDING, attempts=0
+            )
+            sent += complaints.send_refund(provider_refund_id=row.pk)
+        self.message_user(request, _("%(count)d refunds sent.") % {"count": sent}, messages.INFO)
+
+    @admin.action(description=_("Mark as transferred by hand from the operator's account"))
+    def mark_transferred(self, request, queryset):
+        for row in queryset.exclude(status__in=[ProviderRefund.Status.SENT, ProviderRefund.Status.DONE]):
+            complaints.mark_refunded_by_hand(
+                provider_refund=row, staff=request.user, reference=f"manual by {request.user.get_username()}"
+            )
+        self.message_user(request, _("Marked as transferred."), messages.SUCCESS)

@@ -382,3 +382,210 @@ class Payout(models.Model):
     @property
     def net(self) -> int:
         return self.amount - self.fee
+
+
+# --- Complaints (payments.complaints) ----------------------------------------------------------
+
+
+class ComplaintReason(models.TextChoices):
+    NOT_RECEIVED = "not_received", _("Not received")
+    WRONG_ITEM = "wrong_item", _("Wrong item")
+    DAMAGED = "damaged", _("Damaged")
+    INCOMPLETE = "incomplete", _("Incomplete")
+
+
+class ComplaintRequest(models.TextChoices):
+    REFUND_ALL = "refund_all", _("Refund everything")
+    REFUND_PART = "refund_part", _("Refund part")
+    RETURN_AND_REFUND = "return_refund", _("Return the goods and refund")
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the shop")
+    OFFERED = "offered", _("Partial refund offered")
+    AWAITING_RETURN = "awaiting_return", _("Waiting for the buyer to send the goods back")
+    RETURNING = "returning", _("Goods on their way back")
+    ESCALATED = "escalated", _("With the dinas")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class ComplaintOutcome(models.TextChoices):
+    REFUNDED = "refunded", _("Refunded in full")
+    PARTLY_REFUNDED = "partly_refunded", _("Refunded in part, the rest released to the shop")
+    RELEASED = "released", _("Released to the shop")
+
+
+# Statuses in which someone still has to act; one such complaint per order at a time.
+COMPLAINT_OPEN_STATUSES = (
+    ComplaintStatus.OPEN,
+    ComplaintStatus.OFFERED,
+    ComplaintStatus.AWAITING_RETURN,
+    ComplaintStatus.RETURNING,
+    ComplaintStatus.ESCALATED,
+)
+
+
+class Complaint(models.Model):
+    """A buyer's complaint about an order paid through the marketplace (transaksi aman)."""
+
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="+", verbose_name=_("order")
+    )
+    reason = models.CharField(_("problem"), max_length=20, choices=ComplaintReason.choices)
+    description = models.TextField(_("what happened"))
+    request = models.CharField(_("request"), max_length=20, choices=ComplaintRequest.choices)
+    requested_amount = models.PositiveBigIntegerField(_("amount asked back (Rp)"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
+    )
+    # Who must act next must act before this; then the complaint goes to the dinas.
+    deadline = models.DateTimeField(_("answer before"), null=True, blank=True)
+    seller_answer = models.TextField(_("shop's answer"), blank=True)
+    offered_amount = models.PositiveBigIntegerField(_("amount offered (Rp)"), null=True, blank=True)
+    return_courier = models.CharField(_("return courier"), max_length=60, blank=True)
+    return_tracking_number = models.CharField(_("return receipt number"), max_length=60, blank=True)
+    outcome = models.CharField(_("decision"), max_length=20, choices=ComplaintOutcome.choices, blank=True)
+    refunded_amount = models.PositiveBigIntegerField(_("refunded (Rp)"), default=0)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    escalated_at = models.DateTimeField(_("sent to the dinas"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [models.Index(fields=["status", "deadline"], name="complaint_status_deadline")]
+        constraints = [
+            # Two tabs (or two clicks) opening a complaint at once: the database keeps one.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status__in=COMPLAINT_OPEN_STATUSES),
+                name="one_open_complaint_per_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order} · {self.get_reason_display()}"
+
+    @property
+    def is_open(self):
+        return self.status in COMPLAINT_OPEN_STATUSES
+
+
+def complaint_photo_path(photo, filename):
+    return f"payments/complaints/{photo.token.hex}"
+
+
+class ComplaintPhoto(models.Model):
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="photos", verbose_name=_("complaint")
+    )
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    image = models.FileField(
+        _("photo"), upload_to=complaint_photo_path, storage=private_storage, max_length=200
+    )
+    content_type = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("complaint photo")
+        verbose_name_plural = _("complaint photos")
+
+    def __str__(self):
+        return str(self.token)
+
+
+class ComplaintEvent(models.Model):
+    """One step of a complaint, for the conversation on the complaint page."""
+
+    class Side(models.TextChoices):
+        BUYER = "buyer", _("Buyer")
+        SHOP = "shop", _("Shop")
+        DINAS = "dinas", _("Dinas")
+        SYSTEM = "system", _("Automatic")
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Complaint opened")
+        ACCEPTED = "accepted", _("The shop accepted the request")
+        RETURN_ACCEPTED = "return_accepted", _("The shop asks for the goods back")
+        OFFERED = "offered", _("The shop offers a partial refund")
+        REJECTED = "rejected", _("The shop rejected the complaint")
+        OFFER_ACCEPTED = "offer_accepted", _("The buyer accepted the offer")
+        OFFER_REJECTED = "offer_rejected", _("The buyer rejected the offer")
+        RETURN_SENT = "return_sent", _("The buyer sent the goods back")
+        RETURN_RECEIVED = "return_received", _("The shop received the goods back")
+        ESCALATED = "escalated", _("Sent to the dinas: nobody answered in time")
+        DECIDED = "decided", _("The dinas decided")
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="events", verbose_name=_("complaint")
+    )
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    amount = models.PositiveBigIntegerField(_("amount (Rp)"), null=True, blank=True)
+    text = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("complaint step")
+        verbose_name_plural = _("complaint steps")
+
+    def __str__(self):
+        return f"{self.complaint_id}: {self.kind}"
+
+
+class ProviderRefund(models.Model):
+    """Sending a decided refund back through the provider that took the payment.
+
+    The ledger already owes the money (refunds payable) when this row is made; the row only
+    tracks the provider call, which is retried until it succeeds, always with the refund's
+    own key so that the provider never pays it twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To send")
+        SENT = "sent", _("Sent to the provider")
+        MANUAL = "manual", _("To transfer by hand")
+        DONE = "done", _("Transferred by hand")
+        FAILED = "failed", _("Failed: staff must look")
+
+    refund = models.OneToOneField(
+        Refund, on_delete=models.PROTECT, related_name="provider_refund", verbose_name=_("refund")
+    )
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment")
+    )
+    provider = models.CharField(_("provider"), max_length=20)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    provider_reference = models.CharField(_("provider's reference"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("provider refund")
+        verbose_name_plural = _("provider refunds")
+
+    def __str__(self):
+        return f"{self.refund} {self.get_status_display()}"

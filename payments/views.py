@@ -2,17 +2,31 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Q, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from payments import incoming, providers
-from payments.models import Payment, PaymentStatus, ReceivedNotification
+from marketplace.storage import private_file_response
+from orders.models import Order
+from payments import complaints, incoming, providers, services
+from payments.forms import ComplaintForm, MessageForm, OfferForm, ReasonForm, ReturnForm
+from payments.models import (
+    COMPLAINT_OPEN_STATUSES,
+    Complaint,
+    ComplaintPhoto,
+    Payment,
+    PaymentStatus,
+    ReceivedNotification,
+)
 from payments.providers import sandbox
 from payments.providers.base import NotificationRefused, ProviderError
 from payments.services import PaymentRefused
+from vendors.models import Shop
+from vendors.permissions import shop_member_required
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +97,195 @@ def sandbox_pay(request, reference):
     payment.refresh_from_db()
     context = {"payment": payment, "orders": payment.checkout.orders.select_related("shop").order_by("pk")}
     return render(request, "payments/sandbox_pay.html", context)
+
+
+# --- Complaints: the buyer's side -----------------------------------------------------------
+
+
+def buyers_order(request, number):
+    return get_object_or_404(Order.objects.for_buyer(request.user).select_related("shop"), number=number)
+
+
+@login_required
+def complaint(request, number):
+    """The buyer's complaint page: the request, the conversation, what to do next."""
+    order = buyers_order(request, number)
+    found = complaints.latest_complaint_of(order)
+    if found is None:
+        return redirect("payments:complaint_create", number)
+    context = {
+        "order": order,
+        "complaint": found,
+        "events": found.events.select_related("actor"),
+        "return_form": ReturnForm(),
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "payments/complaint.html", context)
+
+
+@login_required
+def complaint_create(request, number):
+    order = buyers_order(request, number)
+    if complaints.open_complaint_of(order):
+        return redirect("payments:complaint", number)
+    form = ComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaints.open_complaint(
+                order=order,
+                buyer=request.user,
+                reason=data["reason"],
+                description=data["description"],
+                request=data["request"],
+                amount=data.get("amount"),
+                photos=data["photos"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Complaint sent. The shop has to answer it; the money stays held."))
+            return redirect("payments:complaint", number)
+    context = {
+        "order": order,
+        "form": form,
+        "held": services.held_amount(order),
+        "can_open": complaints.can_open(order),
+    }
+    return render(request, "payments/complaint_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def complaint_action(request, number, action):
+    order = buyers_order(request, number)
+    found = complaints.open_complaint_of(order)
+    if found is None:
+        raise Http404
+    try:
+        if action == "terima-tawaran":
+            complaints.buyer_accept_offer(complaint=found, buyer=request.user)
+        elif action == "tolak-tawaran":
+            form = ReasonForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            complaints.buyer_reject_offer(complaint=found, buyer=request.user, reason=reason)
+        elif action == "kirim-balik":
+            form = ReturnForm(request.POST)
+            form.is_valid()
+            complaints.buyer_send_return(
+                complaint=found,
+                buyer=request.user,
+                courier=form.cleaned_data.get("courier", ""),
+                tracking_number=form.cleaned_data.get("tracking_number", ""),
+            )
+        else:
+            raise Http404
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Complaint updated."))
+    return redirect("payments:complaint", number)
+
+
+@login_required
+def complaint_photo(request, token):
+    """A complaint's photo, for the order's buyer, the shop's members and dinas staff only."""
+    photos = ComplaintPhoto.objects.select_related("complaint__order")
+    if not (request.user.is_staff and request.user.has_perm("payments.view_complaint")):
+        photos = photos.filter(
+            Q(complaint__order__buyer=request.user)
+            | Q(complaint__order__shop__in=Shop.objects.for_member(request.user))
+        )
+    photo = get_object_or_404(photos, token=token)
+    return private_file_response(photo.image, content_type=photo.content_type)
+
+
+# --- Complaints: the shop's side ---------------------------------------------------------------
+
+
+def shops_complaint(request, pk):
+    """One of this shop's complaints; anything else is a 404 (and logged: someone tried another door)."""
+    found = (
+        Complaint.objects.filter(
+            order__shop=request.shop, order__shop__in=Shop.objects.for_member(request.user)
+        )
+        .select_related("order__buyer", "order__shop")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        logger.warning(
+            "User %s asked for complaint %s outside shop %s", request.user.pk, pk, request.shop.slug
+        )
+        raise Http404
+    return found
+
+
+@shop_member_required
+def shop_complaints(request):
+    rows = (
+        Complaint.objects.filter(order__shop=request.shop)
+        .select_related("order__buyer")
+        .order_by(
+            Case(When(status__in=COMPLAINT_OPEN_STATUSES, then=0), default=1), "deadline", "-created_at"
+        )
+    )[:200]
+    return render(request, "payments/dashboard/complaint_list.html", {"complaints": rows})
+
+
+@shop_member_required
+def shop_complaint(request, pk):
+    return render_shop_complaint(request, pk)
+
+
+def render_shop_complaint(request, pk, forms=None):
+    found = shops_complaint(request, pk)
+    forms = forms or {}
+    context = {
+        "complaint": found,
+        "order": found.order,
+        "events": found.events.select_related("actor"),
+        "held": services.held_amount(found.order),
+        "accept_form": MessageForm(prefix="accept"),
+        "offer_form": forms.get("offer") or OfferForm(prefix="offer"),
+        "reject_form": forms.get("reject") or ReasonForm(prefix="reject"),
+    }
+    return render(request, "payments/dashboard/complaint_detail.html", context, status=400 if forms else 200)
+
+
+@shop_member_required
+@require_POST
+def shop_complaint_action(request, pk, action):
+    found = shops_complaint(request, pk)
+    user = request.user
+    try:
+        if action == "terima":
+            form = MessageForm(request.POST, prefix="accept")
+            message = form.cleaned_data["message"] if form.is_valid() else ""
+            complaints.seller_accept(complaint=found, actor=user, message=message)
+        elif action == "tawarkan":
+            form = OfferForm(request.POST, prefix="offer")
+            if not form.is_valid():
+                return render_shop_complaint(request, pk, forms={"offer": form})
+            complaints.seller_offer(
+                complaint=found,
+                actor=user,
+                amount=form.cleaned_data["amount"],
+                message=form.cleaned_data["message"],
+            )
+        elif action == "tolak":
+            form = ReasonForm(request.POST, prefix="reject")
+            if not form.is_valid():
+                return render_shop_complaint(request, pk, forms={"reject": form})
+            complaints.seller_reject(complaint=found, actor=user, reason=form.cleaned_data["reason"])
+        elif action == "barang-kembali":
+            complaints.seller_confirm_return(complaint=found, actor=user)
+        else:
+            raise Http404
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Complaint updated."))
+    return redirect("payments:shop_complaint", request.shop.slug, found.pk)

@@ -20,6 +20,7 @@ from catalog.models import (
     TakedownAppeal,
 )
 from marketplace.admin import StorefrontModelAdmin
+from reports.models import ReconciliationRun
 from vendors.forms import MetadataFreePhotosAdmin
 from vendors.models import CommunityManager
 
@@ -269,3 +270,26 @@ class CommunityManagerAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("user"), ordering="user__email")
     def user_email(self, manager):
         return manager.user.email
+
+
+# --- Reconciliation runs: the record of every comparison, read-only ---------------------------
+
+
+@admin.register(ReconciliationRun)
+class ReconciliationRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "run_by",
+        "file_name",
+        "layout",
+        "period_start",
+        "period_end",
+        "rows",
+        "matched",
+    ]
+    list_filter = ["layout", "created_at"]
+    list_select_related = ["run_by"]
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from reports import selectors
+from reports import money, selectors
 
 # Spreadsheets read a cell starting with one of = + - @ as a formula, and shop names, owners and
 # streets are typed by vendors. A program that splits a line on another separator than ours (a
@@ -30,6 +31,9 @@ class Table:
     title: str
     headers: list
     rows: list
+    # A last line of totals (written after the rows), and how many columns hold words, not rupiah.
+    total: list | None = None
+    text_columns: int = 1
 
 
 def month_label(month):
@@ -120,6 +124,56 @@ def shops_table(filters):
     return Table("toko", _("Shops"), headers, rows)
 
 
+# --- The money report ---------------------------------------------------------------------------
+
+
+def _money_headers(*first):
+    return [*first, *(f"{label} (Rp)" for _name, label in money.FIGURES)]
+
+
+def _money_values(row):
+    return [row[name] for name, _label in money.FIGURES]
+
+
+def money_tables(report) -> dict:
+    """The money report's three tables (the page and the exports read the same ones)."""
+    total = _money_values(report.total)
+    monthly = Table(
+        "uang-per-bulan",
+        _("Money by month"),
+        _money_headers(_("Month")),
+        [[month_label(r["month"]), *_money_values(r)] for r in report.monthly],
+        total=[_("Total"), *total],
+    )
+    shops = Table(
+        "uang-per-toko",
+        _("Money by shop"),
+        _money_headers(_("Shop"), _("Regency or city")),
+        [
+            [r["name"] or _("Not a shop's (paid after expiry)"), r["regency"], *_money_values(r)]
+            for r in report.shops
+        ],
+        total=[_("Total"), "", *total],
+        text_columns=2,
+    )
+    communities = Table(
+        "uang-per-komunitas",
+        _("Money by community"),
+        _money_headers(_("Community")),
+        [[_community_name(r), *_money_values(r)] for r in report.communities],
+        total=[_("Total"), *total],
+    )
+    return {table.name: table for table in (monthly, shops, communities)}
+
+
+def _community_name(row):
+    if row.get("kind") == "none":
+        return _("Shops in no community")
+    if row.get("kind") == "no_shop":
+        return _("Not a shop's (paid after expiry)")
+    return row["name"]
+
+
 TABLES = {
     "toko": shops_table,
     "per-bulan": monthly_table,
@@ -129,6 +183,11 @@ TABLES = {
     "toko-teratas": top_shops_table,
     "expo": expos_table,
 }
+
+
+def plain(value):
+    """A lazily translated label (a total's "Total") as the text it stands for."""
+    return str(value) if isinstance(value, Promise) else value
 
 
 def spreadsheet_safe(value):
@@ -148,8 +207,8 @@ def as_csv(table, filters) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=CSV_DELIMITER, quoting=csv.QUOTE_ALL)
     writer.writerow([spreadsheet_safe(str(h)) for h in table.headers])
-    for row in table.rows:
-        writer.writerow([spreadsheet_safe(value) for value in row])
+    for row in [*table.rows, *([table.total] if table.total else [])]:
+        writer.writerow([spreadsheet_safe(plain(value)) for value in row])
     return response
 
 
@@ -162,8 +221,8 @@ def as_xlsx(table, filters) -> HttpResponse:
         cell.font = Font(bold=True)
         sheet.column_dimensions[cell.column_letter].width = max(12, len(cell.value) + 2)
     sheet.freeze_panes = "A2"
-    for row in table.rows:
-        sheet.append(row)
+    for row in [*table.rows, *([table.total] if table.total else [])]:
+        sheet.append([plain(value) for value in row])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             # Text stays text: a name starting with "=" must never become a formula.

@@ -12,6 +12,7 @@ from catalog.models import MAX_PRICE, Category
 from marketplace.models import District, Province, Regency
 from marketplace.phones import normalize_mobile_number
 from marketplace.text import TidyTextMixin
+from reports.reconciliation import LAYOUTS
 from reports.selectors import ReportFilters, default_filters
 from vendors.forms import PhotoField, clean_account_number
 from vendors.models import Community
@@ -177,3 +178,35 @@ class FirstProductForm(TidyTextMixin, forms.Form):
 
 
 ProductFormSet = forms.formset_factory(FirstProductForm, extra=3, max_num=3)
+
+
+def previous_month(today=None) -> tuple[date, date]:
+    today = today or timezone.localdate()
+    end = date(today.year, today.month, 1) - timedelta(days=1)
+    return date(end.year, end.month, 1), end
+
+
+class ReconciliationForm(forms.Form):
+    layout = forms.ChoiceField(label=_("Layout of the file"))
+    start = forms.DateField(label=_("Paid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Paid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(
+        label=_("Settlement export (CSV)"),
+        help_text=_("The provider's export of the same days; at most 5 MB."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["layout"].choices = [(name, layout.label) for name, layout in LAYOUTS.items()]
+        start, end = previous_month()
+        provider = settings.PAYMENT_PROVIDER
+        self.initial = {"layout": provider if provider in LAYOUTS else "generic", "start": start, "end": end}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise ValidationError(_("The first day must come before the last one."))
+        if start and end and (end - start).days > 366:
+            raise ValidationError(_("Compare at most one year at a time."))
+        return cleaned

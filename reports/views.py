@@ -11,8 +11,15 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports import charts, exports, history, onboarding, selectors
-from reports.forms import HistoryFilterForm, OnboardingForm, ProductFormSet, ReportFilterForm
+from reports import charts, exports, history, money, onboarding, reconciliation, selectors
+from reports.forms import (
+    HistoryFilterForm,
+    OnboardingForm,
+    ProductFormSet,
+    ReconciliationForm,
+    ReportFilterForm,
+)
+from reports.models import ReconciliationRun
 from vendors.models import Community
 
 
@@ -99,6 +106,91 @@ def report_export(request, table, fmt):
     filters = ReportFilterForm(request.GET or None).filters()
     data = exports.TABLES[table](filters)
     return exports.as_csv(data, filters) if fmt == "csv" else exports.as_xlsx(data, filters)
+
+
+# --- Money: the report and the reconciliation with the provider ---------------------------------
+
+
+def money_charts(report):
+    months = [m["month"].strftime("%m/%y") for m in report.monthly]
+
+    def per_month(name, title):
+        rows = [{"month": label, name: row[name]} for label, row in zip(months, report.monthly, strict=True)]
+        return charts.column_chart(rows, label="month", value=name, money=True, title=title)
+
+    commission = [
+        {"month": label, "commission": row["commission_held"] + row["commission_cod"]}
+        for label, row in zip(months, report.monthly, strict=True)
+    ]
+    return [
+        per_month("received", _("Money received per month")),
+        per_month("held", _("Money held at the end of each month")),
+        charts.column_chart(
+            commission, label="month", value="commission", money=True, title=_("Commission per month")
+        ),
+    ]
+
+
+@staff_view("reports.view_money")
+def money_index(request):
+    form = ReportFilterForm(request.GET or None)
+    filters = form.filters()
+    report = money.money_report(filters)
+    context = {
+        **admin_context(request, _("Money report")),
+        "form": form,
+        "filters": filters,
+        "report": report,
+        "totals": [(label, report.total[name]) for name, label in money.FIGURES],
+        "charts": money_charts(report),
+        "tables": exports.money_tables(report).values(),
+        "query": request.GET.urlencode(),
+    }
+    return TemplateResponse(request, "admin/reports/money.html", context)
+
+
+@staff_view("reports.view_money")
+def money_export(request, table, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filters = ReportFilterForm(request.GET or None).filters()
+    tables = exports.money_tables(money.money_report(filters))
+    if table not in tables:
+        raise Http404
+    return exports.as_csv(tables[table], filters) if fmt == "csv" else exports.as_xlsx(tables[table], filters)
+
+
+@staff_view("reports.view_money")
+def reconcile(request):
+    """Compare an uploaded settlement export with the payments; changes nothing but the run log."""
+    form = ReconciliationForm(request.POST or None, request.FILES or None)
+    result = run = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        layout = reconciliation.LAYOUTS[data["layout"]]
+        try:
+            settlement = reconciliation.read_settlement(reconciliation.read_upload(data["file"]), layout)
+        except reconciliation.SettlementFileError as error:
+            form.add_error("file", str(error))
+        else:
+            result = reconciliation.compare(settlement, layout=layout, start=data["start"], end=data["end"])
+            run = reconciliation.record(result, actor=request.user, file_name=data["file"].name)
+    context = {
+        **admin_context(request, _("Reconciliation with the payment provider")),
+        "form": form,
+        "result": result,
+        "run": run,
+        "kinds": reconciliation.KINDS,
+        "runs": ReconciliationRun.objects.select_related("run_by")[:10],
+    }
+    return TemplateResponse(request, "admin/reports/reconcile.html", context, status=200)
+
+
+@staff_view("reports.view_money")
+def reconcile_export(request, pk):
+    run = get_object_or_404(ReconciliationRun, pk=pk)
+    period = selectors.ReportFilters(start=run.period_start, end=run.period_end)
+    return exports.as_csv(reconciliation.differences_table(run), period)
 
 
 @staff_view("reports.view_reports")

@@ -26,6 +26,7 @@ SECTIONS = {
     "Stok dan harga": "produk/stok-harga/",
     "Impor CSV": "produk/impor/",
     "Pesanan per status": "pesanan/",
+    "Komplain": "komplain/",
 }
 OWNER_ONLY = {"Rekening bank", "Staf"}
 

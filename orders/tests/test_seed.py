@@ -36,6 +36,8 @@ def test_demo_orders_cover_every_state_once(db):
     states = sorted(
         Order.objects.filter(buyer=buyer, checkout__token__in=STATE_TOKENS).values_list("status", flat=True)
     )
-    assert states == sorted(OrderStatus.values)
+    # Complaints exist only in transaksi aman: payments' seed_demo_complaints makes those states.
+    complaint_states = {OrderStatus.IN_COMPLAINT, OrderStatus.REFUNDED}
+    assert states == sorted(set(OrderStatus.values) - complaint_states)
     assert not Order.objects.filter(shop=real).exists()
     assert Order.objects.values("shop").distinct().count() == 2

@@ -221,6 +221,9 @@ def test_the_table_matches_the_life_cycle_in_the_design():
         (S.PLACED, S.PROCESSING),
         (S.PROCESSING, S.SHIPPED),
         (S.SHIPPED, S.COMPLETED),
+        (S.SHIPPED, S.IN_COMPLAINT),
+        (S.IN_COMPLAINT, S.REFUNDED),
+        (S.IN_COMPLAINT, S.COMPLETED),
     }
     cancellable = {a for (a, b) in ALLOWED_MOVES if b == S.CANCELLED}
     assert cancellable == {S.AWAITING_PAYMENT, S.PAYMENT_SUBMITTED, S.PAID, S.PLACED, S.PROCESSING}

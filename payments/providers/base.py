@@ -5,6 +5,9 @@
 - `verify_notification(request) -> Notification`: check that a notification really comes from
   the provider, then ask the provider again for the status; raise `NotificationRefused` otherwise.
 - `fetch_status(reference) -> Notification`: what the provider says about a payment now.
+- `refund(payment, amount=..., key=..., reason=...) -> str`: give part or all of a paid payment
+  back (the provider's refund id); `key` is ours and the same key never refunds twice.
+  `has_refund_api` is False where money goes back by hand (manual transfer).
 """
 
 import base64
@@ -68,11 +71,11 @@ def json_body(request) -> dict:
     return body
 
 
-def call(method, url, *, username, body=None) -> dict:
+def call(method, url, *, username, body=None, headers=None) -> dict:
     """One JSON request with Basic auth (the key as user name, no password), as both providers want."""
     token = base64.b64encode(f"{username}:".encode()).decode()
     data = json.dumps(body).encode() if body is not None else None
-    headers = {"Authorization": f"Basic {token}", "Accept": "application/json"}
+    headers = {"Authorization": f"Basic {token}", "Accept": "application/json", **(headers or {})}
     if data is not None:
         headers["Content-Type"] = "application/json"
     request = urllib.request.Request(url, data=data, headers=headers, method=method)
@@ -90,6 +93,7 @@ def call(method, url, *, username, body=None) -> dict:
 
 class Provider:
     name = ""
+    has_refund_api = True
 
     def create_payment(self, payment, *, method="qris") -> PaymentIntent:
         raise NotImplementedError
@@ -98,4 +102,7 @@ class Provider:
         raise NotImplementedError
 
     def fetch_status(self, reference) -> Notification:
+        raise NotImplementedError
+
+    def refund(self, payment, *, amount, key, reason="") -> str:
         raise NotImplementedError

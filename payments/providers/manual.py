@@ -11,6 +11,8 @@ from payments.providers.base import Notification, NotificationRefused, PaymentIn
 
 class ManualTransfer(Provider):
     name = "manual"
+    # Money goes back by a bank transfer from the operator's account, marked done by staff.
+    has_refund_api = False
 
     def create_payment(self, payment, *, method="transfer") -> PaymentIntent:
         return PaymentIntent(va_number=settings.MANUAL_TRANSFER_ACCOUNT_NUMBER)

@@ -44,7 +44,13 @@ DASHBOARD_MENU = [
             ("catalog:dashboard_import", _("Import CSV"), False),
         ],
     ),
-    (_("Orders"), [("orders:shop_orders", _("Orders by status"), False)]),
+    (
+        _("Orders"),
+        [
+            ("orders:shop_orders", _("Orders by status"), False),
+            ("payments:shop_complaints", _("Complaints"), False),
+        ],
+    ),
 ]
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0002_cart_and_order_items_name_a_variant'),
+        ('orders', '0003_order_complaint_statuses'),
     ]
 
     operations = [
