@@ -37,6 +37,7 @@ run: migrate
 	$(DEV) $(PY) manage.py seed_demo_orders
 	$(DEV) $(PY) manage.py seed_demo_dinas
 	$(DEV) $(PY) manage.py seed_demo_complaints
+	$(DEV) $(PY) manage.py seed_demo_payouts
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev

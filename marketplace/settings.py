@@ -28,6 +28,7 @@ from marketplace.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 PAYMENT_MODES = ("direct", "aman")
 PAYMENT_PROVIDERS = ("sandbox", "midtrans", "xendit", "manual")
+PAYOUT_PROVIDERS = ("", "iris", "xendit")
 SANDBOX_DEVELOPMENT_KEY = "sandbox-server-key-development-only"
 
 try:
@@ -155,6 +156,18 @@ try:
     # a return travels and is checked within this many days.
     COMPLAINT_ANSWER_HOURS = env_int("COMPLAINT_ANSWER_HOURS", 48)
     COMPLAINT_RETURN_DAYS = env_int("COMPLAINT_RETURN_DAYS", 7)
+    # Payouts sent through a disbursement API from the admin: "" (staff transfer and mark paid),
+    # "iris" (Midtrans Iris) or "xendit" (Xendit payouts, with XENDIT_SECRET_KEY).
+    PAYOUT_PROVIDER = env_str("PAYOUT_PROVIDER", "")
+    if PAYOUT_PROVIDER not in PAYOUT_PROVIDERS:
+        raise ConfigError(f"PAYOUT_PROVIDER must be empty, iris or xendit; got {PAYOUT_PROVIDER!r}")
+    IRIS_API_URL = env_str("IRIS_API_URL", "https://app.sandbox.midtrans.com/iris").rstrip("/")
+    IRIS_CREATOR_KEY = env_str("IRIS_CREATOR_KEY")
+    IRIS_APPROVER_KEY = env_str("IRIS_APPROVER_KEY")
+    payout_keys = {"iris": ("IRIS_CREATOR_KEY", "IRIS_APPROVER_KEY"), "xendit": ("XENDIT_SECRET_KEY",)}
+    missing = [name for name in payout_keys.get(PAYOUT_PROVIDER, ()) if not globals()[name]]
+    if missing:
+        raise ConfigError(f"PAYOUT_PROVIDER={PAYOUT_PROVIDER} needs {' and '.join(missing)}")
 except ConfigError as error:
     # One line naming the variable, not a traceback.
     sys.exit(f"Configuration error: {error}")

@@ -357,6 +357,9 @@ class Payout(models.Model):
     holder_name = models.CharField(_("account holder"), max_length=100)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
     reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    # Set when the payout is sent through a disbursement API (`payments/providers/disbursement.py`).
+    provider = models.CharField(_("sent through"), max_length=20, blank=True)
+    provider_reference = models.CharField(_("provider's reference"), max_length=100, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -206,6 +206,11 @@ def charge_commission_on_cod(*, order):
 # --- Payouts -----------------------------------------------------------------------------------
 
 
+def payout_fee() -> int:
+    """The fee taken from every payout (shown before the owner confirms)."""
+    return settings.PAYOUT_FEE
+
+
 def request_payout(*, shop, amount: int, bank_account, key: str, actor=None) -> Payout:
     """Withdraw `amount` (the fee included) of the shop's available balance to its bank account.
 
@@ -213,6 +218,11 @@ def request_payout(*, shop, amount: int, bank_account, key: str, actor=None) -> 
     """
     if bank_account.shop_id != shop.pk:
         raise PaymentRefused(_("Choose one of this shop's bank accounts."), code="bank_account")
+    if not bank_account.is_verified:
+        raise PaymentRefused(
+            _("This bank account is not verified yet: the dinas checks it before payouts go to it."),
+            code="unverified",
+        )
     if type(amount) is not int or amount < settings.PAYOUT_MINIMUM:
         raise PaymentRefused(
             _("The minimum payout is %(minimum)s.") % {"minimum": format_rupiah(settings.PAYOUT_MINIMUM)},
@@ -239,7 +249,7 @@ def request_payout(*, shop, amount: int, bank_account, key: str, actor=None) -> 
                     shop=shop,
                     key=key,
                     amount=amount,
-                    fee=settings.PAYOUT_FEE,
+                    fee=payout_fee(),
                     bank=bank_account.bank,
                     account_number=bank_account.account_number,
                     holder_name=bank_account.holder_name,
@@ -281,3 +291,30 @@ def mark_payout_paid(*, payout, reference: str) -> Payout:
             shop=locked.shop,
         )
     return locked
+
+
+def send_payout(*, payout, adapter) -> Payout:
+    """Send a requested payout through a disbursement API (`payments/providers/disbursement.py`).
+
+    Safe to retry after a timeout, an error or a crash: the provider gets the payout's own
+    idempotency key, so a request whose answer was lost is not paid a second time, and once
+    the provider has named the payout only the approval is asked again. Raises ProviderError
+    (nothing recorded as paid) when the provider cannot be asked or refuses.
+    """
+    with transaction.atomic():
+        # Two staff sending the same batch at once: the second waits, then sees it sent.
+        locked = Payout.objects.select_for_update().get(pk=payout.pk)
+        if locked.status == Payout.Status.PAID:
+            return locked
+        if locked.provider and locked.provider != adapter.name:
+            raise PaymentRefused(
+                _("This payout was already sent through %(provider)s.") % {"provider": locked.provider},
+                code="other_provider",
+            )
+        if not locked.provider_reference:
+            locked.provider_reference = adapter.create(locked)
+            locked.provider = adapter.name
+            locked.save(update_fields=["provider", "provider_reference"])
+    # Committed: if the approval fails now, the next try approves the same payout again.
+    adapter.approve(locked)
+    return mark_payout_paid(payout=locked, reference=f"{adapter.name} {locked.provider_reference}")

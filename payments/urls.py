@@ -1,10 +1,11 @@
 from django.urls import path
 
-from payments import views
+from orders.urls import shop  # "dashboard/<shop:shop_slug>/" (registers the shop converter)
+from payments import dashboard, views
 
 app_name = "payments"
 
-shop = "dashboard/<slug:shop_slug>/komplain/"
+complaints = "dashboard/<slug:shop_slug>/komplain/"
 
 urlpatterns = [
     path("pembayaran/notifikasi/<slug:provider>/", views.notification, name="notification"),
@@ -13,7 +14,11 @@ urlpatterns = [
     path("pesanan/<str:number>/komplain/baru/", views.complaint_create, name="complaint_create"),
     path("pesanan/<str:number>/komplain/<slug:action>/", views.complaint_action, name="complaint_action"),
     path("komplain/foto/<uuid:token>/", views.complaint_photo, name="complaint_photo"),
-    path(shop, views.shop_complaints, name="shop_complaints"),
-    path(f"{shop}<int:pk>/", views.shop_complaint, name="shop_complaint"),
-    path(f"{shop}<int:pk>/<slug:action>/", views.shop_complaint_action, name="shop_complaint_action"),
+    path(complaints, views.shop_complaints, name="shop_complaints"),
+    path(f"{complaints}<int:pk>/", views.shop_complaint, name="shop_complaint"),
+    path(f"{complaints}<int:pk>/<slug:action>/", views.shop_complaint_action, name="shop_complaint_action"),
+    path(shop + "saldo/", dashboard.balance, name="balance"),
+    path(shop + "saldo/tarik/", dashboard.payout_request, name="payout_request"),
+    path(shop + "saldo/laporan/<int:year>/<int:month>/", dashboard.statement, name="statement"),
+    path(shop + "saldo/laporan/<int:year>/<int:month>/csv/", dashboard.statement_csv, name="statement_csv"),
 ]

@@ -70,6 +70,8 @@ class ShopMemberInline(admin.TabularInline):
 class BankAccountInline(admin.TabularInline):
     model = BankAccount
     extra = 0
+    # Verification is given with the bank accounts' action, which records who and when.
+    readonly_fields = ["verified_at", "verified_by"]
 
 
 class ShopStatusEventInline(admin.TabularInline):
@@ -261,3 +263,39 @@ class ShopInvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "shop", "created_at", "accepted_at"]
     search_fields = ["email", "shop__name"]
     readonly_fields = ["token"]
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(admin.ModelAdmin):
+    """Bank accounts to check before the shop's payouts may go to them."""
+
+    list_display = ["shop", "bank", "account_number", "holder_name", "verified_at", "verified_by"]
+    list_filter = [("verified_at", admin.EmptyFieldListFilter), "bank"]
+    search_fields = ["shop__name", "account_number", "holder_name"]
+    list_select_related = ["shop", "verified_by"]
+    autocomplete_fields = ["shop"]
+    actions = ["verify", "withdraw_verification"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A verified account's details are what was checked: withdraw the verification to change them.
+        if obj is not None and obj.is_verified:
+            return ["shop", "bank", "account_number", "holder_name", "verified_at", "verified_by"]
+        return ["verified_at", "verified_by"]
+
+    @admin.action(description=gettext_lazy("Verify: the account belongs to the shop"), permissions=["change"])
+    def verify(self, request, queryset):
+        count = services.verify_bank_accounts(accounts=queryset, staff=request.user)
+        self.message_user(
+            request,
+            _("%(count)d bank account(s) verified.") % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=gettext_lazy("Withdraw verification"), permissions=["change"])
+    def withdraw_verification(self, request, queryset):
+        count = services.withdraw_bank_account_verification(accounts=queryset)
+        self.message_user(
+            request,
+            _("Verification withdrawn from %(count)d bank account(s).") % {"count": count},
+            messages.SUCCESS,
+        )

@@ -277,6 +277,17 @@ class BankAccount(models.Model):
     bank = models.CharField(_("bank"), max_length=60)
     account_number = models.CharField(_("account number"), max_length=20)
     holder_name = models.CharField(_("account holder"), max_length=100)
+    # Set by dinas staff who checked the account belongs to the shop; only a verified account
+    # receives payouts (docs/payments.md). Who and when are the audit trail.
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
 
     class Meta:
         ordering = ["id"]
@@ -290,6 +301,10 @@ class BankAccount(models.Model):
 
     def __str__(self):
         return f"{self.bank} {self.account_number} a.n. {self.holder_name}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
 
 class CourierRate(models.Model):

@@ -168,6 +168,18 @@ def remove_bank_account(*, account):
     account.delete()
 
 
+def verify_bank_accounts(*, accounts, staff) -> int:
+    """Dinas staff checked these accounts belong to their shops: they may receive payouts.
+
+    Accounts verified before keep their first verifier and time (the audit trail).
+    """
+    return accounts.filter(verified_at__isnull=True).update(verified_at=timezone.now(), verified_by=staff)
+
+
+def withdraw_bank_account_verification(*, accounts) -> int:
+    return accounts.filter(verified_at__isnull=False).update(verified_at=None, verified_by=None)
+
+
 def update_shipping(*, shop, pickup_enabled, cod_enabled) -> Shop:
     shop.pickup_enabled, shop.cod_enabled = pickup_enabled, cod_enabled
     shop.save(update_fields=["pickup_enabled", "cod_enabled", "updated_at"])

@@ -27,6 +27,7 @@ SECTIONS = {
     "Impor CSV": "produk/impor/",
     "Pesanan per status": "pesanan/",
     "Komplain": "komplain/",
+    "Saldo dan penarikan": "saldo/",
 }
 OWNER_ONLY = {"Rekening bank", "Staf"}
 

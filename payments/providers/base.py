@@ -75,7 +75,7 @@ def call(method, url, *, username, body=None, headers=None) -> dict:
     """One JSON request with Basic auth (the key as user name, no password), as both providers want."""
     token = base64.b64encode(f"{username}:".encode()).decode()
     data = json.dumps(body).encode() if body is not None else None
-    headers = {"Authorization": f"Basic {token}", "Accept": "application/json", **(headers or {})}
+    headers = {**(headers or {}), "Authorization": f"Basic {token}", "Accept": "application/json"}
     if data is not None:
         headers["Content-Type"] = "application/json"
     request = urllib.request.Request(url, data=data, headers=headers, method=method)

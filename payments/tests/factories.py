@@ -52,3 +52,26 @@ def complete(order):
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.COMPLETED, completed_at=timezone.now())
     order.refresh_from_db()
     return order
+
+
+def verified_account(shop):
+    """The shop's bank account, verified by dinas staff (only such an account receives payouts)."""
+    account = shop.bank_accounts.order_by("pk").first()
+    if not account.is_verified:
+        account.verified_at = timezone.now()
+        account.save(update_fields=["verified_at"])
+    return account
+
+
+def funded(buyer, shop, product, *, price=250_000, reference=None):
+    """A paid and completed order of `shop`, released to its balance; the order is returned."""
+    checkout = make_checkout(buyer, (shop, [(product, price, 1)]))
+    payment = checkout.provider_payments.create(
+        provider="sandbox", reference=reference or f"WO-{checkout.pk}-FUND", amount=checkout.total
+    )
+    from payments import services
+
+    services.mark_paid(payment=payment)
+    order = complete(checkout.orders.get())
+    services.release_order(order=order)
+    return order

@@ -15,7 +15,7 @@ from payments import incoming, ledger, services
 from payments.models import Account, AccountKind, CommissionRate, Entry, LedgerTransaction, Payment, Payout
 from payments.providers.base import Notification, NotificationRefused
 from payments.services import PaymentRefused
-from payments.tests.factories import complete, make_checkout
+from payments.tests.factories import complete, make_checkout, verified_account
 
 N_CHECKOUTS, N_ORDERS, N_COD, N_SHOPS = 3, 5, 2, 3
 
@@ -134,7 +134,7 @@ class Run:
                 services.request_payout(
                     shop=shop,
                     amount=amount,
-                    bank_account=shop.bank_accounts.get(),
+                    bank_account=verified_account(shop),
                     key=f"p{Payout.objects.count()}",
                 )
                 event("payout requested")

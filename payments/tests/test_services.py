@@ -7,7 +7,7 @@ from orders.models import PaymentMethod
 from payments import ledger, services
 from payments.models import LedgerTransaction, Payout, Refund
 from payments.services import PaymentRefused
-from payments.tests.factories import complete, make_checkout
+from payments.tests.factories import complete, make_checkout, verified_account
 
 
 @pytest.fixture(autouse=True)
@@ -125,7 +125,7 @@ def funded(payment, checkout, shop_b):
 def test_a_payout_takes_the_amount_and_the_shop_receives_it_less_the_fee(payment, checkout, shop_b):
     balance = funded(payment, checkout, shop_b)
     payout = services.request_payout(
-        shop=shop_b, amount=100_000, bank_account=shop_b.bank_accounts.get(), key="p1"
+        shop=shop_b, amount=100_000, bank_account=verified_account(shop_b), key="p1"
     )
     assert payout.net == 97_500
     assert services.available_balance(shop_b) == balance - 100_000
@@ -141,21 +141,21 @@ def test_a_payout_above_the_balance_below_the_minimum_or_to_another_shops_accoun
     payment, checkout, shop_a, shop_b
 ):
     balance = funded(payment, checkout, shop_b)
-    account = shop_b.bank_accounts.get()
+    account = verified_account(shop_b)
     for amount, code in [(balance + 1, "above_balance"), (49_999, "minimum")]:
         with pytest.raises(PaymentRefused) as refused:
             services.request_payout(shop=shop_b, amount=amount, bank_account=account, key=f"k{amount}")
         assert refused.value.code == code
     with pytest.raises(PaymentRefused):
         services.request_payout(
-            shop=shop_b, amount=60_000, bank_account=shop_a.bank_accounts.get(), key="other"
+            shop=shop_b, amount=60_000, bank_account=verified_account(shop_a), key="other"
         )
     assert not Payout.objects.exists()
 
 
 def test_a_double_click_requests_one_payout(payment, checkout, shop_b):
     funded(payment, checkout, shop_b)
-    account = shop_b.bank_accounts.get()
+    account = verified_account(shop_b)
     first = services.request_payout(shop=shop_b, amount=100_000, bank_account=account, key="form-1")
     again = services.request_payout(shop=shop_b, amount=100_000, bank_account=account, key="form-1")
     assert again.pk == first.pk
@@ -171,7 +171,7 @@ def test_two_payout_requests_at_once_for_the_whole_balance_pay_once(
     services.mark_paid(payment=payment)
     services.release_order(order=complete(checkout.orders.get()))
     balance = services.available_balance(shop_b)
-    account = shop_b.bank_accounts.get()
+    account = verified_account(shop_b)
     barrier, outcomes = threading.Barrier(2), []
 
     def request(key):

@@ -110,8 +110,13 @@ def build(buyer, settings, owner_of):
     with posted_on(mar):
         services.release_order(order=complete(bayu_order))
         services.release_order(order=complete(second.orders.get()))
+        # Payouts go only to an account the dinas verified.
         account = BankAccount.objects.create(
-            shop=ani, bank="BRI", account_number="1234567890", holder_name="Ani Rahayu"
+            shop=ani,
+            bank="BRI",
+            account_number="1234567890",
+            holder_name="Ani Rahayu",
+            verified_at=timezone.now(),
         )
         payout = services.request_payout(shop=ani, amount=39_250, bank_account=account, key="payout:ani:1")
         services.mark_payout_paid(payout=payout, reference="BRI-0001")

@@ -51,6 +51,7 @@ DASHBOARD_MENU = [
             ("payments:shop_complaints", _("Complaints"), False),
         ],
     ),
+    (_("Money"), [("payments:balance", _("Balance and payouts"), False)]),
 ]
 
 
