@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev migrate worker beat stack lint messages clean
+.PHONY: run test setup setup-dev migrate worker beat stack lint messages clean bench bench-quick bench-checkout bench-search
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,22 @@ beat: setup
 # (DATABASE_URL, REDIS_URL, PORT to change); creates the database and migrates first.
 stack: setup
 	VENV=$(VENV) PORT=$(PORT) HOST=$(HOST) ./bin/stack
+
+# Benchmarks (benchmarks/RESULTS.md): need PostgreSQL, Redis and wrk; build their catalogues on
+# first use in warung_bench_* databases. bench-quick takes under 5 minutes, bench about half an hour.
+bench-quick: setup
+	$(PY) benchmarks/throughput.py --quick
+
+bench: setup
+	$(PY) benchmarks/throughput.py
+	$(PY) benchmarks/search_latency.py
+	$(PY) benchmarks/checkout.py
+
+bench-checkout: setup
+	$(PY) benchmarks/checkout.py
+
+bench-search: setup
+	$(PY) benchmarks/search_latency.py
 
 # Needs GNU gettext (a translator's tool, not needed to run or test).
 messages: setup

@@ -62,6 +62,8 @@ def fast_isolated_settings(settings, tmp_path):
     }
     # Views are tested as they render; the anonymous page cache has tests of its own.
     settings.PAGE_CACHE_SECONDS = 0
+    # Likewise the shared fragments: factories write rows without moving the storefront version.
+    settings.FRAGMENT_CACHE_SECONDS = 0
     # Each test starts with an empty cache (and never flushes the Redis database the broker uses).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Local-memory caches of one name share their data: without this, rate-limit counts of one

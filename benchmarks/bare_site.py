@@ -1,7 +1,7 @@
 """The yardstick: a bare Django view that renders 24 static product cards, nothing else.
 
 Served by gunicorn with the same settings as the marketplace, it tells how fast this machine
-serves Django at all; storefront pages are measured against it (see storefront_throughput.py).
+serves Django at all; storefront pages are measured against it (see throughput.py).
 """
 
 import django

@@ -1,77 +1,260 @@
-"""Checkout throughput and latency with 50 concurrent buyers on PostgreSQL.
+"""Checkout under real load: 50 buyers at once on gunicorn, PostgreSQL, Redis and a Celery worker.
 
-    .venv/bin/python benchmarks/checkout.py [--buyers 50] [--rounds 10] [--append]
+    make bench-checkout          # .venv/bin/python benchmarks/checkout.py [--buyers 50] [--seconds 60]
+    .venv/bin/python benchmarks/checkout.py --quick          # 20 s
 
-Runs on its own database (BENCH_DATABASE_URL, default warung_orders_bench; created and migrated
-if missing). Each buyer is a thread with its own database connection and its own test client
-posting the real checkout form (view, form, service, row updates, notifications), so the figures
-include the whole request except the network. Three workloads:
+Runs on its own database (BENCH_CHECKOUT_DATABASE_URL, default warung_bench_checkout; created and
+migrated if missing, emptied of shops, products, carts and orders at each run) with Redis db 11
+(BENCH_CHECKOUT_REDIS_URL) as cache and broker. It starts the marketplace under gunicorn
+(`--workers 2 --threads 4 --worker-class gthread`) and a Celery worker, then several load
+processes (--processes, default 5), each running a share of the buyers as threads over
+keep-alive HTTP connections. Every buyer is a real account with an address and a session, and
+goes through what a phone does: the product page, "add to cart", the checkout page (its form
+read from the HTML: token, address, shipping, payment, seen total) and the order button.
 
-- baseline: one buyer alone, to read the others against;
-- spread: every checkout buys two products from two shops, chosen among 40 products;
-- hot: every buyer buys the same product at the same moment (one row, 50 writers).
+Stock is realistic: 12 popular products have 3 to 15 units and sell out during the run (buyers
+pick them more often), 28 others have 40 to 400. A buyer who loses the last unit is sent back to
+the cart with a clear message: counted as "sold out", not as an error, and the buyer empties the
+cart and picks again. Errors are answers of 500 and above, unexpected answers and connection
+errors. After the run the database is checked: units sold per product never exceed its initial
+stock, and the stock left plus the units sold equals the initial stock ("units oversold" must be 0).
 
-One Python process with threads: the GIL caps throughput, so read the figures as "what one
-worker process sustains under contention", not as a fleet's capacity. Tasks run eagerly and
-e-mails go to memory, as without a broker.
+Reports checkouts/s (orders placed per second of the run), p50/p95/p99 of the order button (the
+POST that places the order, whatever its outcome), the other steps' p50/p95, errors and oversold
+units, and the load generator's CPU use.
 """
 
 import argparse
-import itertools
+import http.client
+import multiprocessing
 import os
-import statistics
+import random
+import re
+import resource
+import subprocess
 import sys
+import tempfile
 import threading
 import time
-from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/warung_orders_bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import loadtools  # noqa: E402
+
+DATABASE_URL = os.environ.get(
+    "BENCH_CHECKOUT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/warung_bench_checkout"
+)
+REDIS_URL = os.environ.get("BENCH_CHECKOUT_REDIS_URL", "redis://127.0.0.1:6379/11")
+PORT = 8190
+WORKER_LOG = Path(tempfile.gettempdir()) / "warung-bench-checkout-worker.log"
+HOT_PRODUCTS, OTHER_PRODUCTS = 12, 28
+STEPS = ("product page", "add to cart", "checkout page", "order button")
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+REMOVE_FORM = re.compile(r'action="(/keranjang/\d+/hapus/)"')
+
+
+class FormFields(HTMLParser):
+    """The fields a browser would submit from the form holding `marker` (a field's name).
+
+    Hidden and text inputs with their values, the checked radio buttons and checkboxes;
+    submit buttons are left out (the order button is pressed by name-less default).
+    """
+
+    def __init__(self, marker):
+        super().__init__()
+        self.marker = marker
+        self.forms, self.current = [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.current = {"action": attrs.get("action", ""), "fields": []}
+            self.forms.append(self.current)
+        elif tag == "input" and self.current is not None and attrs.get("name"):
+            kind = attrs.get("type", "text")
+            if kind in ("radio", "checkbox") and "checked" not in attrs:
+                return
+            if kind in ("submit", "button", "image", "file"):
+                return
+            self.current["fields"].append((attrs["name"], attrs.get("value") or ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+    def fields(self, html):
+        self.feed(html)
+        for form in self.forms:
+            if any(name == self.marker for name, _ in form["fields"]):
+                return dict(form["fields"])
+        return None
+
+
+def checkout_fields(html):
+    """The checkout form as a browser would post it, or None when the page has none."""
+    return FormFields("token").fields(html)
+
+
+def classify_order_answer(status, location):
+    """What the order button's answer means: placed, sold-out, retry or error."""
+    if status >= 500:
+        return "error"
+    if status == 302 and re.search(r"/checkout/\d+/$", location or ""):
+        return "placed"
+    if status == 302 and (location or "").endswith("/keranjang/"):
+        return "sold-out"  # sent back to the cart with the line's problem (sold out, not enough)
+    if status in (200, 302):
+        return "retry"  # the form again (a total that moved) or the checkout page
+    return "error"
+
+
+class Browser:
+    """One buyer's keep-alive connection with its own cookies."""
+
+    def __init__(self, port, cookies):
+        self.port, self.cookies = port, dict(cookies)
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def request(self, method, path, form=None):
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Accept-Encoding": "identity",
+        }
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            content = response.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, value = header.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value
+        return response.status, response.getheader("Location", ""), content
+
+
+def buyer_loop(browser, products, weights, deadline, seed, record):
+    rng = random.Random(seed)
+    while time.monotonic() < deadline:
+        product = rng.choices(products, weights)[0]
+        try:
+            outcome = one_purchase(browser, product, rng, record)
+        except (OSError, http.client.HTTPException):
+            outcome = "error"
+        record("outcome", outcome)
+        if outcome in ("sold-out", "error", "retry"):
+            empty_cart(browser)
+
+
+def timed(record, step, call):
+    started = time.perf_counter()
+    answer = call()
+    record(step, (time.perf_counter() - started) * 1000)
+    return answer
+
+
+def one_purchase(browser, product, rng, record):
+    status, _, page = timed(record, "product page", lambda: browser.request("GET", product["url"]))
+    if status != 200:
+        return "error"
+    token = CSRF_INPUT.search(page).group(1)
+    form = {"csrfmiddlewaretoken": token, "product": product["pk"], "quantity": rng.choice([1, 1, 1, 2])}
+    status, _, _ = timed(record, "add to cart", lambda: browser.request("POST", "/keranjang/tambah/", form))
+    if status != 302:
+        return "error"
+    status, location, page = timed(record, "checkout page", lambda: browser.request("GET", "/checkout/"))
+    if status == 302:
+        return "sold-out" if location.endswith("/keranjang/") else "error"
+    fields = checkout_fields(page) if status == 200 else None
+    if fields is None:
+        return "error"
+    status, location, _ = timed(record, "order button", lambda: browser.request("POST", "/checkout/", fields))
+    return classify_order_answer(status, location)
+
+
+def empty_cart(browser):
+    try:
+        status, _, page = browser.request("GET", "/keranjang/")
+        token = CSRF_INPUT.search(page)
+        for path in REMOVE_FORM.findall(page):
+            browser.request("POST", path, {"csrfmiddlewaretoken": token.group(1)})
+    except (OSError, http.client.HTTPException, AttributeError):
+        pass
+
+
+def load_process(buyers, products, weights, seconds, start_at, queue):
+    """One load process: a thread per buyer; sends its timings and outcomes back through `queue`."""
+    samples, lock = [], threading.Lock()
+
+    def record(kind, value):
+        with lock:
+            samples.append((kind, value))
+
+    while time.time() < start_at:
+        time.sleep(0.01)
+    deadline = time.monotonic() + seconds
+    threads = [
+        threading.Thread(
+            target=buyer_loop, args=(Browser(PORT, cookies), products, weights, deadline, n, record)
+        )
+        for n, cookies in buyers
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    queue.put((samples, usage.ru_utime + usage.ru_stime))
+
+
+# --- Set-up and checks, with Django in the parent process ---
 
 
 def setup_django():
-    sys.path.insert(0, str(ROOT))
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    if not url.rsplit("/", 1)[-1].startswith("warung_orders_bench"):
-        sys.exit("The benchmark writes and deletes data: use a database named warung_orders_bench…")
-    os.environ["DATABASE_URL"] = url
-    os.environ.pop("REDIS_URL", None)
+    sys.path.insert(0, str(loadtools.ROOT))
+    if not DATABASE_URL.rsplit("/", 1)[-1].startswith("warung_bench"):
+        sys.exit("The benchmark writes and deletes data: use a database named warung_bench…")
+    os.environ.update(loadtools.base_env(DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-    os.environ.setdefault("SECURE", "0")
-    create_database(url)
+    create_database(DATABASE_URL)
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("migrate", verbosity=0)
+    from marketplace.models import District
+
+    if not District.objects.exists():
+        call_command("load_regions", verbosity=0)
 
 
 def create_database(url):
     import psycopg2
 
     name = url.rsplit("/", 1)[-1]
-    conn = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
+    connection = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if not cursor.fetchone():
             cursor.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
+    connection.close()
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
-
-
-def prepare(buyers):
-    """A clean slate: two shops, 40 products with plenty of stock, `buyers` buyers with an address."""
+def prepare(buyer_count, rng):
+    """A clean slate: 4 shops, 40 products with realistic stock, buyers with an address and a session."""
     from django.contrib.auth import get_user_model
+    from django.test import Client
 
     from catalog.models import Product
     from orders.models import Cart, Checkout, Order
@@ -83,133 +266,152 @@ def prepare(buyers):
     Cart.objects.all().delete()
     Product.objects.all().delete()
     Shop.objects.all().delete()
-    get_user_model().objects.filter(email__endswith="@bench.test").delete()
     User = get_user_model()
-    owners = [User.objects.create_user(email=f"owner{n}@bench.test", first_name="Pemilik") for n in (1, 2)]
-    shops = [make_shop(owners[0], name="Dapur Bench"), make_shop(owners[1], name="Batik Bench", where=BATAM)]
-    products = [[make_product(shop, stock=1_000_000) for _ in range(20)] for shop in shops]
-    people = []
-    for n in range(buyers):
-        user = User.objects.create_user(email=f"buyer{n}@bench.test")
+    User.objects.filter(email__endswith="@bench.invalid").delete()
+    owners = [
+        User.objects.create_user(email=f"owner{n}@bench.invalid", first_name="Pemilik") for n in range(4)
+    ]
+    shops = [
+        make_shop(owner, name=f"Toko Beban {n}", **({"where": BATAM} if n % 2 else {}))
+        for n, owner in enumerate(owners)
+    ]
+    products = []
+    for n in range(HOT_PRODUCTS + OTHER_PRODUCTS):
+        hot = n < HOT_PRODUCTS
+        stock = rng.choice([3, 5, 8, 10, 15]) if hot else rng.randrange(40, 401)
+        product = make_product(shops[n % len(shops)], stock=stock, price=rng.randrange(10_000, 200_000, 500))
+        products.append(
+            {
+                "pk": product.pk,
+                "url": product.get_absolute_url(),
+                "stock": stock,
+                "weight": 6 if hot else 1,  # popular products are asked for six times as often
+            }
+        )
+    buyers = []
+    for n in range(buyer_count):
+        user = User.objects.create_user(email=f"buyer{n}@bench.invalid", first_name=f"Pembeli {n}")
         make_address(user)
-        people.append(user)
-    return shops, products, people
-
-
-def fill_cart(user, lines):
-    from orders.tests.factories import cart_with
-
-    cart_with(user, *lines)
-
-
-def run(buyers, rounds, pick_lines, shops):
-    """Each buyer posts `rounds` checkouts; all start together. Returns (latencies in ms, seconds, errors)."""
-    from django.db import connection
-    from django.test import Client
-
-    barrier = threading.Barrier(len(buyers))
-    latencies, errors, lock = [], [], threading.Lock()
-    tokens = itertools.count()
-
-    def buyer_loop(index, user):
         client = Client()
         client.force_login(user)
-        address = user.addresses.get().pk
-        try:
-            barrier.wait()
-            for round_ in range(rounds):
-                lines = pick_lines(index, round_)
-                fill_cart(user, lines)
-                form = {"token": f"bench-{next(tokens)}", "address": address}
-                for shop in {product.shop_id for product, _ in lines}:
-                    form[f"shipping_{shop}"] = "pickup"
-                    form[f"payment_{shop}"] = "transfer"
-                started = time.perf_counter()
-                response = client.post("/checkout/", form)
-                elapsed = (time.perf_counter() - started) * 1000
-                ok = response.status_code == 302 and "/checkout/" in response["Location"]
-                with lock:
-                    (latencies if ok else errors).append(elapsed if ok else response.status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=buyer_loop, args=(i, u)) for i, u in enumerate(buyers)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, time.perf_counter() - started, errors
+        buyers.append((n, {name: morsel.value for name, morsel in client.cookies.items()}))
+    return products, buyers
 
 
-def report(name, latencies, seconds, errors):
-    line = (
-        f"| {name} | {len(latencies)} | {len(errors)} | {len(latencies) / seconds:.1f} | "
-        f"{percentile(latencies, 0.5):.0f} | {percentile(latencies, 0.95):.0f} | "
-        f"{percentile(latencies, 0.99):.0f} | {max(latencies):.0f} | {statistics.fmean(latencies):.0f} |"
+def oversold(products):
+    """(units oversold, rows where stock + sold != initial stock), read from the database."""
+    from django.db.models import Sum
+
+    from catalog.models import Product, ProductVariant
+    from orders.models import OrderItem
+
+    over, inconsistent = 0, []
+    for product in products:
+        sold = OrderItem.objects.filter(product_id=product["pk"]).aggregate(n=Sum("quantity"))["n"] or 0
+        left = Product.objects.get(pk=product["pk"]).stock
+        variants_left = ProductVariant.objects.filter(product_id=product["pk"]).aggregate(n=Sum("stock"))["n"]
+        over += max(0, sold - product["stock"])
+        if left + sold != product["stock"] or variants_left + sold != product["stock"] or left < 0:
+            inconsistent.append((product["pk"], product["stock"], sold, left, variants_left))
+    return over, inconsistent
+
+
+def start_worker(env):
+    """The Celery worker that sends the order notifications; its output (the e-mails, printed
+    by the console backend) goes to a log file."""
+    command = [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--loglevel", "WARNING"]
+    command += ["--concurrency", "1", "--pool", "prefork", "--without-mingle", "--without-gossip"]
+    log = open(WORKER_LOG, "w")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(command, cwd=loadtools.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def report(samples, seconds, generator_cpu, over, inconsistent, args):
+    outcomes = [value for kind, value in samples if kind == "outcome"]
+    placed = outcomes.count("placed")
+    errors = outcomes.count("error")
+    print(
+        f"\n{args.buyers} buyers for {seconds:.0f} s: {placed} orders placed = {placed / seconds:.1f} checkouts/s; "
+        f"sold out {outcomes.count('sold-out')}, asked again {outcomes.count('retry')}, errors {errors}"
     )
-    print(line)
-    return line
+    print("| step | n | p50 ms | p95 ms | p99 ms | max ms |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for step in STEPS:
+        times = [value for kind, value in samples if kind == step]
+        if times:
+            p = [loadtools_percentile(times, f) for f in (0.5, 0.95, 0.99)]
+            print(f"| {step} | {len(times)} | {p[0]:.0f} | {p[1]:.0f} | {p[2]:.0f} | {max(times):.0f} |")
+    print(
+        f"load generator: {args.processes} processes, {generator_cpu:.1f} CPU s in {seconds:.0f} s "
+        f"({generator_cpu / seconds:.0%} of one core)"
+    )
+    print(f"units oversold: {over}; products whose stock + sold != initial stock: {len(inconsistent)}")
+    for row in inconsistent:
+        print(f"  product {row[0]}: initial {row[1]}, sold {row[2]}, left {row[3]} (variants {row[4]})")
+    order_button = [value for kind, value in samples if kind == "order button"]
+    if order_button:
+        print(f"checkout p95 {loadtools_percentile(order_button, 0.95):.0f} ms")
+    print(f"checkouts/s {placed / seconds:.1f}")
+    print(f"errors {errors}")
+    print(f"oversold {over}")
+
+
+def loadtools_percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
 def main():
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--buyers", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--append", action="store_true", help="append the figures to benchmarks/RESULTS.md")
+    parser.add_argument("--seconds", type=int, default=None)
+    parser.add_argument("--processes", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="a 20-second run")
     args = parser.parse_args()
+    seconds = args.seconds or (20 if args.quick else 60)
+    print(f"benchmarks/checkout.py {' '.join(sys.argv[1:])}: {loadtools.machine()}", flush=True)
     setup_django()
-    from django.db import connection
+    products, buyers = prepare(args.buyers, random.Random(12))
+    from django.db import connections
 
-    from catalog.models import Product
-    from orders.models import OrderItem
-
-    shops, products, buyers = prepare(args.buyers)
-    hot = products[0][0]
-
-    def spread(index, round_):
-        return [(products[0][(index + round_) % 20], 1), (products[1][(index * 7 + round_) % 20], 1)]
-
-    def same_product(index, round_):
-        return [(hot, 1)]
-
-    header = "| workload | checkouts | failed | checkouts/s | p50 ms | p95 ms | p99 ms | max ms | mean ms |"
-    print(
-        f"{args.buyers} concurrent buyers × {args.rounds} checkouts, PostgreSQL {connection.pg_version // 10000}"
-    )
-    print(header)
-    # One buyer alone: the cost of a checkout without queueing, to read the others against.
-    lines = [report("baseline: 1 buyer, sequential", *run(buyers[:1], args.rounds * 5, spread, shops))]
-    lines.append(report("spread: 2 shops, 40 products", *run(buyers, args.rounds, spread, shops)))
-    lines.append(
-        report(f"hot: one product, {len(buyers)} writers", *run(buyers, args.rounds, same_product, shops))
-    )
-
-    sold = sum(OrderItem.objects.filter(product=hot).values_list("quantity", flat=True))
-    # The hot product also appears in the other workloads; every unit sold must come off its stock.
-    hot.refresh_from_db()
-    consistent = hot.stock + sold == 1_000_000
-    print(f"hot product: {sold} sold, stock {hot.stock}, stock + sold = 1,000,000: {consistent}")
-    assert consistent and Product.objects.filter(stock__lt=0).count() == 0
-
-    if args.append:
-        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        text = [
-            "",
-            "## Orders",
-            "",
-            f"`benchmarks/checkout.py --buyers {args.buyers} --rounds {args.rounds}` on {stamp}: "
-            f"{args.buyers} buyer threads, each with its own connection and test client, posting the checkout "
-            "form (whole request, no network; one process, so the GIL caps throughput). "
-            f"Stock stayed consistent (stock + sold units = initial stock): {consistent}.",
-            "",
-            header,
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-            *lines,
-            "",
+    connections.close_all()
+    env = loadtools.base_env(DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL)
+    loadtools.collectstatic(env)
+    site = loadtools.Server("marketplace.wsgi:application", PORT, env, health="/healthz").start()
+    worker = start_worker(env)
+    try:
+        weights = [product["weight"] for product in products]
+        context = multiprocessing.get_context("spawn")
+        queue = context.Queue()
+        start_at = time.time() + 3
+        shares = [buyers[n :: args.processes] for n in range(args.processes)]
+        processes = [
+            context.Process(target=load_process, args=(share, products, weights, seconds, start_at, queue))
+            for share in shares
         ]
-        with open(ROOT / "benchmarks" / "RESULTS.md", "a") as results:
-            results.write("\n".join(text))
+        cpu_before = site.cpu_seconds()
+        for process in processes:
+            process.start()
+        samples, generator_cpu = [], 0.0
+        for _ in processes:
+            process_samples, cpu = queue.get()
+            samples += process_samples
+            generator_cpu += cpu
+        for process in processes:
+            process.join()
+        web_cpu = site.cpu_seconds() - cpu_before
+        # Buyers start no purchase after the deadline but finish the one under way: count that time too.
+        elapsed = time.time() - start_at
+    finally:
+        site.stop()
+        worker.terminate()
+        worker.wait(timeout=30)
+    over, inconsistent = oversold(products)
+    report(samples, elapsed, generator_cpu, over, inconsistent, args)
+    placed = sum(1 for kind, value in samples if kind == "outcome" and value == "placed")
+    print(
+        f"web workers' CPU: {web_cpu:.1f} s = {1000 * web_cpu / max(placed, 1):.0f} ms per order placed (4 requests)"
+    )
+    print(f"{loadtools.machine()}; worker log: {WORKER_LOG}")
 
 
 if __name__ == "__main__":

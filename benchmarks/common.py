@@ -15,6 +15,7 @@ def setup_django():
     os.environ.pop("REDIS_URL", None)  # eager tasks, local cache: measure the database and Python only
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
     os.environ.setdefault("SECURE", "0")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-never-used-in-production")
     import django
 
     django.setup()

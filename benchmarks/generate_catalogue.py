@@ -1,10 +1,12 @@
 """Build a large catalogue in the benchmark database: 2,000 approved shops, 100,000 products.
 
     createdb -h 127.0.0.1 -U postgres warung_catalog_bench
-    .venv/bin/python benchmarks/generate_catalogue.py [--shops 2000] [--products 100000]
+    .venv/bin/python benchmarks/generate_catalogue.py [--shops 2000] [--products 100000] [--reuse]
 
 Everything is inserted with bulk_create in batches, then every search vector is built by one
-UPDATE, as catalog.services does for single products. Re-running starts from an empty catalogue.
+UPDATE, as catalog.services does for single products. Re-running starts from an empty catalogue;
+with --reuse a database that already holds this very catalogue (its PostgreSQL comment says which
+one was built) is only migrated, so a second benchmark run does not wait for it.
 """
 
 import argparse
@@ -12,6 +14,9 @@ import random
 import time
 
 from common import setup_django
+
+# Bump when the generated data changes, so --reuse rebuilds catalogues made by an older version.
+GENERATOR_VERSION = 1
 
 ADJECTIVES = [
     "Pedas", "Manis", "Gurih", "Original", "Balado", "Keju", "Cokelat", "Pandan", "Premium", "Spesial",
@@ -42,20 +47,55 @@ def main():
     parser.add_argument("--shops", type=int, default=2000)
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--reuse", action="store_true", help="keep a catalogue built with the same arguments")
     args = parser.parse_args()
     setup_django()
 
     from django.core.management import call_command
 
     started = time.perf_counter()
+    print(f"load average {load_average()}")
     call_command("migrate", verbosity=0)
     from marketplace.models import District
 
     if not District.objects.exists():
         call_command("load_regions", verbosity=0)
     print(f"migrated and regions ready in {time.perf_counter() - started:.1f} s")
+    wanted = catalogue_marker(args)
+    if args.reuse and built_marker() == wanted:
+        print(f"reusing the catalogue already in the database ({wanted})")
+        return
     build(args.shops, args.products, random.Random(args.seed))
-    print(f"total {time.perf_counter() - started:.1f} s")
+    remember_marker(wanted)
+    print(f"total {time.perf_counter() - started:.1f} s; load average {load_average()}")
+
+
+def load_average():
+    with open("/proc/loadavg") as loadavg:
+        return " ".join(loadavg.read().split()[:3])
+
+
+def catalogue_marker(args):
+    return f"benchmark catalogue v{GENERATOR_VERSION}: {args.shops} shops, {args.products} products, seed {args.seed}"
+
+
+def built_marker():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def remember_marker(marker):
+    """A comment on the database, written only once the whole catalogue is in."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"COMMENT ON DATABASE {name} IS %s", [marker])
 
 
 def build(n_shops, n_products, rng):

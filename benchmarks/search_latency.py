@@ -1,113 +1,78 @@
-"""Search latency (p50/p95) over many terms, with and without the GIN indexes, and listing throughput.
+"""Search through the page at 100,000 products: p50/p95/p99 at 32 concurrent clients.
 
-    .venv/bin/python benchmarks/search_latency.py [--rounds 3] [--requests 200]
+    make bench-search            # .venv/bin/python benchmarks/search_latency.py [--seconds 30]
+    .venv/bin/python benchmarks/search_latency.py --quick   # 10 s per audience
 
-Each search runs what the search page runs: the count for the paginator and the first page of
-24 cards (products with shop, region, category, and the primary photos prefetched). The run
-"without indexes" drops them inside a transaction that is rolled back.
+Needs PostgreSQL, Redis and wrk. Builds or reuses the 100,000-product catalogue (`warung_bench_100k`,
+see throughput.py), starts the marketplace under gunicorn (`--workers 2 --threads 4 --worker-class
+gthread`) with the whole-page cache off, so every request runs the search view, its queries and its
+template, and loads it with wrk (2 threads, 32 connections) over the search URLs of throughput.py:
+whole words, several words, short words (`ker`, `ik`), typos (`kripik`, `kopi robsta`), second
+pages and sorts. A second run does the same for logged-in buyers with a cart (their pages are never
+served from the page cache either). Our target: p95 ≤ 50 ms on an otherwise idle machine.
+
+Ends with `search <audience> p50 <ms> p95 <ms>` lines.
 """
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
-from common import setup_django, summary
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-TERMS = [
-    # Whole words, prefixes, several words, shop and category names, and typos.
-    "keripik", "keripik singkong", "keripik pedas", "sambal", "sambal roa", "kopi", "kopi robusta", "batik",
-    "batik tulis", "kemeja batik", "tas", "tas rajut", "dompet kulit", "rotan", "keranjang", "gerabah",
-    "sabun", "sabun sereh", "lulur", "manggis", "nanas", "salak", "cabai", "alpukat", "ikan asin", "terasi",
-    "abon", "bolu", "brownies", "nastar", "kastengel", "bika ambon", "rengginang", "opak", "basreng",
-    "emping", "peyek", "teh melati", "talenan", "centong", "vas", "cobek", "tikar", "topi bambu", "dapur",
-    "bu ani", "warung", "organik", "premium pedas", "homemade", "ker", "kop", "bat",
-    "kripik", "sambel", "kopi robsta", "batk", "rotn", "brownis", "kastangel", "alpukad", "singkog",
-    "pedass", "manggis segar", "abon ikan tradisional", "kerupuk kemplang", "tudung saji", "minyak kayu putih",
-]  # fmt: skip
-DROP = ["DROP INDEX product_search_vector", "DROP INDEX product_name_trigram"]
+import loadtools  # noqa: E402
+import throughput  # noqa: E402
 
-
-def run_searches(rounds):
-    from django.core.paginator import Paginator
-
-    from catalog.selectors import PAGE_SIZE, search_products
-
-    timings, hits = [], {}
-    for _ in range(rounds):
-        for term in TERMS:
-            started = time.perf_counter()
-            page = Paginator(search_products(term), PAGE_SIZE).get_page(1)
-            cards = list(page.object_list)
-            timings.append((time.perf_counter() - started) * 1000)
-            hits[term] = (page.paginator.count, len(cards))
-    return timings, hits
+CATALOGUE = "100k"
+PORT = 8189
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--requests", type=int, default=150)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=None)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--catalogue", default=CATALOGUE, choices=sorted(loadtools.CATALOGUES))
+    parser.add_argument("--quick", action="store_true", help="10 s per audience")
     args = parser.parse_args()
-    setup_django()
-    from django.db import connection, transaction
-
-    from catalog.models import Product
-
-    print(f"products: {Product.objects.visible().count()}; terms: {len(TERMS)}; rounds: {args.rounds}")
-    run_searches(1)  # warm the caches
-    with_index, hits = run_searches(args.rounds)
-    report("search with indexes", with_index)
-    misses = [term for term, (count, _) in hits.items() if count == 0]
-    print(f"  terms with no result: {misses or 'none'}")
-
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            for statement in DROP:
-                cursor.execute(statement)
-        without_index, _ = run_searches(1)
-        transaction.set_rollback(True)
-    report("search without indexes", without_index)
-
-    listing_throughput(args.requests)
-
-
-def listing_throughput(n):
-    from django.test import Client, override_settings
-
-    urls = [
-        "/",
-        "/cari/",
-        "/cari/?q=keripik",
-        "/kategori/makanan-minuman/",
-        "/cari/?province=32&sort=price_asc",
-    ]
-    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    from django.conf import settings
-
-    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}, SECURE_SSL_REDIRECT=False):
-        client = Client()
-        for url in urls:
-            assert client.get(url).status_code == 200, url
-        for url in urls:
-            timings = []
-            started = time.perf_counter()
-            for _ in range(n // len(urls)):
-                t = time.perf_counter()
-                client.get(url)
-                timings.append((time.perf_counter() - t) * 1000)
-            elapsed = time.perf_counter() - started
-            stats = summary(timings)
-            print(
-                f"listing {url:40} {len(timings) / elapsed:6.1f} pages/s on one process "
-                f"(p50 {stats['p50']:.1f} ms, p95 {stats['p95']:.1f} ms)"
-            )
-
-
-def report(label, timings):
-    stats = summary(timings)
-    print(
-        f"{label}: n={stats['n']} p50={stats['p50']:.1f} ms p95={stats['p95']:.1f} ms "
-        f"max={stats['max']:.1f} ms mean={stats['mean']:.1f} ms"
+    seconds = args.seconds or (10 if args.quick else 30)
+    print(f"benchmarks/search_latency.py {' '.join(sys.argv[1:])}: {loadtools.machine()}", flush=True)
+    loadtools.collectstatic(loadtools.base_env())
+    loadtools.ensure_catalogue(args.catalogue)
+    plan = throughput.plan_for(args.catalogue)
+    paths = plan["groups"]["search"]
+    env = loadtools.base_env(
+        DATABASE_URL=loadtools.database_url(args.catalogue),
+        REDIS_URL=loadtools.redis_url(args.catalogue),
+        PAGE_CACHE_SECONDS=0,
     )
+    site = loadtools.Server("marketplace.wsgi:application", PORT, env, health="/healthz").start()
+    lines = []
+    try:
+        loadtools.warm(site, paths[:20])
+        print(
+            "| audience | URLs | requests | req/s | p50 ms | p95 ms | p99 ms | errors | web CPU ms/req | wrk CPU |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for audience, cookies in (("anonymous", ()), ("buyer", plan["cookies"])):
+            result = loadtools.run_wrk(
+                site, paths, seconds=seconds, connections=args.connections, cookies=cookies
+            )
+            print(
+                f"| {audience} | {len(paths)} | {result.requests} | {result.rate:.0f} | {result.p50_ms:.0f} "
+                f"| {result.p95_ms:.0f} | {result.p99_ms:.0f} | {result.errors} | {result.server_ms_per_request:.1f} "
+                f"| {result.generator_share:.0%} |",
+                flush=True,
+            )
+            lines.append(f"search {audience} p50 {result.p50_ms:.0f} p95 {result.p95_ms:.0f}")
+            time.sleep(1)
+    finally:
+        site.stop()
+    print(
+        f"{args.catalogue} products, {args.connections} connections, {seconds} s each; {loadtools.machine()}"
+    )
+    for line in lines:
+        print(line)
 
 
 if __name__ == "__main__":

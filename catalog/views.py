@@ -4,6 +4,7 @@ import json
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.html import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 from catalog import selectors
 from catalog.forms import ListingFilterForm
 from catalog.templatetags.catalog import rendition_url
+from marketplace.pagecache import REGION_COOKIE, cached_fragment, prefetch_fragments, remembered_region
 from marketplace.phones import whatsapp_link
 from marketplace.site import absolute_url
 from vendors.views import shop_page_context
@@ -18,78 +20,167 @@ from vendors.views import shop_page_context
 JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
-# The region a buyer last filtered by, remembered for the home page's "near you" section.
-REGION_COOKIE = "wilayah"
+def fragment(request, template, context):
+    """A piece of a page rendered on its own: the request is there for its tags, but no
+    context processor runs (they read the visitor: cart, notifications)."""
+    return mark_safe(render_to_string(template, {**context, "request": request}))  # noqa: S308
 
 
 @require_GET
 def home(request):
-    region = selectors.chosen_region(request.COOKIES.get(REGION_COOKIE, ""))
+    code = remembered_region(request)
+    prefetch_fragments(request, [("home-near", (code,)), ("home-blocks", ())])
     return render(
         request,
         "catalog/home.html",
         {
-            "categories": selectors.top_categories(),
-            "region": region,
-            "near": selectors.products_near(region) if region else [],
-            "newest": selectors.newest_products(),
-            "best_sellers": selectors.best_selling_products(),
-            "new_shops": selectors.new_shops(),
+            "near_block": cached_fragment(request, "home-near", (code,), lambda: near_block(request, code))
+            if code
+            else "",
+            "home_blocks": cached_fragment(request, "home-blocks", (), lambda: home_blocks(request)),
         },
     )
 
 
-def listing_context(request, products_for):
-    """Filter form, page of products and the chosen filters, shared by every listing."""
-    choices = selectors.filter_choices(province=request.GET.get("province", ""))
-    form = ListingFilterForm(request.GET, choices=choices)
-    filters = form.filters()
-    page = selectors.page_of(products_for(filters), request.GET.get("page"))
-    filtering = any(request.GET.get(name) for name in form.fields)
-    return {
-        "filter_form": form,
-        "filters": filters,
-        "filtering": filtering,
-        "page": page,
-        "products": page.object_list,
+def near_block(request, code):
+    region = selectors.chosen_region(code)
+    near = selectors.products_near(region) if region else []
+    return fragment(request, "catalog/_home_near.html", {"region": region, "near": near})
+
+
+def home_blocks(request):
+    context = {
+        "categories": selectors.top_categories(),
+        "newest": selectors.newest_products(),
+        "best_sellers": selectors.best_selling_products(),
+        "new_shops": selectors.new_shops(),
     }
+    return fragment(request, "catalog/_home_blocks.html", context)
 
 
-def remember_region(response, filters):
+def province_of(request):
+    province = request.GET.get("province", "")
+    # Any other value has no regencies: it shares the entry of no province at all.
+    return province if selectors.PROVINCE_CODE.fullmatch(province) else ""
+
+
+def filter_choices(request):
+    province = province_of(request)
+    return cached_fragment(
+        request, "filter-choices", (province,), lambda: selectors.filter_choices(province=province)
+    )
+
+
+def listing_fragments(request, name, search=""):
+    """The fragments a listing reads, to be fetched together with the page's other ones."""
+    query = listing_query(request.GET)
+    return [("filter-choices", (province_of(request),)), ("listing", (*name, search, sorted(query.lists())))]
+
+
+def listing_context(request, products_for, *, name, search="", more=None):
+    """Filter form, the chosen filters and the listing's body (filters, count, cards, pages).
+
+    The body depends on the listing (`name`: the view and its object) and the parameters the
+    form reads, nothing else: it is one fragment shared by every visitor, whatever other
+    parameters (tracking) a link carries. `more(page)` adds what a page shows around its cards.
+    """
+    form = ListingFilterForm(request.GET, choices=filter_choices(request))
+    filters = form.filters()
+    query = listing_query(request.GET)
+
+    def body():
+        page = selectors.page_of(products_for(filters), request.GET.get("page"))
+        context = {
+            "filter_form": form,
+            "filtering": any(request.GET.get(field) for field in form.fields),
+            "page": page,
+            "products": page.object_list,
+            "listing_query": query,
+            "query": search,
+            **(more(page) if more else {}),
+        }
+        return fragment(request, "catalog/_listing.html", context)
+
+    parts = (*name, search, sorted(query.lists()))
+    return {"filters": filters, "listing": cached_fragment(request, "listing", parts, body)}
+
+
+def listing_query(params):
+    """The parameters a listing reads, as the visitor sent them: its links keep only these."""
+    query = params.copy()
+    for key in list(query):
+        if key not in ListingFilterForm.base_fields and key not in ("q", "page"):
+            del query[key]
+    if "q" in query:
+        query["q"] = query["q"].strip()[:100]
+    return query
+
+
+def remember_region(request, response, filters):
     region = filters.regency or filters.province
-    if region:
+    # Set only when it changes: a response that sets a cookie is never stored for others.
+    if region and region != remembered_region(request):
         response.set_cookie(REGION_COOKIE, region, max_age=60 * 60 * 24 * 365, samesite="Lax")
     return response
 
 
 @require_GET
 def category(request, slug):
-    category, children = selectors.category_with_children(slug)
-    context = listing_context(request, lambda filters: selectors.products_in_category(category, filters))
+    name = ("category", slug)
+    prefetch_fragments(request, [("category", (slug,)), *listing_fragments(request, name)])
+    category, children = cached_fragment(
+        request, "category", (slug,), lambda: selectors.category_with_children(slug)
+    )
+    context = listing_context(
+        request,
+        lambda filters: selectors.products_in_category(category, filters),
+        name=name,
+    )
     response = render(
         request, "catalog/category.html", {**context, "category": category, "children": children}
     )
-    return remember_region(response, context["filters"])
+    return remember_region(request, response, context["filters"])
 
 
 @require_GET
 def shop_page(request, slug):
     """The vendors app's shop page with the shop's products, filters and pages below it."""
-    context = shop_page_context(request, slug)
-    listing = listing_context(request, lambda filters: selectors.products_for_shop(context["shop"], filters))
-    rating = selectors.shop_rating(context["shop"])
+    name = ("shop", slug)
+    prefetch_fragments(
+        request, [("shop", (slug,)), ("shop-rating", (slug,)), *listing_fragments(request, name)]
+    )
+    context = cached_fragment(request, "shop", (slug,), lambda: shop_page_context(request, slug))
+    listing = listing_context(
+        request,
+        lambda filters: selectors.products_for_shop(context["shop"], filters),
+        name=name,
+    )
+    rating = shop_rating(request, context["shop"])
     return render(request, "catalog/shop.html", {**context, **listing, "shop_rating": rating})
 
 
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    context = listing_context(request, lambda filters: selectors.search_products(query, filters))
-    if query and not context["page"].paginator.count:
-        context["spellings"] = selectors.nearest_spellings(query)
-        context["popular_categories"] = selectors.popular_categories()
+
+    def nothing_found(page):
+        if not query or page.paginator.count:
+            return {}
+        return {
+            "spellings": selectors.nearest_spellings(query),
+            "popular_categories": selectors.popular_categories(),
+        }
+
+    prefetch_fragments(request, listing_fragments(request, ("search",), query))
+    context = listing_context(
+        request,
+        lambda filters: selectors.search_products(query, filters),
+        name=("search",),
+        search=query,
+        more=nothing_found,
+    )
     response = render(request, "catalog/search.html", {**context, "query": query})
-    return remember_region(response, context["filters"])
+    return remember_region(request, response, context["filters"])
 
 
 @require_GET
@@ -100,6 +191,12 @@ def search_suggestions(request):
     return response
 
 
+def shop_rating(request, shop):
+    # Over all of a shop's reviews: a new one may take FRAGMENT_CACHE_SECONDS to count here,
+    # while the product's own reviews and rating are always read fresh.
+    return cached_fragment(request, "shop-rating", (shop.slug,), lambda: selectors.shop_rating(shop))
+
+
 def options_of(product):
     """The variants a buyer chooses between; none for a product with only its default variant."""
     variants = list(product.variants.all())
@@ -108,6 +205,7 @@ def options_of(product):
 
 @require_GET
 def product_detail(request, shop_slug, product_slug):
+    prefetch_fragments(request, [("related", (shop_slug, product_slug)), ("shop-rating", (shop_slug,))])
     product = selectors.product_for_buyer(shop_slug=shop_slug, product_slug=product_slug)
     images = list(product.images.all())
     ready_images = [image for image in images if image.is_ready]
@@ -124,9 +222,16 @@ def product_detail(request, shop_slug, product_slug):
             "primary": primary,
             "variants": options_of(product),
             "reviews": selectors.reviews_of(product),
-            "rating": selectors.product_rating(product),
-            "shop_rating": selectors.shop_rating(product.shop),
-            "related": selectors.related_products(product),
+            "rating": {"average": product.rating_average, "count": product.rating_count or 0},
+            "shop_rating": shop_rating(request, product.shop),
+            "related_block": cached_fragment(
+                request,
+                "related",
+                (shop_slug, product_slug),
+                lambda: fragment(
+                    request, "catalog/_related.html", {"related": selectors.related_products(product)}
+                ),
+            ),
             "whatsapp_url": ask_on_whatsapp_url(product, url),
             "canonical_url": url,
             "image_url": image_url,

@@ -4,7 +4,10 @@ Every helper fails with a ``ConfigError`` naming the variable, so a typo in a
 deployment stops start-up with one clear line instead of a traceback.
 """
 
+import hashlib
 import os
+import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -67,7 +70,7 @@ def env_list(name, default=()):
 DATABASE_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
 
 
-def database_config(name, default_url):
+def database_config(name, default_url, *, conn_max_age=60):
     """A ``DATABASES['default']`` dict from a URL such as postgres://user@host:5432/db."""
     url = os.environ.get(name, "").strip() or default_url
     scheme = urlsplit(url).scheme
@@ -76,12 +79,20 @@ def database_config(name, default_url):
             f"{name} must look like postgres://user:password@host:5432/dbname or sqlite:///path; got {url!r}"
         )
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
     except ValueError as error:
         raise ConfigError(f"{name} is not a valid database URL ({error}); got {url!r}") from None
     if scheme != "sqlite" and not config.get("NAME"):
         raise ConfigError(f"{name} names no database (add /dbname at the end); got {url!r}")
     return config
+
+
+def cache_key_prefix(site_name, database):
+    """A cache key prefix of this site: its name and database, in letters, digits and dashes."""
+    where = f"{database.get('HOST', '')}-{database.get('NAME', '')}"
+    name = re.sub(r"[^a-z0-9]+", "-", f"{site_name}-{Path(str(where)).name}".lower()).strip("-")
+    digest = hashlib.sha256(f"{site_name}|{where}".encode()).hexdigest()[:8]
+    return f"{name[:40]}-{digest}"
 
 
 REDIS_SCHEMES = {"redis", "rediss"}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.env import (
     ConfigError,
+    cache_key_prefix,
     database_config,
     development_site_url,
     env_bool,
@@ -42,7 +43,15 @@ try:
     # development it is where `make run` serves (the Makefile passes HOST and PORT).
     SITE_URL = env_str("SITE_URL", development_site_url(env_str("HOST"), env_int("PORT", 8000))).rstrip("/")
 
-    DATABASES = {"default": database_config("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+    # Seconds a database connection is kept for the next request (0: one per request), checked
+    # before reuse so a restarted server costs no error page.
+    DATABASES = {
+        "default": database_config(
+            "DATABASE_URL",
+            f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=env_int("CONN_MAX_AGE", 60),
+        )
+    }
     REDIS_URL = redis_url("REDIS_URL")
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Product search forgives typos such as "kripik" for "keripik" (0.57) and "Padan" for
@@ -76,6 +85,12 @@ try:
     INVITATIONS_PER_SHOP_PER_DAY = env_int("INVITATIONS_PER_SHOP_PER_DAY", 10)
     INVITATIONS_PER_USER_PER_DAY = env_int("INVITATIONS_PER_USER_PER_DAY", 20)
     PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+    # Shared storefront fragments (cards, listing bodies, home blocks) for every visitor; writes
+    # replace them at once (a new version), so this only bounds how old sales counts may get.
+    FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60)
+    # Every key this site puts in the cache starts with it: sites sharing a Redis never read
+    # each other's pages. By default it names the site and its database.
+    CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX") or cache_key_prefix(SITE_NAME, DATABASES["default"])
     # When on, a vendor's new product waits for dinas staff before buyers see it.
     REQUIRE_PRODUCT_REVIEW = env_bool("REQUIRE_PRODUCT_REVIEW", False)
     # A transfer order not paid within this many hours is cancelled and its stock returned.
@@ -109,6 +124,10 @@ try:
     # Tracking webhook: Biteship sends this header (name and value set in its dashboard); empty = refused.
     BITESHIP_WEBHOOK_HEADER = env_str("BITESHIP_WEBHOOK_HEADER", "X-Biteship-Secret")
     BITESHIP_WEBHOOK_SECRET = env_str("BITESHIP_WEBHOOK_SECRET")
+    # Polling Biteship's tracking API (with BITESHIP_API_KEY): shipments without a webhook event for
+    # this many hours are asked, for this many days after shipping.
+    SHIPPING_TRACKING_POLL_HOURS = env_int("SHIPPING_TRACKING_POLL_HOURS", 6)
+    SHIPPING_TRACKING_POLL_DAYS = env_int("SHIPPING_TRACKING_POLL_DAYS", 30)
 
     # --- Payments (docs/payments.md) ---
     # "direct": buyers pay each shop; "aman" (transaksi aman): buyers pay the operator, who holds
@@ -343,14 +362,19 @@ if REDIS_URL:
             # never an error page (see marketplace/cache.py).
             "BACKEND": "marketplace.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "warung",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
     CELERY_BROKER_URL = BROKER_URL or REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
     CELERY_BROKER_URL = "memory://"
     # No broker configured: run tasks in the web process so `make run` needs no Redis.
     CELERY_TASK_ALWAYS_EAGER = True
@@ -388,6 +412,10 @@ CELERY_BEAT_SCHEDULE = {
     "complete-shipped-orders": {
         "task": "orders.tasks.complete_shipped_orders",
         "schedule": 3600,
+    },
+    "poll-shipment-tracking": {
+        "task": "orders.tasks.poll_shipment_tracking",
+        "schedule": 2 * 3600,
     },
     "requeue-stuck-product-images": {
         "task": "catalog.tasks.requeue_stuck_images",

@@ -12,6 +12,8 @@ from marketplace.money import format_rupiah
 from marketplace.phones import normalize_mobile_number
 from marketplace.text import TidyTextMixin
 from orders.models import PaymentMethod
+from shipping.couriers import Courier, courier_code
+from shipping.receipts import ReceiptNumberError, normalise_receipt_number
 from vendors.forms import AddressForm as RegionAddressForm
 
 PROOF_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
@@ -180,9 +182,48 @@ class ReasonForm(TidyTextMixin, forms.Form):
     )
 
 
+OTHER_COURIER = "other"
+
+
+class CourierChoiceField(forms.ChoiceField):
+    """A courier code; the names people type ("JNE", "J&T") are read as their codes."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return courier_code(value) or value
+
+
 class ShipForm(TidyTextMixin, forms.Form):
-    courier = forms.CharField(label=gettext_lazy("Courier"), max_length=60, required=False)
-    tracking_number = forms.CharField(label=gettext_lazy("Tracking number"), max_length=60, required=False)
+    """The courier and the receipt number, stored as the courier prints it (shipping.receipts)."""
+
+    courier = CourierChoiceField(
+        label=gettext_lazy("Courier"),
+        required=False,
+        choices=[("", "—"), *Courier.choices, (OTHER_COURIER, gettext_lazy("Another courier"))],
+    )
+    other_courier = forms.CharField(label=gettext_lazy("Other courier's name"), max_length=60, required=False)
+    tracking_number = forms.CharField(
+        label=gettext_lazy("Tracking number"),
+        max_length=60,
+        required=False,
+        help_text=gettext_lazy("The receipt number (nomor resi) printed by the courier."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        courier = cleaned.get("courier") or ""
+        if courier == OTHER_COURIER:
+            courier = cleaned.get("other_courier", "")
+            if not courier:
+                self.add_error("other_courier", _("Write the courier's name."))
+        cleaned["courier"] = courier
+        number = cleaned.get("tracking_number")
+        if number:
+            try:
+                cleaned["tracking_number"] = normalise_receipt_number(number, courier=courier)
+            except ReceiptNumberError as error:
+                self.add_error("tracking_number", error.message)
+        return cleaned
 
 
 class ReviewForm(TidyTextMixin, forms.Form):

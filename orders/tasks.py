@@ -5,7 +5,7 @@ one order is isolated by `transitions.each_order` and retried on the next beat r
 """
 
 from marketplace.celery import app
-from orders import transitions
+from orders import tracking, transitions
 
 
 @app.task
@@ -18,3 +18,9 @@ def cancel_unpaid_orders():
 def complete_shipped_orders():
     """Complete orders shipped more than ORDER_AUTO_COMPLETE_DAYS ago."""
     return transitions.complete_shipped_orders()
+
+
+@app.task
+def poll_shipment_tracking():
+    """Store new tracking steps of shipped orders that no webhook has updated lately."""
+    return tracking.poll_shipped_orders()

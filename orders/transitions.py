@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +21,7 @@ from catalog.models import Product
 from marketplace import notifications
 from orders.models import Order, OrderEvent, OrderStatus, Payment
 from orders.selectors import shop_order_url
+from shipping import tracking
 from vendors.permissions import works_for
 
 logger = logging.getLogger(__name__)
@@ -258,12 +259,14 @@ def auto_cancel_unpaid(*, order_id) -> bool:
 
 
 def auto_complete_shipped(*, order_id) -> bool:
-    """Complete one order shipped more than ORDER_AUTO_COMPLETE_DAYS ago; False if it no longer applies."""
+    """Complete one order ORDER_AUTO_COMPLETE_DAYS after delivery (when a tracking provider
+    reported it) or else after shipping; False if it no longer applies."""
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None or order.status != S.SHIPPED or order.shipped_at is None:
             return False
-        if order.shipped_at > timezone.now() - timedelta(days=settings.ORDER_AUTO_COMPLETE_DAYS):
+        clock = tracking.delivered_at(order.tracking_number, since=order.shipped_at) or order.shipped_at
+        if clock > timezone.now() - timedelta(days=settings.ORDER_AUTO_COMPLETE_DAYS):
             return False
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("Completed automatically: the buyer did not report a problem.")
@@ -281,8 +284,14 @@ def unpaid_order_ids(limit=500):
 
 def shipped_order_ids_to_complete(limit=500):
     cutoff = timezone.now() - timedelta(days=settings.ORDER_AUTO_COMPLETE_DAYS)
+    # The clock starts at delivery when a provider reported it, else at shipping.
+    delivered = tracking.delivered_at_expression(
+        waybill=OuterRef("tracking_number"), since=OuterRef("shipped_at")
+    )
     return list(
         Order.objects.filter(status=S.SHIPPED, shipped_at__lt=cutoff)
+        .annotate(delivered_at=delivered)
+        .filter(Q(delivered_at__isnull=True) | Q(delivered_at__lt=cutoff))
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from marketplace.money import format_rupiah
 from marketplace.phones import whatsapp_link
 from marketplace.storage import private_file_response
-from orders import pricing, selectors, services, transitions
+from orders import pricing, selectors, services, tracking, transitions
 from orders.forms import AddressForm, CheckoutForm, ProofForm, ReviewForm
 from orders.models import Checkout
 
@@ -314,6 +314,7 @@ def order_detail(request, number, proof_form=None):
         "review_items": selectors.reviewable_items(order, request.user),
         "review_form": ReviewForm(),
         "whatsapp_url": order_whatsapp_url(order),
+        "shipment": tracking.shipment_of(order),
     }
     return render(request, "orders/order_detail.html", context, status=400 if proof_form else 200)
 

@@ -145,8 +145,89 @@ class PayoutAdmin(ReadOnlyAdmin):
         "status",
         "reference",
     ]
-    list_filter = ["status"]
-    search_fields = ["shop__name", "reference"]
+    list_filter = ["status", "provider"]
+    search_fields = ["shop__name", "reference", "provider_reference", "account_number"]
+    list_select_related = ["shop"]
+    actions = ["export_for_bank", "mark_paid", "send_through_provider"]
+
+    @admin.display(description=_("transferred (Rp)"))
+    def net(self, payout):
+        return payout.net
+
+    def has_change_permission(self, request, obj=None):
+        # Actions that move money need the change permission; the fields stay read-only.
+        return request.user.has_perm("payments.change_payout")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if disbursement.configured() is None:
+            actions.pop("send_through_provider", None)
+        return actions
+
+    @admin.action(description=_("Export for the bank (CSV)"), permissions=["change"])
+    def export_for_bank(self, request, queryset):
+        payouts = queryset.filter(status=Payout.Status.REQUESTED).select_related("shop").order_by("pk")
+        headers = [
+            _("Bank"),
+            _("Account number"),
+            _("Account holder"),
+            _("Amount (Rp)"),
+            _("Reference"),
+            _("Shop"),
+        ]
+        rows = [[p.bank, p.account_number, p.holder_name, p.net, payout_key(p), p.shop.name] for p in payouts]
+        return csv_response(f"payouts-{timezone.localdate():%Y-%m-%d}.csv", headers, rows)
+
+    @admin.action(description=_("Mark paid with the bank's reference"), permissions=["change"])
+    def mark_paid(self, request, queryset):
+        payouts = queryset.filter(status=Payout.Status.REQUESTED).select_related("shop").order_by("pk")
+        form = MarkPaidForm(request.POST if "apply" in request.POST else None, payouts=payouts)
+        if form.is_bound and form.is_valid():
+            done = [services.mark_payout_paid(payout=p, reference=ref) for p, ref in form.references()]
+            self.message_user(
+                request,
+                ngettext("%(count)d payout marked paid.", "%(count)d payouts marked paid.", len(done))
+                % {"count": len(done)},
+                messages.SUCCESS if done else messages.WARNING,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Mark payouts paid"),
+            "form": form,
+            "payouts": form.payouts,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/payments/payout/mark_paid.html", context)
+
+    @admin.action(description=_("Send through the disbursement provider"), permissions=["change"])
+    def send_through_provider(self, request, queryset):
+        adapter = disbursement.configured()
+        sent, failed = 0, []
+        for payout in queryset.filter(status=Payout.Status.REQUESTED).order_by("pk"):
+            try:
+                services.send_payout(payout=payout, adapter=adapter)
+                sent += 1
+            except (ProviderError, services.PaymentRefused) as error:
+                logger.warning("Payout %s not sent: %s", payout.pk, error)
+                failed.append(f"#{payout.pk} {payout.shop}")
+        if sent:
+            self.message_user(
+                request,
+                ngettext("%(count)d payout sent.", "%(count)d payouts sent.", sent) % {"count": sent},
+                messages.SUCCESS,
+            )
+        if failed:
+            self.message_user(
+                request,
+                _("Not sent (nothing was paid; sending again is safe, it never pays twice): %(payouts)s")
+                % {"payouts": ", ".join(failed)},
+                messages.ERROR,
+            )
 
 
 # --- Complaints: the dinas decides what the shop did not settle ---------------------------------
@@ -293,87 +374,3 @@ class ProviderRefundAdmin(ReadOnlyAdmin):
                 provider_refund=row, staff=request.user, reference=f"manual by {request.user.get_username()}"
             )
         self.message_user(request, _("Marked as transferred."), messages.SUCCESS)
-
-    list_filter = ["status", "provider"]
-    search_fields = ["shop__name", "reference", "provider_reference", "account_number"]
-    list_select_related = ["shop"]
-    actions = ["export_for_bank", "mark_paid", "send_through_provider"]
-
-    @admin.display(description=_("transferred (Rp)"))
-    def net(self, payout):
-        return payout.net
-
-    def has_change_permission(self, request, obj=None):
-        # Actions that move money need the change permission; the fields stay read-only.
-        return request.user.has_perm("payments.change_payout")
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if disbursement.configured() is None:
-            actions.pop("send_through_provider", None)
-        return actions
-
-    @admin.action(description=_("Export for the bank (CSV)"), permissions=["change"])
-    def export_for_bank(self, request, queryset):
-        payouts = queryset.filter(status=Payout.Status.REQUESTED).select_related("shop").order_by("pk")
-        headers = [
-            _("Bank"),
-            _("Account number"),
-            _("Account holder"),
-            _("Amount (Rp)"),
-            _("Reference"),
-            _("Shop"),
-        ]
-        rows = [[p.bank, p.account_number, p.holder_name, p.net, payout_key(p), p.shop.name] for p in payouts]
-        return csv_response(f"payouts-{timezone.localdate():%Y-%m-%d}.csv", headers, rows)
-
-    @admin.action(description=_("Mark paid with the bank's reference"), permissions=["change"])
-    def mark_paid(self, request, queryset):
-        payouts = queryset.filter(status=Payout.Status.REQUESTED).select_related("shop").order_by("pk")
-        form = MarkPaidForm(request.POST if "apply" in request.POST else None, payouts=payouts)
-        if form.is_bound and form.is_valid():
-            done = [services.mark_payout_paid(payout=p, reference=ref) for p, ref in form.references()]
-            self.message_user(
-                request,
-                ngettext("%(count)d payout marked paid.", "%(count)d payouts marked paid.", len(done))
-                % {"count": len(done)},
-                messages.SUCCESS if done else messages.WARNING,
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Mark payouts paid"),
-            "form": form,
-            "payouts": form.payouts,
-            "opts": self.model._meta,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/payments/payout/mark_paid.html", context)
-
-    @admin.action(description=_("Send through the disbursement provider"), permissions=["change"])
-    def send_through_provider(self, request, queryset):
-        adapter = disbursement.configured()
-        sent, failed = 0, []
-        for payout in queryset.filter(status=Payout.Status.REQUESTED).order_by("pk"):
-            try:
-                services.send_payout(payout=payout, adapter=adapter)
-                sent += 1
-            except (ProviderError, services.PaymentRefused) as error:
-                logger.warning("Payout %s not sent: %s", payout.pk, error)
-                failed.append(f"#{payout.pk} {payout.shop}")
-        if sent:
-            self.message_user(
-                request,
-                ngettext("%(count)d payout sent.", "%(count)d payouts sent.", sent) % {"count": sent},
-                messages.SUCCESS,
-            )
-        if failed:
-            self.message_user(
-                request,
-                _("Not sent (nothing was paid; sending again is safe, it never pays twice): %(payouts)s")
-                % {"payouts": ", ".join(failed)},
-                messages.ERROR,
-            )

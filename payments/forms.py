@@ -158,8 +158,8 @@ class PayoutForm(forms.Form):
     )
     key = forms.CharField(widget=forms.HiddenInput, max_length=32)
 
-    def __init_gettext_lazy(self, *args, shop, available, **kwargs):
-        super().__init_gettext_lazy(*args, **kwargs)
+    def __init__(self, *args, shop, available, **kwargs):
+        super().__init__(*args, **kwargs)
         self.shop, self.available = shop, available
         self.fields["bank_account"].queryset = shop.bank_accounts.filter(verified_at__isnull=False)
         self.fields["key"].initial = uuid.uuid4().hex
@@ -206,8 +206,8 @@ def already_requested(shop, data) -> Payout | None:
 class MarkPaidForm(forms.Form):
     """Staff's bank reference for each payout of a batch transferred by hand."""
 
-    def __init_gettext_lazy(self, *args, payouts, **kwargs):
-        super().__init_gettext_lazy(*args, **kwargs)
+    def __init__(self, *args, payouts, **kwargs):
+        super().__init__(*args, **kwargs)
         self.payouts = list(payouts)
         for payout in self.payouts:
             self.fields[f"reference_{payout.pk}"] = forms.CharField(

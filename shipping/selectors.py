@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from catalog.models import Product
+from catalog.models import Product, ProductVariant
 from shipping.couriers import CourierService
 from shipping.models import OwnDeliveryArea, ShopCourierService, ShopShippingProfile, Tariff
 from shipping.parcels import Parcel, ParcelError, build_parcel, line_for
 from shipping.rates import Place, own_delivery_fee, quote
+from vendors.models import CourierRate
 
 
 def default_weight_grams(shop) -> int | None:
@@ -34,12 +36,33 @@ def parcel_for(*, shop, items) -> tuple[Parcel | None, str]:
 
 
 def products_without_weight(shop):
-    """The shop's live products a courier cannot price unless the shop has a default weight."""
+    """The shop's live products a courier cannot price unless the shop has a default weight:
+    no weight of their own, and a variant without one either."""
+    weightless_variant = ProductVariant.objects.filter(product=OuterRef("pk")).filter(
+        Q(weight_grams__isnull=True) | Q(weight_grams=0)
+    )
     return (
         Product.objects.filter(shop=shop, weight_grams=0)
+        .filter(Exists(weightless_variant))
         .exclude(status=Product.Status.ARCHIVED)
         .order_by("name")
     )
+
+
+def ships_by_courier(shop) -> bool:
+    """A courier service switched on, or the older per-province courier rates."""
+    return (
+        ShopCourierService.objects.filter(shop=shop).exists()
+        or CourierRate.objects.filter(shop=shop).exists()
+    )
+
+
+def weight_required(shop) -> bool:
+    """Products must carry a weight: couriers price by it and the shop has no stand-in weight.
+
+    Registered with catalog.weights, which the product form and the CSV import ask.
+    """
+    return ships_by_courier(shop) and not default_weight_grams(shop)
 
 
 def enabled_services(shop) -> list[str]:

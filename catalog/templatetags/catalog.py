@@ -1,9 +1,37 @@
 from django import template
 from django.core.files.storage import default_storage
+from django.template import Context
+from django.template.loader import get_template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from marketplace.pagecache import cached_fragments, shared_query
+
 register = template.Library()
+# The first row of cards loads its photos at once, the rest lazily.
+EAGER_CARDS = 4
+
+
+@register.simple_tag(takes_context=True)
+def product_grid(context, products):
+    """A grid of product cards, each card's HTML shared by every page that shows the product.
+
+    The cards of one grid are read from the cache in one round trip; only the missing ones are
+    rendered, in a loop rather than an include per card.
+    """
+    products = list(products)
+    if not products:
+        return format_html('<p class="empty">{}</p>', _("No products found."))
+    parts = [(product.pk, number >= EAGER_CARDS) for number, product in enumerate(products)]
+    by_part = dict(zip(parts, products, strict=True))
+
+    def render(missing):
+        card = get_template("catalog/_product_card.html").template
+        return {part: card.render(Context({"product": by_part[part], "lazy": part[1]})) for part in missing}
+
+    cards = cached_fragments(context.get("request"), "card", parts, render)
+    return mark_safe('<ul class="grid">' + "".join(cards[part] for part in parts) + "</ul>")  # noqa: S308
 
 
 @register.simple_tag
@@ -57,8 +85,12 @@ def rendition_url(image, width=800):
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
-    """The current query string with some parameters changed (pagination, sorting)."""
-    params = context["request"].GET.copy()
+    """The current query string with some parameters changed (pagination, sorting).
+
+    A listing gives the parameters it reads (`listing_query`); tracking parameters never follow.
+    """
+    params = context.get("listing_query")
+    params = (params if params is not None else shared_query(context["request"].GET)).copy()
     for key, value in changes.items():
         if value in (None, ""):
             params.pop(key, None)

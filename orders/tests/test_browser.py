@@ -129,7 +129,7 @@ def test_a_guest_buys_from_two_shops_and_both_vendors_fulfil(
         if order.is_transfer:
             vendor.get_by_role("button", name=re.compile("Konfirmasi pembayaran")).click()
         vendor.get_by_role("button", name="Mulai siapkan").click()
-        vendor.get_by_label("Kurir").fill("JNE")
+        vendor.locator("select[name=courier]").select_option("jne")
         vendor.get_by_label("Nomor resi").fill(f"JNE{order.pk:08d}")
         vendor.get_by_role("button", name="Tandai sudah dikirim").click()
         vendor.locator("#order-status", has_text="Dikirim").wait_for()

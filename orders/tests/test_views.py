@@ -478,10 +478,10 @@ def test_the_shop_sees_only_allowed_actions_and_walks_the_order(vendor_client, s
     base = f"/dashboard/{shop_a.slug}/pesanan/{order.number}"
     vendor_client.post(f"{base}/confirm/")
     vendor_client.post(f"{base}/process/")
-    vendor_client.post(f"{base}/ship/", {"courier": "JNE", "tracking_number": "JNE-1"})
+    vendor_client.post(f"{base}/ship/", {"courier": "JNE", "tracking_number": "cgk 1234 5678 90"})
 
     order.refresh_from_db()
-    assert (order.status, order.tracking_number) == (S.SHIPPED, "JNE-1")
+    assert (order.status, order.courier, order.tracking_number) == (S.SHIPPED, "jne", "CGK1234567890")
     slip = vendor_client.get(f"{base}/slip/")
     assert slip.status_code == 200 and "orders/orders.css" in slip.text and order.recipient in slip.text
 
@@ -499,7 +499,7 @@ def test_the_shop_must_give_a_reason_to_cancel(vendor_client, shop_a, order):
 def test_shipping_an_unpaid_transfer_order_is_refused(vendor_client, shop_a, order):
     response = vendor_client.post(
         f"/dashboard/{shop_a.slug}/pesanan/{order.number}/ship/",
-        {"courier": "JNE", "tracking_number": "1"},
+        {"courier": "JNE", "tracking_number": "CGK1234567890"},
         follow=True,
     )
 

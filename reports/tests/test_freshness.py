@@ -1,8 +1,9 @@
 """Pages stay fresh by construction: every writer of what buyers see moves the page cache version.
 
-One test, parametrised over every way the storefront's data is written: an anonymous visitor
-has the page in the cache (a hit), the write happens through the real page or service, and the
-next anonymous visit shows the change. Lives in reports, the highest app, because the writers
+Parametrised over every way the storefront's data is written: an anonymous visitor has the
+page in the cache (a hit), or a logged-in buyer with a cart has its shared fragments (cards,
+listing body, home blocks) in the cache; the write happens through the real page or service,
+and the next visit shows the change. Lives in reports, the highest app, because the writers
 span vendors, catalog, orders and the dinas admin.
 """
 
@@ -24,7 +25,7 @@ from catalog.models import Category
 from catalog.tests.factories import image_bytes, region
 from conftest import make_user
 from orders import transitions
-from orders.tests.factories import BATAM, buy, make_product, make_shop
+from orders.tests.factories import BATAM, buy, cart_with, make_product, make_shop
 
 OUT_OF_STOCK = 'class="tag out"'
 
@@ -295,6 +296,32 @@ def test_an_anonymous_visitor_sees_every_write_at_once(writer, world, django_cap
     fresh = Client().get(url)
     assert "X-Page-Cache" not in fresh
     assert case.seen(fresh, world)
+
+
+@pytest.mark.parametrize("writer", list(WRITERS))
+def test_a_logged_in_buyer_with_a_cart_sees_every_write_at_once(
+    writer, world, settings, password, django_capture_on_commit_callbacks
+):
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    case = WRITERS[writer]
+    with django_capture_on_commit_callbacks(execute=True):
+        case.prepare(world)
+    # Another buyer than the one whose checkouts are writers, with a product of another shop.
+    other_shop = make_shop(make_user("toko-lain@example.com"), name="Toko Lain")
+    reader = make_user("pembeli-lain@example.com")
+    cart_with(reader, (make_product(other_shop, name="Kopi Robusta"), 1))
+    buyer = Client()
+    assert buyer.login(email=reader.email, password=password)
+    url = case.url(world)
+    buyer.get(url)
+    before = buyer.get(url)
+    assert 'id="cart-count"' in before.text or before.status_code != 200
+    assert not case.seen(before, world), "the change is already on the page before the write"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case.write(world)
+
+    assert case.seen(buyer.get(url), world)
 
 
 def test_every_admin_page_for_storefront_data_moves_the_version_itself():

@@ -1,0 +1,181 @@
+"""The benchmark scripts' own logic: URL lists, wrk's output, the checkout form a load process posts.
+
+No timings are asserted: these check that the scripts measure what they say they measure.
+"""
+
+import random
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from benchmarks import checkout, loadtools, throughput
+from orders.models import Checkout
+from orders.tests.factories import buy, cart_with, make_address, make_product, make_shop
+
+CATALOGUE = {
+    "categories": [(f"kategori-{n}", 15 if n < 17 else 1) for n in range(20)],
+    "products": [(f"toko-{n % 40}", f"p-{n}") for n in range(1000)],
+    "regions": [("32", "32.14"), ("21", "21.71"), ("35", "35.78")],
+}
+
+
+def test_every_audience_gets_hundreds_of_distinct_urls_of_every_kind():
+    groups = throughput.build_url_groups(CATALOGUE, random.Random(1))
+
+    assert set(groups) == set(throughput.GROUPS)
+    assert groups["home"] == ["/"]
+    for name in ("category", "product", "search", "filtered", "shared-link"):
+        assert len(set(groups[name])) >= 200, name
+    assert all(path.startswith("/kategori/") for path in groups["category"])
+    assert any("?page=" in path for path in groups["category"])
+    assert all(path.startswith("/toko/") for path in groups["product"])
+    assert all(path.startswith("/cari/?q=") for path in groups["search"])
+    searched = set(groups["search"])
+    assert {"/cari/?q=kripik", "/cari/?q=ker"} & searched, "typos and short words are searched"
+    for path in groups["filtered"]:
+        query = path.split("?", 1)[1]
+        assert any(name in query for name in ("province=", "min_price=", "halal=", "in_stock=", "sort="))
+    assert all(
+        "{rand}" in path and any(p in path for p in ("fbclid", "utm_", "gclid"))
+        for path in groups["shared-link"]
+    )
+
+
+def test_the_url_lists_are_the_same_for_the_same_seed():
+    assert throughput.build_url_groups(CATALOGUE, random.Random(3)) == throughput.build_url_groups(
+        CATALOGUE, random.Random(3)
+    )
+
+
+def test_wrk_result_line_is_read_with_errors_of_every_kind_added_up():
+    output = (
+        "Running 2s test @ http://127.0.0.1:8180\n  1335 requests in 2.05s\n"
+        "RESULT requests=1335 duration_us=2051330 bytes=11347500 p50_us=8568 p95_us=153302 p99_us=260023 "
+        "non200=3 hits=1200 connect=1 read=2 write=0 timeout=4\n"
+    )
+    result = loadtools.parse_wrk(output)
+
+    assert result.requests == 1335
+    assert result.rate == pytest.approx(1335 / 2.05133)
+    assert (result.p50_ms, result.p95_ms, result.p99_ms) == (8.568, 153.302, 260.023)
+    assert result.errors == 3 + 1 + 2 + 4
+    assert result.hit_share == pytest.approx(1200 / 1335)
+
+
+def test_wrk_output_without_the_result_line_is_refused():
+    with pytest.raises(ValueError, match="no RESULT line"):
+        loadtools.parse_wrk("unable to connect to 127.0.0.1:8180 Connection refused\n")
+
+
+def test_table_rows_and_closing_ratio_lines():
+    row = {
+        "catalogue": "10k", "page": "category", "audience": "buyer", "urls": 220, "requests": 2961, "rate": 123.4, "p50": 50.0,
+        "p99": 210.0, "errors": 0, "hits": 0.0, "queries": 9.0, "bytes": 40960, "cpu_ms": 14.2,
+        "generator": 0.12, "ratio": 0.4567,
+    }  # fmt: skip
+    bare = {**row, "page": "bare", "audience": "-", "ratio": 1.0}
+
+    assert throughput.format_row(row).count("|") == throughput.HEADER.count("|")
+    assert "| 0.46 |" in throughput.format_row(row)
+    assert throughput.ratio_lines([bare, row]) == ["ratio 10k/category buyer 0.46"]
+
+
+class Handler(BaseHTTPRequestHandler):
+    seen = []
+
+    def do_GET(self):
+        Handler.seen.append((self.path, self.headers.get("Cookie")))
+        self.send_response(404 if self.path == "/missing" else 200)
+        if self.path == "/hit":
+            self.send_header("X-Page-Cache", "hit")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is not installed")
+def test_the_wrk_script_cycles_paths_and_cookies_and_counts_hits_and_errors():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    target = type(
+        "Target", (), {"base": f"http://127.0.0.1:{server.server_port}", "cpu_seconds": lambda self: 0}
+    )()
+    try:
+        result = loadtools.run_wrk(
+            target, ["/hit", "/missing", "/p?fbclid={rand}"], seconds=1, connections=2, cookies=["a=1", "b=2"]
+        )
+    finally:
+        server.shutdown()
+
+    assert result.requests > 0
+    assert 0 < result.hits < result.requests
+    assert result.errors >= result.requests // 3 - 2  # every /missing is an error
+    paths = {path for path, _ in Handler.seen}
+    assert {"/hit", "/missing"} <= paths
+    fresh = [path for path in paths if path.startswith("/p?fbclid=")]
+    assert len(fresh) > 1 and "{rand}" not in "".join(fresh), "a new number per request"
+    assert {cookie for _, cookie in Handler.seen} == {"a=1", "b=2"}
+
+
+def shop_with_product(django_user_model, stock):
+    owner = django_user_model.objects.create_user(email="pemilik@example.com", first_name="Ani")
+    return make_product(make_shop(owner, name="Dapur Ani"), stock=stock)
+
+
+@pytest.mark.django_db
+def test_the_checkout_form_read_from_the_page_places_the_order(client, django_user_model):
+    product = shop_with_product(django_user_model, stock=5)
+    buyer = django_user_model.objects.create_user(email="budi@example.com")
+    make_address(buyer)
+    cart_with(buyer, (product, 2))
+    client.force_login(buyer)
+
+    fields = checkout.checkout_fields(client.get("/checkout/").content.decode())
+    response = client.post("/checkout/", fields)
+
+    assert {
+        "token",
+        "address",
+        "seen_total",
+        f"shipping_{product.shop_id}",
+        f"payment_{product.shop_id}",
+    } <= set(fields)
+    assert checkout.classify_order_answer(response.status_code, response["Location"]) == "placed"
+    assert Checkout.objects.filter(buyer=buyer).count() == 1
+
+
+@pytest.mark.django_db
+def test_losing_the_last_unit_is_sold_out_not_an_error(client, django_user_model):
+    product = shop_with_product(django_user_model, stock=1)
+    buyer, rival = (
+        django_user_model.objects.create_user(email=f"{name}@example.com") for name in ("budi", "sri")
+    )
+    make_address(buyer)
+    cart_with(buyer, (product, 1))
+    client.force_login(buyer)
+    fields = checkout.checkout_fields(client.get("/checkout/").content.decode())
+    buy(rival, (product, 1))
+
+    response = client.post("/checkout/", fields)
+
+    assert checkout.classify_order_answer(response.status_code, response["Location"]) == "sold-out"
+
+
+def test_order_answers_are_classified():
+    assert checkout.classify_order_answer(302, "/checkout/12/") == "placed"
+    assert checkout.classify_order_answer(302, "/keranjang/") == "sold-out"
+    assert checkout.classify_order_answer(200, "") == "retry"
+    assert checkout.classify_order_answer(500, "") == "error"
+    assert checkout.classify_order_answer(403, "") == "error"
+
+
+def test_a_page_without_the_checkout_form_gives_no_fields():
+    assert (
+        checkout.checkout_fields('<form action="/i18n/setlang/"><input name="language" value="id"></form>')
+        is None
+    )

@@ -1,0 +1,304 @@
+"""Shared storefront fragments (cards, listing bodies, home blocks) for every visitor.
+
+A logged-in buyer with a cart gets the same pages as before, put together from fragments that
+the writes of the catalogue replace at once; links that differ only in tracking parameters, or
+visitors who remembered a region, share cached pages.
+"""
+
+import pickle
+import re
+import uuid
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from catalog import services, stock
+from catalog.models import Category, Review
+from catalog.tests.factories import make_product
+from marketplace.pagecache import new_storefront_version
+from orders.tests.factories import cart_with
+
+pytestmark = pytest.mark.django_db
+
+SHOP_URL = "/toko/dapur-bu-ani/"
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+@pytest.fixture(autouse=True)
+def fragments_on(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def catalogue(shop_a, shop_b):
+    snacks = Category.objects.get(slug="makanan-ringan")
+    products = [make_product(shop_a, name=f"Keripik Singkong {n}", category=snacks) for n in range(30)]
+    products.append(make_product(shop_b, name="Kue Bingke Batam", category=snacks))
+    return products
+
+
+@pytest.fixture
+def buyer_with_a_cart(client, buyer, password, shop_b):
+    cart_with(buyer, (make_product(shop_b, name="Batik Tulis Batam", price=250_000), 1))
+    client.login(email=buyer.email, password=password)
+    return client
+
+
+def listing_urls(catalogue):
+    product = catalogue[0]
+    return [
+        "/",
+        "/kategori/makanan-ringan/",
+        "/kategori/makanan-minuman/?page=2&sort=price_asc",
+        "/cari/?q=keripik&province=32",
+        "/cari/?q=qqqzzz",
+        SHOP_URL,
+        product.get_absolute_url(),
+    ]
+
+
+def without_tokens(html):
+    return CSRF.sub("", html)
+
+
+# --- What a buyer sees ----------------------------------------------------------------------
+
+
+def test_pages_are_the_same_with_and_without_the_fragments(buyer_with_a_cart, catalogue, settings):
+    for url in listing_urls(catalogue):
+        settings.FRAGMENT_CACHE_SECONDS = 0
+        plain = buyer_with_a_cart.get(url)
+        settings.FRAGMENT_CACHE_SECONDS = 60
+        stored = buyer_with_a_cart.get(url)
+        replayed = buyer_with_a_cart.get(url)
+
+        assert plain.status_code == 200, url
+        assert without_tokens(stored.text) == without_tokens(plain.text), url
+        assert without_tokens(replayed.text) == without_tokens(plain.text), url
+
+
+def test_a_logged_in_buyer_gets_the_listing_from_the_fragments(
+    buyer_with_a_cart, catalogue, django_assert_max_num_queries
+):
+    buyer_with_a_cart.get("/kategori/makanan-ringan/")
+
+    with django_assert_max_num_queries(6) as queries:
+        page = buyer_with_a_cart.get("/kategori/makanan-ringan/")
+
+    assert "Keripik Singkong" in page.text
+    assert 'id="cart-count"' in page.text  # the buyer's own part is still theirs
+    assert not [q for q in queries.captured_queries if "catalog_product" in q["sql"]]
+
+
+def test_no_fragment_holds_anything_of_the_visitor_who_built_it(buyer_with_a_cart, catalogue, buyer):
+    for url in listing_urls(catalogue):
+        buyer_with_a_cart.get(url)
+
+    cache = caches["default"]
+    stored = [pickle.loads(value) for key, value in cache._cache.items() if ":fragment:" in key]
+    text = repr(stored)
+    assert len(stored) > 10
+    for private in (buyer.email, "csrfmiddlewaretoken", "cart-count", "Keluar"):
+        assert private not in text
+
+
+@pytest.mark.parametrize("audience", ["anonymous", "buyer with a cart"])
+def test_every_storefront_page_runs_at_most_10_queries(
+    audience, request, client, catalogue, settings, django_assert_max_num_queries
+):
+    visitor = request.getfixturevalue("buyer_with_a_cart") if audience != "anonymous" else client
+    for url in listing_urls(catalogue):
+        if audience == "anonymous":
+            settings.FRAGMENT_CACHE_SECONDS = 0
+            with django_assert_max_num_queries(10, info=url):
+                assert visitor.get(url).status_code == 200
+            settings.FRAGMENT_CACHE_SECONDS = 60
+        visitor.get(url)
+        # The shared parts come from the fragments; what is left is the visitor's own (session,
+        # account, cart, notifications) and, on a product page, its stock and reviews.
+        with django_assert_max_num_queries(10, info=url):
+            assert visitor.get(url).status_code == 200
+
+
+def test_a_price_name_or_sell_out_shows_at_once_on_a_logged_in_buyers_pages(
+    buyer_with_a_cart, catalogue, django_capture_on_commit_callbacks
+):
+    product = catalogue[-1]
+    urls = ["/", "/kategori/makanan-ringan/", "/cari/?q=bingke", "/toko/batik-pak-bayu/"]
+    for url in urls:
+        buyer_with_a_cart.get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        variant = product.variants.get()
+        change = services.VariantChange(variant.pk, price=18_500, stock=0, stock_shown=variant.stock)
+        services.set_prices_and_stock(shop=product.shop, changes=[change])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_product_form(form=renamed(product, "Kue Bingke Pandan"))
+
+    for url in urls:
+        page = buyer_with_a_cart.get(url).text
+        assert "Kue Bingke Pandan" in page, url
+        assert "Rp18.500" in page, url
+        assert 'class="tag out"' in page, url
+
+
+def renamed(product, name):
+    from catalog.forms import ProductForm
+
+    data = {field: getattr(product, field) for field in ProductForm.Meta.fields}
+    form = ProductForm({**data, "name": name, "category": product.category_id}, instance=product)
+    assert form.is_valid(), form.errors
+    return form
+
+
+def test_the_stock_on_a_product_page_is_always_read_fresh(buyer_with_a_cart, catalogue):
+    product = catalogue[0]
+    assert "Stok: 10" in buyer_with_a_cart.get(product.get_absolute_url()).text
+
+    # A sale that does not sell out moves no version; the product page reads stock anyway.
+    stock.take([stock.Units(variant_id=product.variants.get().pk, quantity=3)])
+
+    assert "Stok: 7" in buyer_with_a_cart.get(product.get_absolute_url()).text
+
+
+def test_a_new_review_and_its_rating_show_at_once_on_the_product_page(buyer_with_a_cart, catalogue, buyer):
+    product = catalogue[0]
+    buyer_with_a_cart.get(product.get_absolute_url())
+
+    Review.objects.create(product=product, author=buyer, rating=4, text="Renyah, pedasnya pas.")
+    page = buyer_with_a_cart.get(product.get_absolute_url()).text
+
+    assert "Renyah, pedasnya pas." in page
+    assert '<p class="rating"><span class="stars" aria-hidden="true">★</span> 4,0' in page
+
+
+def test_a_new_version_replaces_every_fragment(buyer_with_a_cart, catalogue):
+    product = catalogue[-1]
+    buyer_with_a_cart.get("/kategori/makanan-ringan/")
+    product.variants.update(price=99_000)  # behind the services' back: nothing moves
+    type(product).objects.filter(pk=product.pk).update(price=99_000, name="Keripik Diam-diam")
+    assert "Keripik Diam-diam" not in buyer_with_a_cart.get("/kategori/makanan-ringan/").text
+
+    new_storefront_version()
+
+    assert "Keripik Diam-diam" in buyer_with_a_cart.get("/kategori/makanan-ringan/").text
+
+
+# --- Keys that real links share -----------------------------------------------------------
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def test_tracking_parameters_share_the_cached_page(page_cache_on, catalogue):
+    Client().get(SHOP_URL)
+
+    for query in ("fbclid=IwAR0abc", "utm_source=whatsapp&utm_medium=status", "gclid=xyz"):
+        shared = Client().get(f"{SHOP_URL}?{query}")
+        assert shared["X-Page-Cache"] == "hit", query
+    assert "X-Page-Cache" not in Client().get(f"{SHOP_URL}?page=2")
+
+
+def test_a_page_stored_from_a_tracked_link_carries_no_tracking_parameter(page_cache_on, catalogue):
+    first = Client().get("/kategori/makanan-ringan/?fbclid=IwAR0secret&sort=price_asc")
+    replayed = Client().get("/kategori/makanan-ringan/?sort=price_asc")
+
+    assert replayed["X-Page-Cache"] == "hit"
+    for page in (first, replayed):
+        assert "IwAR0secret" not in page.text
+        assert 'href="?sort=price_asc&amp;page=2"' in page.text
+
+
+def test_a_remembered_region_keeps_the_cache_and_has_its_own_home_page(page_cache_on, catalogue):
+    Client().get(SHOP_URL)
+    batam = Client()
+    batam.cookies["wilayah"] = "21.71"
+    purwakarta = Client()
+    purwakarta.cookies["wilayah"] = "32.14"
+
+    assert batam.get(SHOP_URL)["X-Page-Cache"] == "hit"
+    batam_home = batam.get("/")
+    assert "Dekat Anda: Kota Batam" in batam_home.text
+    assert "X-Page-Cache" not in batam_home
+    assert batam.get("/")["X-Page-Cache"] == "hit"
+    assert "Dekat Anda: Kabupaten Purwakarta" in purwakarta.get("/").text
+    assert "Dekat Anda" not in Client().get("/").text
+
+
+def test_filtering_by_the_region_already_remembered_is_stored_for_others(page_cache_on, catalogue):
+    url = "/cari/?province=21&regency=21.71"
+    visitor = Client()
+    first = visitor.get(url)
+    assert first.cookies["wilayah"].value == "21.71"
+
+    again = visitor.get(url)
+    assert "wilayah" not in again.cookies
+    assert visitor.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_guest_with_a_cart_gets_the_shared_fragments(
+    catalogue, shop_b, django_assert_max_num_queries, page_cache_on
+):
+    guest = Client()
+    product = make_product(shop_b, name="Kerupuk Gonggong")
+    guest.post("/keranjang/tambah/", {"product": product.pk, "quantity": 1})
+    assert "sessionid" in guest.cookies
+    guest.get("/kategori/makanan-ringan/")
+
+    with django_assert_max_num_queries(4) as queries:
+        page = guest.get("/kategori/makanan-ringan/")
+
+    assert "X-Page-Cache" not in page  # the page has the guest's own cart count
+    assert not [q for q in queries.captured_queries if "catalog_product" in q["sql"]]
+
+
+# --- One cache, several sites ---------------------------------------------------------------
+
+
+def shared_cache(prefix):
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "one-cache-for-two-sites",
+            "KEY_PREFIX": prefix,
+        }
+    }
+
+
+def test_two_sites_sharing_a_cache_never_see_each_others_pages(page_cache_on, catalogue, settings):
+    settings.CACHES = shared_cache("warung-purwakarta")
+    caches["default"].clear()
+    Client().get(SHOP_URL)
+    assert Client().get(SHOP_URL)["X-Page-Cache"] == "hit"
+
+    settings.CACHES = shared_cache("warung-batam")
+
+    assert "X-Page-Cache" not in Client().get(SHOP_URL)
+
+
+@pytest.mark.redis
+def test_two_sites_sharing_one_redis_never_see_each_others_pages(page_cache_on, catalogue, settings):
+    from conftest import missing_service
+
+    if not settings.REDIS_URL:
+        missing_service("no Redis configured (set REDIS_URL=redis://127.0.0.1:6379/1)")
+    run = uuid.uuid4().hex[:8]
+
+    def site(name):
+        return {
+            "default": {
+                "BACKEND": "marketplace.cache.ResilientRedisCache",
+                "LOCATION": settings.REDIS_URL,
+                "KEY_PREFIX": f"{name}-{run}",
+            }
+        }
+
+    settings.CACHES = site("purwakarta")
+    Client().get(SHOP_URL)
+    assert Client().get(SHOP_URL)["X-Page-Cache"] == "hit"
+
+    settings.CACHES = site("batam")
+    assert "X-Page-Cache" not in Client().get(SHOP_URL)
