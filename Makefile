@@ -36,9 +36,9 @@ run: migrate
 	$(DEV) $(PY) manage.py seed_demo
 	$(DEV) $(PY) manage.py seed_demo_shops
 	$(DEV) $(PY) manage.py seed_demo_products
+	$(DEV) $(PY) manage.py seed_demo_tariffs
 	$(DEV) $(PY) manage.py seed_demo_orders
 	$(DEV) $(PY) manage.py seed_demo_dinas
-	$(DEV) $(PY) manage.py seed_demo_tariffs
 	$(DEV) $(PY) manage.py seed_demo_complaints
 	$(DEV) $(AMAN) $(PY) manage.py seed_demo_payments
 	$(DEV) $(AMAN) $(PY) manage.py seed_demo_payouts

@@ -119,6 +119,8 @@ try:
     # A provider slower than this falls back to the table, so checkout never waits long.
     SHIPPING_PROVIDER_TIMEOUT_SECONDS = env_int("SHIPPING_PROVIDER_TIMEOUT_SECONDS", 3)
     SHIPPING_RATE_CACHE_SECONDS = env_int("SHIPPING_RATE_CACHE_SECONDS", 600)
+    # After a timeout the provider is not asked again for this long (the table answers meanwhile).
+    SHIPPING_PROVIDER_PAUSE_SECONDS = env_int("SHIPPING_PROVIDER_PAUSE_SECONDS", 30)
     # Tracking webhook: Biteship sends this header (name and value set in its dashboard); empty = refused.
     BITESHIP_WEBHOOK_HEADER = env_str("BITESHIP_WEBHOOK_HEADER", "X-Biteship-Secret")
     BITESHIP_WEBHOOK_SECRET = env_str("BITESHIP_WEBHOOK_SECRET")

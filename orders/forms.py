@@ -59,8 +59,9 @@ class AddressForm(RegionAddressForm):
 class CheckoutForm(TidyTextMixin, forms.Form):
     """One form for the whole cart: the address, and shipping and payment for each shop.
 
-    Each shop's first shipping option is chosen to start with, so the page can show a grand
-    total with shipping before the buyer touches anything.
+    Each shop's first available shipping option is chosen to start with, so the page can show a
+    grand total with shipping before the buyer touches anything. Options listed as unavailable
+    (no rate to this address, a parcel couriers refuse) are shown but are not valid choices.
     """
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -76,13 +77,16 @@ class CheckoutForm(TidyTextMixin, forms.Form):
         self.groups = groups
         for group in groups:
             shop = group.shop
-            offered = options.get(shop.pk, [])
+            offered = [option for option in options.get(shop.pk, []) if option.available]
             self.fields[f"shipping_{shop.pk}"] = forms.ChoiceField(
                 label=_("Shipping"),
                 widget=forms.RadioSelect,
-                choices=[(o.method, f"{o.label} · {format_rupiah(o.fee)}") for o in offered],
-                initial=offered[0].method if offered else None,
-                error_messages={"invalid_choice": _("Choose one of this shop's shipping options.")},
+                choices=[(o.key, f"{o.label} · {format_rupiah(o.fee)}") for o in offered],
+                initial=offered[0].key if offered else None,
+                error_messages={
+                    "invalid_choice": _("Choose one of this shop's shipping options."),
+                    "required": _("Choose one of this shop's shipping options."),
+                },
             )
             methods = payment_methods(shop)
             self.fields[f"payment_{shop.pk}"] = forms.ChoiceField(
@@ -107,7 +111,7 @@ class CheckoutForm(TidyTextMixin, forms.Form):
         ]
 
     def shipping_methods(self) -> dict:
-        """shop id -> the shipping method chosen on the page (posted, or the first offered)."""
+        """shop id -> the shipping option chosen on the page (posted, or the first offered)."""
         return {g.shop.pk: self[f"shipping_{g.shop.pk}"].value() for g in self.groups}
 
     def choices(self):

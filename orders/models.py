@@ -227,6 +227,17 @@ class Order(models.Model):
 
     shipping_method = models.CharField(_("shipping"), max_length=20, choices=ShippingMethod.choices)
     shipping_fee = models.PositiveBigIntegerField(_("shipping fee (Rp)"))
+    # What the buyer chose at checkout, as it was priced then (labels, tracking and the shop's
+    # order page read these): the option's key ("pickup", "own_delivery", "jne:REG"), the
+    # service's code (the courier's name goes in `courier`), the promised days and the weight
+    # the courier charges.
+    shipping_option = models.CharField(_("shipping option"), max_length=30, blank=True)
+    courier_service = models.CharField(_("courier service"), max_length=20, blank=True)
+    shipping_min_days = models.PositiveSmallIntegerField(_("fastest delivery (days)"), null=True, blank=True)
+    shipping_max_days = models.PositiveSmallIntegerField(_("slowest delivery (days)"), null=True, blank=True)
+    chargeable_weight_kg = models.PositiveSmallIntegerField(
+        _("chargeable weight (kg)"), null=True, blank=True
+    )
     payment_method = models.CharField(_("payment"), max_length=10, choices=PaymentMethod.choices)
     subtotal = models.PositiveBigIntegerField(_("subtotal (Rp)"))
     total = models.PositiveBigIntegerField(_("total (Rp)"))

@@ -289,7 +289,7 @@ def setup_checklist(shop, *, is_owner) -> list[ChecklistStep]:
         .exclude(status=Product.Status.ARCHIVED)
         .exists()
     )
-    ships = shop.own_delivery_fee is not None or shop.cod_enabled or shop.courier_rates.exists()
+    ships = shop.cod_enabled or shop.own_delivery_areas.exists() or shop.courier_services.exists()
     slug = shop.slug
     return [
         ChecklistStep(

@@ -1,6 +1,7 @@
 """The buyer's pages: cart, checkout, address book, orders. Read the input, call one service."""
 
 import secrets
+from dataclasses import dataclass
 from functools import partial
 
 from django.contrib import messages
@@ -130,12 +131,34 @@ def checkout(request):
     quote = pricing.quote(groups, options=options, methods=form.shipping_methods())
     context = {
         "form": form,
-        "rows": [(*fields, quote.for_shop(fields[0].shop.pk)) for fields in form.shop_fields()],
+        "rows": [
+            (*fields, quote.for_shop(fields[0].shop.pk), shipping_list(fields[1], options[fields[0].shop.pk]))
+            for fields in form.shop_fields()
+        ],
         "address": address,
         "addresses": addresses,
         "quote": quote,
     }
     return render(request, "orders/checkout.html", context)
+
+
+@dataclass(frozen=True)
+class ShippingList:
+    """One shop's shipping options as the page lists them, unavailable ones with their reason."""
+
+    field: object  # the shop's bound shipping field
+    options: list
+    chosen: str
+    notes: list  # said once for the shop: e.g. the rate provider's fallback
+
+    @property
+    def has_choice(self):
+        return any(option.available for option in self.options)
+
+
+def shipping_list(field, options) -> ShippingList:
+    notes = sorted({option.note for option in options if option.available and option.note})
+    return ShippingList(field=field, options=options, chosen=str(field.value() or ""), notes=notes)
 
 
 def place(request, form, cart_):
@@ -155,7 +178,7 @@ def place(request, form, cart_):
     except ValidationError as error:
         refuse(request, error)
         code = getattr(error, "code", None)  # an error made of a list has none
-        if code == "total_changed":
+        if code in ("total_changed", "shipping"):
             return None
         return redirect(
             "orders:cart"
@@ -174,10 +197,10 @@ def next_page_after_placing(checkout_, choices):
 
 def kept_choices(data, options) -> dict:
     """The posted form as the next page's starting values; a shipping choice this address does
-    not offer falls back to the shop's first option."""
+    not offer (or not any more) falls back to the shop's first available option."""
     initial = data.dict()
     for shop_id, offered in options.items():
-        if initial.get(f"shipping_{shop_id}") not in {option.method for option in offered}:
+        if initial.get(f"shipping_{shop_id}") not in {option.key for option in offered if option.available}:
             initial.pop(f"shipping_{shop_id}", None)
     return initial
 
@@ -208,7 +231,8 @@ def quote_as_json(quote) -> dict:
         "grand_total": format_rupiah(quote.total),
         "shops": {
             str(shop.shop_id): {
-                "shipping": format_rupiah(shop.shipping_fee) if shop.shipping_method else "—",
+                "shipping": format_rupiah(shop.shipping_fee) if shop.shipping else "—",
+                "option": shop.shipping_key,
                 "total": format_rupiah(shop.total),
             }
             for shop in quote.shops

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Product, ProductVariant
 from shipping.couriers import CourierService
 from shipping.models import OwnDeliveryArea, ShopCourierService, ShopShippingProfile, Tariff
-from shipping.parcels import Parcel
+from shipping.parcels import Parcel, ParcelError, build_parcel, line_for
 from shipping.rates import Place, own_delivery_fee, quote
 from vendors.models import CourierRate
 
@@ -18,6 +18,21 @@ def default_weight_grams(shop) -> int | None:
     return (
         ShopShippingProfile.objects.filter(shop=shop).values_list("default_weight_grams", flat=True).first()
     )
+
+
+def parcel_for(*, shop, items) -> tuple[Parcel | None, str]:
+    """One shop's parcel from (product, variant, quantity) items, or None and why couriers cannot take it.
+
+    The shop's default weight stands in for items without one (read only when one lacks it).
+    """
+    lines = [
+        line_for(product=product, variant=variant, quantity=quantity) for product, variant, quantity in items
+    ]
+    default = default_weight_grams(shop) if any(not line.weight_grams for line in lines) else None
+    try:
+        return build_parcel(lines, default_weight_grams=default), ""
+    except ParcelError as error:
+        return None, str(error.message)
 
 
 def products_without_weight(shop):
@@ -88,10 +103,13 @@ COURIER = "courier"
 SHOP = "shop"
 
 
-def options_for(*, shop, destination_district, parcel: Parcel | None, destination_postal_code="") -> list:
+def options_for(
+    *, shop, destination_district, parcel: Parcel | None, destination_postal_code="", no_parcel_reason=""
+) -> list:
     """Pick-up, the shop's own delivery and its enabled courier services for one parcel.
 
-    `parcel` None means its weight is unknown: courier services are listed, unavailable.
+    `parcel` None means couriers cannot take it: its services are listed, unavailable, with
+    `no_parcel_reason` (or "weight unknown") as the note.
     """
     destination = Place.of_district(destination_district, destination_postal_code)
     choices = []
@@ -106,15 +124,18 @@ def options_for(*, shop, destination_district, parcel: Parcel | None, destinatio
                 key=OWN_DELIVERY, kind=OWN_DELIVERY, label=_("Delivered by the shop"), price=fee, source=SHOP
             )
         )
-    return choices + courier_choices(shop=shop, destination=destination, parcel=parcel)
+    return choices + courier_choices(
+        shop=shop, destination=destination, parcel=parcel, no_parcel_reason=no_parcel_reason
+    )
 
 
-def courier_choices(*, shop, destination: Place, parcel: Parcel | None) -> list:
+def courier_choices(*, shop, destination: Place, parcel: Parcel | None, no_parcel_reason="") -> list:
     enabled = enabled_services(shop)
     if not enabled:
         return []
     if parcel is None:
-        return [unavailable(service, _("The parcel's weight is unknown.")) for service in enabled]
+        reason = no_parcel_reason or _("The parcel's weight is unknown.")
+        return [unavailable(service, reason) for service in enabled]
     if shop.district_id is None:
         return [unavailable(service, _("The shop has no address to send from yet.")) for service in enabled]
     origin = Place.of_district(shop.district, shop.postal_code)

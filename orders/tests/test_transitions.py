@@ -30,7 +30,7 @@ def proof():
 
 @pytest.fixture
 def transfer_order(buyer, address, product_a):
-    return buy(buyer, (product_a, 2), payment="transfer", shipping="courier").orders.get()
+    return buy(buyer, (product_a, 2), payment="transfer", shipping="jne:REG").orders.get()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0004_alter_order_payment_method'),
+        ('orders', '0005_alter_order_payment_method'),
         ('payments', '0003_payout_provider'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0003_order_complaint_statuses'),
+        ('orders', '0004_order_keeps_the_chosen_shipping'),
     ]
 
     operations = [
