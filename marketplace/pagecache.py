@@ -319,8 +319,8 @@ def snapshot(response, content=None):
 def personal_snapshot(response):
     """(the page without its personal part, that part) or None if the page has no such part."""
     parts = PERSONAL_PART.findall(response.content)
-    if len(parts) != 1:
-        return None
+    if len(parts) != 1 or PERSONAL_PLACEHOLDER in response.content:
+        return None  # a page that already shows the placeholder (a product named so) stays out
     page = snapshot(response, PERSONAL_PART.sub(PERSONAL_PLACEHOLDER, response.content))
     return page, without_csrf(parts[0])[0]
 

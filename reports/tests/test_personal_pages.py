@@ -4,6 +4,7 @@ with their own header put in (marketplace/pagecache.py): never anybody else's, a
 import re
 
 import pytest
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
 
@@ -139,15 +140,27 @@ def test_a_guest_and_a_logged_in_buyer_on_the_same_page(
         assert cart_count(theirs) == 1 and cart_count(mine) == 0
 
 
+def csrf_secrets(client, response):
+    """The secrets behind the page's form tokens, and the one of the client's cookie."""
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
+    assert tokens
+    return {_unmask_cipher_token(token) for token in tokens}, client.cookies["csrftoken"].value
+
+
 def test_each_visitor_gets_a_csrf_token_that_works_for_them(
     world, buyer, password, django_capture_on_commit_callbacks
 ):
     url = storefront_urls(world)["product"]
+    other = make_user("lain@example.com")
     logged_in(buyer, password).get(url)  # stores the page
-    client = Client(enforce_csrf_checks=True)
+    client, someone_else = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     client.force_login(buyer)
-    response = client.get(url)
-    assert response["X-Page-Cache"] == "hit"
+    someone_else.force_login(other)
+    response, theirs = client.get(url), someone_else.get(url)
+    assert response["X-Page-Cache"] == theirs["X-Page-Cache"] == "hit"
+    (mine,), my_cookie = csrf_secrets(client, response)
+    (their_secret,), their_cookie = csrf_secrets(someone_else, theirs)
+    assert mine == my_cookie and their_secret == their_cookie and mine != their_secret
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
 
     with django_capture_on_commit_callbacks(execute=True):
