@@ -8,7 +8,7 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from catalog import services, stock
+from catalog import services, stock, weights
 from catalog.forms import ProductForm, RupiahField, StockField
 from catalog.models import Category, Product, ProductVariant
 from marketplace.csv_columns import column_problem, header_names
@@ -21,14 +21,14 @@ MAX_CELL = 10_000  # the longest field (a description) holds 3,000 characters
 REQUIRED_COLUMNS = ["name", "category", "price", "stock"]
 OPTIONAL_COLUMNS = [
     "description", "sku", "weight_grams", "min_order_quantity", "condition", "halal_certificate",
-    "pirt_number", "status", "stock_shown",
+    "pirt_number", "status", "length_cm", "width_cm", "height_cm", "stock_shown",
 ]  # fmt: skip
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 EXAMPLE_ROWS = [
     ["Keripik Singkong Balado 250 g", "makanan-ringan", "15000", "40", "Renyah, pedas manis.", "KRP-250",
-     "250", "1", "new", "ID32110000123456", "2063214010123-27", "active", ""],
+     "250", "1", "new", "ID32110000123456", "2063214010123-27", "active", "20", "15", "5", ""],
     ["Batik Tulis Motif Sekar Jagad", "batik", "350000", "5", "Katun primisima, 2 x 1,15 m.", "BTK-SJ",
-     "300", "1", "new", "", "", "draft", ""],
+     "300", "1", "new", "", "", "draft", "", "", "", ""],
 ]  # fmt: skip
 
 
@@ -66,7 +66,6 @@ class CsvRowForm(ProductForm):
         data.setdefault("status", Product.Status.ACTIVE)
         data["status"] = data["status"] or Product.Status.ACTIVE
         data["condition"] = data.get("condition") or Product.Condition.NEW
-        data["weight_grams"] = data.get("weight_grams") or "0"
         data["min_order_quantity"] = data.get("min_order_quantity") or "1"
         super().__init__(data, instance=Product(shop=shop))
 
@@ -138,7 +137,8 @@ def import_products(*, shop, upload) -> ImportReport:
         report.problems.append((None, [problem]))
         return report
     existing = existing_variants(shop, rows)
-    new_forms, updates = [], []
+    weight_required = weights.weight_required(shop)
+    new_forms, updates, weight_changes = [], [], []
     for line, row in enumerate(rows, start=2):  # line 1 holds the column names
         if row.pop("__extra__", False):
             report.problems.append((line, [_("This row has more values than there are columns.")]))
@@ -149,18 +149,24 @@ def import_products(*, shop, upload) -> ImportReport:
             continue
         variant = existing.get(form.cleaned_data["sku"]) if form.cleaned_data["sku"] else None
         if variant is None:
-            new_forms.append(form)
+            form.weight_required = weight_required
+            if form.check_weight():
+                new_forms.append(form)
+            else:
+                report.problems.append((line, row_messages(form)))
             continue
         change, problem = update_for(variant, form.cleaned_data)
         if problem:
             report.problems.append((line, [problem]))
         else:
             updates.append((line, change))
+            weight_changes.append(weight_change_for(variant, form.cleaned_data))
     if report.problems:
         return report
     try:
         with transaction.atomic():
             report.updated = services.set_prices_and_stock(shop=shop, changes=[c for _line, c in updates])
+            report.updated = max(report.updated, services.set_weights(shop=shop, changes=weight_changes))
             for form in new_forms:
                 create_from_row(shop, form.cleaned_data)
             storefront_changed()
@@ -197,6 +203,16 @@ def update_for(variant, data):
     ), None
 
 
+def weight_change_for(variant, data):
+    """An empty weight or size in a row leaves the stored one: old files have no such columns."""
+    sizes = tuple(data.get(name) for name in ("length_cm", "width_cm", "height_cm"))
+    return services.WeightChange(
+        variant_id=variant.pk,
+        weight_grams=data.get("weight_grams") or None,
+        sizes=sizes if all(sizes) else None,
+    )
+
+
 def create_from_row(shop, data):
     fields = {name: data[name] for name in CsvRowForm._meta.fields}
     return services.create_product(shop=shop, price=data["price"], stock=data["stock"], **fields)
@@ -222,8 +238,9 @@ def products_csv(shop) -> str:
         writer.writerow(
             [
                 variant.full_name, product.category.slug, variant.price, variant.stock, product.description,
-                variant.sku, product.weight_grams, product.min_order_quantity, product.condition,
-                product.halal_certificate, product.pirt_number, product.status, variant.stock,
+                variant.sku, variant.weight_grams or product.weight_grams or "", product.min_order_quantity,
+                product.condition, product.halal_certificate, product.pirt_number, product.status,
+                product.length_cm or "", product.width_cm or "", product.height_cm or "", variant.stock,
             ]
         )  # fmt: skip
     return buffer.getvalue()

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from catalog import csv_import, services, stock, transitions
+from catalog import csv_import, services, stock, transitions, weights
 from catalog.forms import (
     CsvImportForm,
     ImageUploadForm,
@@ -62,10 +62,11 @@ def product_edit(request, pk):
 def edit_product(request, product):
     is_new = product.pk is None
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    form = ProductForm(data, instance=product)
+    form = ProductForm(data, instance=product, weight_required=weights.weight_required(request.shop))
     variants = VariantFormSet(data, instance=product, prefix="variants")
     photos = PhotosForm(data, files)
-    if request.method == "POST" and all([form.is_valid(), variants.is_valid(), photos.is_valid()]):
+    valid = request.method == "POST" and all([form.is_valid(), variants.is_valid(), photos.is_valid()])
+    if valid and form.check_weight(variants.kept_weights()):
         try:
             product = services.save_product_form(
                 form=form, variant_formset=variants, photos=photos.cleaned_data["photos"], actor=request.user

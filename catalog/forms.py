@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import MAX_IMAGES_PER_PRODUCT, MAX_PRICE, Category, Product, ProductVariant
 from catalog.selectors import SORTS, Filters
 from catalog.transitions import vendor_targets
+from catalog.weights import WEIGHT_NEEDED, SizeField, WeightField, sizes_problem
 from marketplace.text import TidyTextMixin
 
 PRICE_ERRORS = {
@@ -75,17 +76,23 @@ class ProductForm(TidyTextMixin, forms.ModelForm):
         label=_("Category"),
         queryset=Category.objects.select_related("parent").order_by("parent__position", "position", "name"),
     )
+    weight_grams = WeightField(label=_("Weight (grams)"), help_text=_("The packed weight of one item."))
+    length_cm = SizeField(label=_("Packed length (cm)"))
+    width_cm = SizeField(label=_("Packed width (cm)"))
+    height_cm = SizeField(label=_("Packed height (cm)"))
 
     class Meta:
         model = Product
         fields = [
-            "name", "category", "description", "sku", "weight_grams",
+            "name", "category", "description", "sku", "weight_grams", "length_cm", "width_cm", "height_cm",
             "min_order_quantity", "condition", "halal_certificate", "pirt_number", "status",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, weight_required=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # True when the shop ships by courier without a default weight (catalog.weights).
+        self.weight_required = weight_required
         self.fields["name"].error_messages["required"] = _("Write the product name.")
         # The choices are the moves the status table allows a shop member now.
         self.fields["status"].choices = [(s, Product.Status(s).label) for s in vendor_targets(self.instance)]
@@ -93,17 +100,40 @@ class ProductForm(TidyTextMixin, forms.ModelForm):
     def clean_name(self):
         return clean_text(self.cleaned_data.get("name"), required_message=_("Write the product name."))
 
+    def clean_weight_grams(self):
+        return self.cleaned_data.get("weight_grams") or 0  # 0: no weight of its own
+
+    def clean(self):
+        cleaned = super().clean()
+        sizes = [cleaned.get(name) for name in ("length_cm", "width_cm", "height_cm")]
+        if problem := sizes_problem(*sizes):
+            self.add_error("length_cm", problem)
+        return cleaned
+
+    def check_weight(self, variant_weights=()):
+        """Once the variants are read: each needs a weight, its own or the product's, if the shop requires it."""
+        if not self.weight_required or self.cleaned_data.get("weight_grams"):
+            return True
+        variant_weights = list(variant_weights)
+        if variant_weights and all(variant_weights):
+            return True
+        self.add_error("weight_grams", WEIGHT_NEEDED)
+        return False
+
 
 class VariantForm(TidyTextMixin, forms.ModelForm):
     """Price and stock of one variant, with the stock the page showed (see catalog.stock.adjust)."""
 
     price = RupiahField(label=_("Price (Rp)"))
     stock = StockField(label=_("Stock"))
+    weight_grams = WeightField(
+        label=_("Weight (grams)"), help_text=_("Leave empty to use the product's weight.")
+    )
     stock_shown = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = ProductVariant
-        fields = ["name", "price", "stock", "sku"]
+        fields = ["name", "price", "stock", "sku", "weight_grams"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,6 +179,14 @@ class BaseVariantFormSet(forms.BaseInlineFormSet):
             for form in kept:
                 if not form.cleaned_data.get("name"):
                     form.add_error("name", _("Write the variant name."))
+
+    def kept_weights(self):
+        """The own weight (or None) of every variant the product keeps after this save."""
+        return [
+            form.cleaned_data.get("weight_grams") if form.cleaned_data else form.instance.weight_grams
+            for form in self.forms
+            if not self._should_delete_form(form) and (form.instance.pk or form.has_changed())
+        ]
 
     def show_current_stock(self, changes):
         """changes: variant id -> the stock now; marks each refused row for the vendor."""

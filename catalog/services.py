@@ -166,6 +166,7 @@ def save_variants(product, formset):
                 stock=data["stock"],
                 sku=data.get("sku", ""),
                 position=position,
+                weight_grams=data.get("weight_grams"),
             )
             continue
         variant = form.instance
@@ -175,7 +176,8 @@ def save_variants(product, formset):
             data.get("sku", ""),
             position,
         )
-        stock_module.save_variant_details(variant, ["name", "price", "sku", "position"])
+        variant.weight_grams = data.get("weight_grams")
+        stock_module.save_variant_details(variant, ["name", "price", "sku", "position", "weight_grams"])
         adjustments.append(
             stock_module.Adjustment(variant_id=variant.pk, shown=data["stock_shown"], to=data["stock"])
         )
@@ -196,6 +198,43 @@ class VariantChange:
     price: int
     stock: int
     stock_shown: int
+
+
+@dataclass(frozen=True)
+class WeightChange:
+    """A weight and packed size from an imported row; None leaves what is stored."""
+
+    variant_id: int
+    weight_grams: int | None = None
+    sizes: tuple[int, int, int] | None = None
+
+
+def set_weights(*, shop, changes: list[WeightChange]) -> int:
+    """Write imported weights and sizes onto `shop`'s products; how many products changed.
+
+    A product's only variant takes the weight on the product; one of several variants takes
+    it as its own (variants may override the product's weight). Sizes belong to the product.
+    """
+    by_id = {change.variant_id: change for change in changes}
+    variants = ProductVariant.objects.filter(product__shop=shop, pk__in=list(by_id)).select_related("product")
+    changed = set()
+    for variant in variants.order_by("pk"):
+        change, product = by_id[variant.pk], variant.product
+        weight = change.weight_grams
+        if weight and weight != (variant.weight_grams or product.weight_grams):
+            if product.variants.count() == 1:
+                variant.weight_grams, product.weight_grams = None, weight
+                variant.save(update_fields=["weight_grams"])
+                product.save(update_fields=["weight_grams", "updated_at"])
+            else:
+                variant.weight_grams = weight
+                variant.save(update_fields=["weight_grams"])
+            changed.add(product.pk)
+        if change.sizes and change.sizes != (product.length_cm, product.width_cm, product.height_cm):
+            product.length_cm, product.width_cm, product.height_cm = change.sizes
+            product.save(update_fields=["length_cm", "width_cm", "height_cm", "updated_at"])
+            changed.add(product.pk)
+    return len(changed)
 
 
 def set_prices_and_stock(*, shop, changes: list[VariantChange]) -> int:

@@ -173,10 +173,18 @@ class StockChangedMany(ValidationError):
 
 
 @transaction.atomic
-def add_variant(*, product, name="", price, stock=0, sku="", position=0) -> ProductVariant:
+def add_variant(*, product, name="", price, stock=0, sku="", position=0, weight_grams=None) -> ProductVariant:
     """A new variant with its opening stock; nobody can have sold from a row that did not exist."""
     lock_products([product.pk])
-    variant = ProductVariant(product=product, name=name, price=price, stock=stock, sku=sku, position=position)
+    variant = ProductVariant(
+        product=product,
+        name=name,
+        price=price,
+        stock=stock,
+        sku=sku,
+        position=position,
+        weight_grams=weight_grams,
+    )
     variant.full_clean(exclude=["product"])
     variant.save()
     refresh_listing([product.pk])

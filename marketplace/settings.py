@@ -119,9 +119,15 @@ try:
     # A provider slower than this falls back to the table, so checkout never waits long.
     SHIPPING_PROVIDER_TIMEOUT_SECONDS = env_int("SHIPPING_PROVIDER_TIMEOUT_SECONDS", 3)
     SHIPPING_RATE_CACHE_SECONDS = env_int("SHIPPING_RATE_CACHE_SECONDS", 600)
+    # After a timeout the provider is not asked again for this long (the table answers meanwhile).
+    SHIPPING_PROVIDER_PAUSE_SECONDS = env_int("SHIPPING_PROVIDER_PAUSE_SECONDS", 30)
     # Tracking webhook: Biteship sends this header (name and value set in its dashboard); empty = refused.
     BITESHIP_WEBHOOK_HEADER = env_str("BITESHIP_WEBHOOK_HEADER", "X-Biteship-Secret")
     BITESHIP_WEBHOOK_SECRET = env_str("BITESHIP_WEBHOOK_SECRET")
+    # Polling Biteship's tracking API (with BITESHIP_API_KEY): shipments without a webhook event for
+    # this many hours are asked, for this many days after shipping.
+    SHIPPING_TRACKING_POLL_HOURS = env_int("SHIPPING_TRACKING_POLL_HOURS", 6)
+    SHIPPING_TRACKING_POLL_DAYS = env_int("SHIPPING_TRACKING_POLL_DAYS", 30)
 
     # --- Payments (docs/payments.md) ---
     # "direct": buyers pay each shop; "aman" (transaksi aman): buyers pay the operator, who holds
@@ -409,9 +415,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.complete_shipped_orders",
         "schedule": 3600,
     },
+    "poll-shipment-tracking": {
+        "task": "orders.tasks.poll_shipment_tracking",
+        "schedule": 2 * 3600,
+    },
     "requeue-stuck-product-images": {
         "task": "catalog.tasks.requeue_stuck_images",
         "schedule": 300,
+    },
+    # Settles (releases or charges commission on) any finished order whose move hook was lost.
+    "settle-finished-orders": {
+        "task": "payments.tasks.settle_finished_orders",
+        "schedule": 900,
     },
     "escalate-overdue-complaints": {
         "task": "payments.tasks.escalate_overdue_complaints",
@@ -422,6 +437,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600,
     },
 }
+# Called (by dotted path, after commit, in a task) on every order move: apps that read orders
+# act on its moves without orders importing them (docs/payments.md, "Order moves and money").
+ORDER_MOVE_HOOKS = ["payments.settlement.order_moved"]
 
 # Public storefront pages served from the cache to visitors without an account or a session
 # (see marketplace/pagecache.py): the home page and everything under these prefixes.

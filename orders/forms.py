@@ -12,6 +12,9 @@ from marketplace.money import format_rupiah
 from marketplace.phones import normalize_mobile_number
 from marketplace.text import TidyTextMixin
 from orders.models import PaymentMethod
+from orders.selectors import payment_methods
+from shipping.couriers import Courier, courier_code
+from shipping.receipts import ReceiptNumberError, normalise_receipt_number
 from vendors.forms import AddressForm as RegionAddressForm
 
 PROOF_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
@@ -56,8 +59,9 @@ class AddressForm(RegionAddressForm):
 class CheckoutForm(TidyTextMixin, forms.Form):
     """One form for the whole cart: the address, and shipping and payment for each shop.
 
-    Each shop's first shipping option is chosen to start with, so the page can show a grand
-    total with shipping before the buyer touches anything.
+    Each shop's first available shipping option is chosen to start with, so the page can show a
+    grand total with shipping before the buyer touches anything. Options listed as unavailable
+    (no rate to this address, a parcel couriers refuse) are shown but are not valid choices.
     """
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -73,20 +77,23 @@ class CheckoutForm(TidyTextMixin, forms.Form):
         self.groups = groups
         for group in groups:
             shop = group.shop
-            offered = options.get(shop.pk, [])
+            offered = [option for option in options.get(shop.pk, []) if option.available]
             self.fields[f"shipping_{shop.pk}"] = forms.ChoiceField(
                 label=_("Shipping"),
                 widget=forms.RadioSelect,
-                choices=[(o.method, f"{o.label} · {format_rupiah(o.fee)}") for o in offered],
-                initial=offered[0].method if offered else None,
-                error_messages={"invalid_choice": _("Choose one of this shop's shipping options.")},
+                choices=[(o.key, f"{o.label} · {format_rupiah(o.fee)}") for o in offered],
+                initial=offered[0].key if offered else None,
+                error_messages={
+                    "invalid_choice": _("Choose one of this shop's shipping options."),
+                    "required": _("Choose one of this shop's shipping options."),
+                },
             )
-            methods = [PaymentMethod.TRANSFER] + ([PaymentMethod.COD] if shop.cod_enabled else [])
+            methods = payment_methods(shop)
             self.fields[f"payment_{shop.pk}"] = forms.ChoiceField(
                 label=_("Payment"),
                 widget=forms.RadioSelect,
                 choices=[(m, PaymentMethod(m).label) for m in methods],
-                initial=PaymentMethod.TRANSFER,
+                initial=methods[0],
                 error_messages={"invalid_choice": _("This shop does not accept this payment method.")},
             )
             self.fields[f"note_{shop.pk}"] = forms.CharField(
@@ -104,7 +111,7 @@ class CheckoutForm(TidyTextMixin, forms.Form):
         ]
 
     def shipping_methods(self) -> dict:
-        """shop id -> the shipping method chosen on the page (posted, or the first offered)."""
+        """shop id -> the shipping option chosen on the page (posted, or the first offered)."""
         return {g.shop.pk: self[f"shipping_{g.shop.pk}"].value() for g in self.groups}
 
     def choices(self):
@@ -176,9 +183,48 @@ class ReasonForm(TidyTextMixin, forms.Form):
     )
 
 
+OTHER_COURIER = "other"
+
+
+class CourierChoiceField(forms.ChoiceField):
+    """A courier code; the names people type ("JNE", "J&T") are read as their codes."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return courier_code(value) or value
+
+
 class ShipForm(TidyTextMixin, forms.Form):
-    courier = forms.CharField(label=gettext_lazy("Courier"), max_length=60, required=False)
-    tracking_number = forms.CharField(label=gettext_lazy("Tracking number"), max_length=60, required=False)
+    """The courier and the receipt number, stored as the courier prints it (shipping.receipts)."""
+
+    courier = CourierChoiceField(
+        label=gettext_lazy("Courier"),
+        required=False,
+        choices=[("", "—"), *Courier.choices, (OTHER_COURIER, gettext_lazy("Another courier"))],
+    )
+    other_courier = forms.CharField(label=gettext_lazy("Other courier's name"), max_length=60, required=False)
+    tracking_number = forms.CharField(
+        label=gettext_lazy("Tracking number"),
+        max_length=60,
+        required=False,
+        help_text=gettext_lazy("The receipt number (nomor resi) printed by the courier."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        courier = cleaned.get("courier") or ""
+        if courier == OTHER_COURIER:
+            courier = cleaned.get("other_courier", "")
+            if not courier:
+                self.add_error("other_courier", _("Write the courier's name."))
+        cleaned["courier"] = courier
+        number = cleaned.get("tracking_number")
+        if number:
+            try:
+                cleaned["tracking_number"] = normalise_receipt_number(number, courier=courier)
+            except ReceiptNumberError as error:
+                self.add_error("tracking_number", error.message)
+        return cleaned
 
 
 class ReviewForm(TidyTextMixin, forms.Form):

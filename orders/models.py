@@ -153,6 +153,9 @@ class ShippingMethod(models.TextChoices):
 class PaymentMethod(models.TextChoices):
     TRANSFER = "transfer", _("Bank transfer")
     COD = "cod", _("Cash on delivery")
+    # Transaksi aman (PAYMENT_MODE=aman): one payment for the whole checkout to the operator,
+    # held until the order completes (docs/payments.md).
+    AMAN = "aman", _("Through Warung Online (transaksi aman)")
 
 
 # What counts as a sale, for the vendor overview and every dinas figure (docs/dinas.md): the money
@@ -167,6 +170,12 @@ SALE_STATUSES = {
         OrderStatus.COMPLETED,
     ),
     PaymentMethod.COD: (OrderStatus.COMPLETED,),
+    PaymentMethod.AMAN: (
+        OrderStatus.PAID,
+        OrderStatus.PROCESSING,
+        OrderStatus.SHIPPED,
+        OrderStatus.COMPLETED,
+    ),
 }
 SALE = reduce(
     or_, (Q(payment_method=method, status__in=statuses) for method, statuses in SALE_STATUSES.items())
@@ -218,6 +227,17 @@ class Order(models.Model):
 
     shipping_method = models.CharField(_("shipping"), max_length=20, choices=ShippingMethod.choices)
     shipping_fee = models.PositiveBigIntegerField(_("shipping fee (Rp)"))
+    # What the buyer chose at checkout, as it was priced then (labels, tracking and the shop's
+    # order page read these): the option's key ("pickup", "own_delivery", "jne:REG"), the
+    # service's code (the courier's name goes in `courier`), the promised days and the weight
+    # the courier charges.
+    shipping_option = models.CharField(_("shipping option"), max_length=30, blank=True)
+    courier_service = models.CharField(_("courier service"), max_length=20, blank=True)
+    shipping_min_days = models.PositiveSmallIntegerField(_("fastest delivery (days)"), null=True, blank=True)
+    shipping_max_days = models.PositiveSmallIntegerField(_("slowest delivery (days)"), null=True, blank=True)
+    chargeable_weight_kg = models.PositiveSmallIntegerField(
+        _("chargeable weight (kg)"), null=True, blank=True
+    )
     payment_method = models.CharField(_("payment"), max_length=10, choices=PaymentMethod.choices)
     subtotal = models.PositiveBigIntegerField(_("subtotal (Rp)"))
     total = models.PositiveBigIntegerField(_("total (Rp)"))
@@ -261,6 +281,15 @@ class Order(models.Model):
     @property
     def is_cod(self):
         return self.payment_method == PaymentMethod.COD
+
+    @property
+    def is_aman(self):
+        return self.payment_method == PaymentMethod.AMAN
+
+    @property
+    def awaits_aman_payment(self):
+        """Unpaid, and paid on the checkout's payment page (payments), not with a proof."""
+        return self.is_aman and self.status == OrderStatus.AWAITING_PAYMENT
 
     @property
     def needs_proof(self):

@@ -6,8 +6,9 @@ sum of its shops. The cart, the checkout page, order creation, the vendor overvi
 dinas reports read these functions; nothing else multiplies a price or adds a fee.
 
 Where later work plugs in:
-- shipping by weight: `shipping_options` is the one source of fees; it will ask the shipping
-  app instead of the shop's own tariff table.
+- shipping: `shipping_options_for` is the one source of fees; it asks the shipping app
+  (`shipping.selectors.options_for`: pick-up, own delivery by area, courier services priced
+  from each shop's parcel by the tariff table or a rate provider).
 - vouchers: `ShopTotal.discount` and `CheckoutTotal.discount` (0 today) lower `total`.
 - commission: taken by the payments app from `sale_value` (the goods, never the shipping).
 """
@@ -19,7 +20,8 @@ from django.db.models import ExpressionWrapper, F, PositiveBigIntegerField, Q, S
 from django.db.models.functions import Coalesce
 
 from orders.models import ShippingMethod
-from vendors.models import CourierRate
+from shipping.couriers import Courier
+from shipping.selectors import options_for, parcel_for
 
 # What a sale is worth, for every sales figure: the goods, without shipping, so that sales by
 # shop and by category add up to the same total.
@@ -47,14 +49,46 @@ class LineTotal:
 
 @dataclass(frozen=True)
 class ShippingOption:
-    """One way a shop can deliver this parcel to this address, and its fee."""
+    """One way a shop can deliver this parcel to this address: what the buyer picks, and its fee.
 
-    method: str
-    fee: int
+    `fee` None keeps an option on the list that cannot be chosen here (`note` says why).
+    """
+
+    key: str  # "pickup", "own_delivery" or a courier service such as "jne:REG"
+    fee: int | None
+    label: str = ""
+    min_days: int | None = None
+    max_days: int | None = None
+    note: str = ""
+    chargeable_kg: int | None = None  # what a courier charges for the parcel, in whole kg
+    weight_grams: int = 0  # the parcel's actual weight, 0 when unknown
+
+    def __post_init__(self):
+        if self.fee is not None:
+            _rupiah(self.fee, "fee")
 
     @property
-    def label(self):
-        return ShippingMethod(self.method).label
+    def available(self) -> bool:
+        return self.fee is not None
+
+    @property
+    def method(self) -> str:
+        """The kind of shipping, as orders store it: pick-up, own delivery or courier."""
+        return (
+            self.key
+            if self.key in (ShippingMethod.PICKUP, ShippingMethod.OWN_DELIVERY)
+            else ShippingMethod.COURIER
+        )
+
+    @property
+    def courier(self) -> str:
+        """The courier's name ("JNE") for a courier service, else ""."""
+        code = self.key.partition(":")[0]
+        return Courier(code).label if self.method == ShippingMethod.COURIER and code in Courier.values else ""
+
+    @property
+    def service(self) -> str:
+        return self.key.partition(":")[2] if self.method == ShippingMethod.COURIER else ""
 
 
 @dataclass(frozen=True)
@@ -64,7 +98,7 @@ class ShopTotal:
     shop_id: int
     lines: tuple[LineTotal, ...]
     items: int
-    shipping_method: str  # "" while no offered option is chosen
+    shipping: ShippingOption | None  # None while no offered option is chosen
     shipping_fee: int
     discount: int
     total: int
@@ -72,6 +106,10 @@ class ShopTotal:
     def __post_init__(self):
         for name in ("items", "shipping_fee", "discount", "total"):
             _rupiah(getattr(self, name), name)
+
+    @property
+    def shipping_key(self) -> str:
+        return self.shipping.key if self.shipping else ""
 
 
 @dataclass(frozen=True)
@@ -105,13 +143,15 @@ def shop_total(*, shop_id, lines: Iterable[LineTotal], shipping: ShippingOption 
     """One shop's order; `shipping` None while the buyer has not chosen (or cannot choose) one."""
     lines = tuple(lines)
     items = items_total(lines)
+    if shipping is not None and not shipping.available:
+        shipping = None
     fee = shipping.fee if shipping else 0
     discount = 0  # vouchers plug in here, never more than items + fee
     return ShopTotal(
         shop_id=shop_id,
         lines=lines,
         items=items,
-        shipping_method=shipping.method if shipping else "",
+        shipping=shipping,
         shipping_fee=fee,
         discount=discount,
         total=items + fee - discount,
@@ -138,14 +178,15 @@ def quote(groups, *, options=None, methods=None) -> CheckoutTotal:
     """Totals of the cart's shop groups with the chosen shipping: the cart, the checkout page
     and order creation all read this.
 
-    `options` maps shop id -> offered `ShippingOption`s, `methods` shop id -> the chosen method;
-    a method the shop does not offer counts as not chosen (no fee, `shipping_method` "").
+    `options` maps shop id -> offered `ShippingOption`s, `methods` shop id -> the chosen key;
+    a key the shop does not offer, or offers unavailable, counts as not chosen (no fee,
+    `shipping` None).
     Without them (the cart page) the totals are the goods alone.
     """
     options, methods = options or {}, methods or {}
     shops = []
     for group in groups:
-        offered = {option.method: option for option in options.get(group.shop.pk, ())}
+        offered = {option.key: option for option in options.get(group.shop.pk, ()) if option.available}
         chosen = offered.get(methods.get(group.shop.pk))
         shops.append(shop_total(shop_id=group.shop.pk, lines=group_lines(group), shipping=chosen))
     return checkout_total(shops)
@@ -154,36 +195,37 @@ def quote(groups, *, options=None, methods=None) -> CheckoutTotal:
 # --- Shipping fees -----------------------------------------------------------------------------
 
 
-def shipping_options(shop, address, weight_grams, *, rate=None) -> list[ShippingOption]:
-    """What `shop` offers to deliver to `address`: pick-up, own delivery inside its regency, courier.
-
-    `rate` is the shop's courier rate to the address's province when the caller already loaded
-    it (False for none); the shipping app's rates will replace this tariff lookup.
-    """
-    options = []
-    if shop.pickup_enabled:
-        options.append(ShippingOption(ShippingMethod.PICKUP, 0))
-    same_regency = shop.district_id and shop.district.regency_id == address.district.regency_id
-    if shop.own_delivery_fee is not None and same_regency:
-        options.append(ShippingOption(ShippingMethod.OWN_DELIVERY, shop.own_delivery_fee))
-    if rate is None:
-        rate = CourierRate.objects.filter(shop=shop, province_id=address.district.regency.province_id).first()
-    if rate:
-        options.append(ShippingOption(ShippingMethod.COURIER, rate.fee_for(weight_grams)))
-    return options
+def shipping_options(group, address) -> list[ShippingOption]:
+    """What the shop of a cart group (`orders.selectors.ShopGroup`) offers to deliver its parcel
+    to `address`: pick-up, own delivery and each enabled courier service, the unavailable ones
+    included with the reason (the shipping app decides; the fees are read here, nowhere else)."""
+    items = [(line.item.product, line.item.variant, line.item.quantity) for line in group.lines]
+    parcel, problem = parcel_for(shop=group.shop, items=items)
+    choices = options_for(
+        shop=group.shop,
+        destination_district=address.district,
+        parcel=parcel,
+        destination_postal_code=address.postal_code,
+        no_parcel_reason=problem,
+    )
+    return [
+        ShippingOption(
+            key=choice.key,
+            fee=choice.price if choice.available else None,
+            label=str(choice.label),
+            min_days=choice.min_days,
+            max_days=choice.max_days,
+            note=choice.note,
+            chargeable_kg=parcel.chargeable_kg() if parcel and choice.kind == "courier" else None,
+            weight_grams=parcel.actual_grams if parcel else 0,
+        )
+        for choice in choices
+    ]
 
 
 def shipping_options_for(groups, address) -> dict:
-    """shop id -> options for every group of the cart, with one query for the courier rates."""
-    province = address.district.regency.province_id
-    rates = {
-        rate.shop_id: rate
-        for rate in CourierRate.objects.filter(shop__in=[g.shop for g in groups], province_id=province)
-    }
-    return {
-        g.shop.pk: shipping_options(g.shop, address, g.weight_grams, rate=rates.get(g.shop.pk, False))
-        for g in groups
-    }
+    """shop id -> the options of every group of the cart."""
+    return {group.shop.pk: shipping_options(group, address) for group in groups}
 
 
 # --- In the database: the same rules as query expressions ---------------------------------------

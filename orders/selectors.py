@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -152,7 +153,9 @@ def group_by_shop(lines) -> list[ShopGroup]:
 
 
 def payment_methods(shop) -> list[str]:
-    methods = [PaymentMethod.TRANSFER]
+    """What the buyer may choose for `shop`'s order: in transaksi aman mode the checkout's one
+    payment through the marketplace replaces the transfer to the shop; COD stays the shop's choice."""
+    methods = [PaymentMethod.AMAN if settings.PAYMENT_MODE == "aman" else PaymentMethod.TRANSFER]
     if shop.cod_enabled:
         methods.append(PaymentMethod.COD)
     return methods
@@ -287,7 +290,7 @@ def setup_checklist(shop, *, is_owner) -> list[ChecklistStep]:
         .exclude(status=Product.Status.ARCHIVED)
         .exists()
     )
-    ships = shop.own_delivery_fee is not None or shop.cod_enabled or shop.courier_rates.exists()
+    ships = shop.cod_enabled or shop.own_delivery_areas.exists() or shop.courier_services.exists()
     slug = shop.slug
     return [
         ChecklistStep(

@@ -303,7 +303,7 @@ def place_order(
 @dataclass(frozen=True)
 class OrderPlan:
     group: selectors.ShopGroup
-    shipping: str
+    shipping: pricing.ShippingOption
     total: pricing.ShopTotal
     payment: str
     note: str = ""
@@ -343,26 +343,38 @@ def plan_checkout(*, cart, address, choices) -> tuple[list, list[OrderPlan]]:
 
 
 def plan_order(group, options, choice: ShopChoice) -> OrderPlan:
-    offered = {option.method: option for option in options}
-    if choice.shipping not in offered:
-        raise CheckoutError(
-            _("“%(shop)s” does not offer this shipping to your address; choose another option.")
-            % {"shop": group.shop.name},
-            code="shipping",
-        )
+    shipping = chosen_shipping(group.shop, options, choice.shipping)
     if choice.payment not in selectors.payment_methods(group.shop):
         raise CheckoutError(
             _("“%(shop)s” does not accept this payment method.") % {"shop": group.shop.name}, code="payment"
         )
     return OrderPlan(
         group=group,
-        shipping=choice.shipping,
-        total=pricing.shop_total(
-            shop_id=group.shop.pk, lines=pricing.group_lines(group), shipping=offered[choice.shipping]
-        ),
+        shipping=shipping,
+        total=pricing.shop_total(shop_id=group.shop.pk, lines=pricing.group_lines(group), shipping=shipping),
         payment=choice.payment,
         note=(choice.note or "").strip()[:300],
     )
+
+
+def chosen_shipping(shop, options, key) -> pricing.ShippingOption:
+    """The offered option the buyer picked, priced now; a key not offered, or not available for
+    this parcel and address, is refused with the reason (code "shipping")."""
+    offered = {option.key: option for option in options}
+    option = offered.get(key)
+    if option is None:
+        raise CheckoutError(
+            _("“%(shop)s” does not offer this shipping to your address; choose another option.")
+            % {"shop": shop.name},
+            code="shipping",
+        )
+    if not option.available:
+        raise CheckoutError(
+            _("“%(shop)s”: %(option)s cannot be chosen: %(reason)s Choose another option.")
+            % {"shop": shop.name, "option": option.label, "reason": option.note},
+            code="shipping",
+        )
+    return option
 
 
 def take_stock(lines):
@@ -376,7 +388,7 @@ def take_stock(lines):
 def create_order(checkout, plan: OrderPlan, address) -> Order:
     now = timezone.now()
     group, shipping, total, payment = plan.group, plan.shipping, plan.total, plan.payment
-    awaiting = payment == PaymentMethod.TRANSFER
+    awaiting = payment in (PaymentMethod.TRANSFER, PaymentMethod.AMAN)
     status = OrderStatus.AWAITING_PAYMENT if awaiting else OrderStatus.PLACED
     district = address.district
     order = Order(
@@ -391,12 +403,18 @@ def create_order(checkout, plan: OrderPlan, address) -> Order:
         regency_name=district.regency.name,
         province_name=district.regency.province.name,
         postal_code=address.postal_code,
-        shipping_method=shipping,
+        shipping_method=shipping.method,
         shipping_fee=total.shipping_fee,
+        shipping_option=shipping.key,
+        courier=shipping.courier,
+        courier_service=shipping.service,
+        shipping_min_days=shipping.min_days,
+        shipping_max_days=shipping.max_days,
+        chargeable_weight_kg=shipping.chargeable_kg,
         payment_method=payment,
         subtotal=total.items,
         total=total.total,
-        weight_grams=group.weight_grams,
+        weight_grams=shipping.weight_grams or group.weight_grams,
         note=plan.note,
         payment_deadline=now + timedelta(hours=settings.ORDER_PAYMENT_DEADLINE_HOURS) if awaiting else None,
     )
@@ -410,7 +428,7 @@ def create_order(checkout, plan: OrderPlan, address) -> Order:
             variant_name=line.item.variant.name,
             unit_price=line.unit_price,
             quantity=line.item.quantity,
-            weight_grams=line.item.product.weight_grams,
+            weight_grams=line.item.variant.weight_grams or line.item.product.weight_grams,
         )
         for line in group.lines
     )

@@ -5,7 +5,7 @@ one order is isolated by `transitions.each_order` and retried on the next beat r
 """
 
 from marketplace.celery import app
-from orders import transitions
+from orders import tracking, transitions
 
 
 @app.task
@@ -18,3 +18,15 @@ def cancel_unpaid_orders():
 def complete_shipped_orders():
     """Complete orders shipped more than ORDER_AUTO_COMPLETE_DAYS ago."""
     return transitions.complete_shipped_orders()
+
+
+@app.task
+def run_order_move_hooks(order_id, from_status, to_status):
+    """The deployment's ORDER_MOVE_HOOKS for one committed move (each hook is idempotent)."""
+    return transitions.run_move_hooks(order_id=order_id, from_status=from_status, to_status=to_status)
+
+
+@app.task
+def poll_shipment_tracking():
+    """Store new tracking steps of shipped orders that no webhook has updated lately."""
+    return tracking.poll_shipped_orders()

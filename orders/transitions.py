@@ -11,16 +11,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Q
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog import stock
 from catalog.models import Product
 from marketplace import notifications
+from marketplace.celery import enqueue_on_commit
 from orders.models import Order, OrderEvent, OrderStatus, Payment
 from orders.selectors import shop_order_url
+from shipping import tracking
 from vendors.permissions import works_for
 
 logger = logging.getLogger(__name__)
@@ -32,6 +35,8 @@ BUYER, SHOP, SYSTEM, DINAS = "buyer", "shop", "system", "dinas"
 ALLOWED_MOVES = {
     (S.AWAITING_PAYMENT, S.PAYMENT_SUBMITTED): {BUYER},
     (S.PAYMENT_SUBMITTED, S.PAID): {SHOP},
+    # Transaksi aman: the provider's verified payment of the checkout (payments), never a person.
+    (S.AWAITING_PAYMENT, S.PAID): {SYSTEM},
     (S.PAYMENT_SUBMITTED, S.AWAITING_PAYMENT): {SHOP},  # proof rejected
     (S.PAID, S.PROCESSING): {SHOP},
     (S.PLACED, S.PROCESSING): {SHOP},
@@ -117,11 +122,40 @@ def transition(*, order, to, actor, reason="", changes=None) -> Order:
         if to == S.COMPLETED:
             count_as_sold(locked)
         tell_other_side(locked, to, actor, reason)
+        after_move(locked, source, to)
     return locked
+
+
+def after_move(order, source, to):
+    """Run the deployment's ORDER_MOVE_HOOKS for this move once it is committed (a task).
+
+    The hooks are named in settings because they live in apps that read orders (payments
+    settles the money of a completed order): orders never imports them. A hook that fails,
+    or a task lost with the broker, is made up by that app's own periodic sweep.
+    """
+    if settings.ORDER_MOVE_HOOKS:
+        from orders.tasks import run_order_move_hooks  # the task module imports this one
+
+        enqueue_on_commit(run_order_move_hooks, order.pk, source, to)
+
+
+def run_move_hooks(*, order_id, from_status, to_status) -> int:
+    """Call each hook of ORDER_MOVE_HOOKS; how many ran without an error (a failure is logged)."""
+    done = 0
+    for path in settings.ORDER_MOVE_HOOKS:
+        try:
+            import_string(path)(order_id=order_id, from_status=from_status, to_status=to_status)
+        except Exception:
+            logger.exception("Order move hook %s failed for order %s", path, order_id)
+        else:
+            done += 1
+    return done
 
 
 def check_move(order, source, to, actor, reason):
     allowed = ALLOWED_MOVES.get((source, to))
+    if allowed == {SYSTEM} and actor is not None:
+        allowed = None  # a move only the system makes is, for a person, no move at all
     if allowed is None:
         raise IllegalMove(
             _("An order that is “%(from)s” cannot become “%(to)s”.")
@@ -190,6 +224,8 @@ def record_step(*, order, actor, reason) -> OrderEvent:
 
 
 def submit_payment_proof(*, order, buyer, upload, content_type) -> Payment:
+    if not order.is_transfer:
+        raise IllegalMove(_("This order is not paid by transfer to the shop."), code="not_transfer")
     with transaction.atomic():
         locked = transition(order=order, to=S.PAYMENT_SUBMITTED, actor=buyer)
         payment = Payment(order=locked, content_type=content_type)
@@ -217,6 +253,11 @@ def decide_latest_payment(order, status, reason=""):
     if payment:
         payment.status, payment.reason, payment.decided_at = status, reason, timezone.now()
         payment.save(update_fields=["status", "reason", "decided_at"])
+
+
+def mark_paid_by_marketplace(*, order, reason="") -> Order:
+    """The checkout's payment to the marketplace was verified: the order is paid (a system move)."""
+    return transition(order=order, to=S.PAID, actor=None, reason=reason)
 
 
 def start_processing(*, order, actor) -> Order:
@@ -258,12 +299,14 @@ def auto_cancel_unpaid(*, order_id) -> bool:
 
 
 def auto_complete_shipped(*, order_id) -> bool:
-    """Complete one order shipped more than ORDER_AUTO_COMPLETE_DAYS ago; False if it no longer applies."""
+    """Complete one order ORDER_AUTO_COMPLETE_DAYS after delivery (when a tracking provider
+    reported it) or else after shipping; False if it no longer applies."""
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None or order.status != S.SHIPPED or order.shipped_at is None:
             return False
-        if order.shipped_at > timezone.now() - timedelta(days=settings.ORDER_AUTO_COMPLETE_DAYS):
+        clock = tracking.delivered_at(order.tracking_number, since=order.shipped_at) or order.shipped_at
+        if clock > timezone.now() - timedelta(days=settings.ORDER_AUTO_COMPLETE_DAYS):
             return False
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("Completed automatically: the buyer did not report a problem.")
@@ -281,8 +324,14 @@ def unpaid_order_ids(limit=500):
 
 def shipped_order_ids_to_complete(limit=500):
     cutoff = timezone.now() - timedelta(days=settings.ORDER_AUTO_COMPLETE_DAYS)
+    # The clock starts at delivery when a provider reported it, else at shipping.
+    delivered = tracking.delivered_at_expression(
+        waybill=OuterRef("tracking_number"), since=OuterRef("shipped_at")
+    )
     return list(
         Order.objects.filter(status=S.SHIPPED, shipped_at__lt=cutoff)
+        .annotate(delivered_at=delivered)
+        .filter(Q(delivered_at__isnull=True) | Q(delivered_at__lt=cutoff))
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )

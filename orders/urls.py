@@ -47,6 +47,7 @@ urlpatterns = [
     # /dashboard/<shop>/ combines vendors' tiles with order figures, so orders serves it.
     path(shop, dashboard.overview, name="dashboard"),
     path(f"{shop}pesanan/", dashboard.order_list, name="shop_orders"),
+    path(f"{shop}pesanan/label/", dashboard.order_labels, name="shop_labels"),
     path(f"{shop}pesanan/<str:number>/", dashboard.order_detail, name="shop_order"),
     path(f"{shop}pesanan/<str:number>/slip/", dashboard.packing_slip, name="packing_slip"),
     path(f"{shop}pesanan/<str:number>/<slug:action>/", dashboard.order_action, name="shop_order_action"),

@@ -1,6 +1,7 @@
 """The buyer's pages: cart, checkout, address book, orders. Read the input, call one service."""
 
 import secrets
+from dataclasses import dataclass
 from functools import partial
 
 from django.contrib import messages
@@ -15,9 +16,9 @@ from django.views.decorators.http import require_POST
 from marketplace.money import format_rupiah
 from marketplace.phones import whatsapp_link
 from marketplace.storage import private_file_response
-from orders import pricing, selectors, services, transitions
+from orders import pricing, selectors, services, tracking, transitions
 from orders.forms import AddressForm, CheckoutForm, ProofForm, ReviewForm
-from orders.models import Checkout
+from orders.models import Checkout, PaymentMethod
 
 # --- Cart -------------------------------------------------------------------------------------
 
@@ -130,12 +131,34 @@ def checkout(request):
     quote = pricing.quote(groups, options=options, methods=form.shipping_methods())
     context = {
         "form": form,
-        "rows": [(*fields, quote.for_shop(fields[0].shop.pk)) for fields in form.shop_fields()],
+        "rows": [
+            (*fields, quote.for_shop(fields[0].shop.pk), shipping_list(fields[1], options[fields[0].shop.pk]))
+            for fields in form.shop_fields()
+        ],
         "address": address,
         "addresses": addresses,
         "quote": quote,
     }
     return render(request, "orders/checkout.html", context)
+
+
+@dataclass(frozen=True)
+class ShippingList:
+    """One shop's shipping options as the page lists them, unavailable ones with their reason."""
+
+    field: object  # the shop's bound shipping field
+    options: list
+    chosen: str
+    notes: list  # said once for the shop: e.g. the rate provider's fallback
+
+    @property
+    def has_choice(self):
+        return any(option.available for option in self.options)
+
+
+def shipping_list(field, options) -> ShippingList:
+    notes = sorted({option.note for option in options if option.available and option.note})
+    return ShippingList(field=field, options=options, chosen=str(field.value() or ""), notes=notes)
 
 
 def place(request, form, cart_):
@@ -155,22 +178,29 @@ def place(request, form, cart_):
     except ValidationError as error:
         refuse(request, error)
         code = getattr(error, "code", None)  # an error made of a list has none
-        if code == "total_changed":
+        if code in ("total_changed", "shipping"):
             return None
         return redirect(
             "orders:cart"
             if code in ("out_of_stock", "cart_problems", "own_shop", "empty", None)
             else "orders:checkout"
         )
-    return redirect("orders:checkout_done", checkout_.pk)
+    return redirect(next_page_after_placing(checkout_, form.choices()))
+
+
+def next_page_after_placing(checkout_, choices):
+    """Transaksi aman: straight to the checkout's one payment (the payments app's page)."""
+    if any(choice.payment == PaymentMethod.AMAN for choice in choices.values()):
+        return reverse("payments:checkout_pay", args=[checkout_.pk])
+    return reverse("orders:checkout_done", args=[checkout_.pk])
 
 
 def kept_choices(data, options) -> dict:
     """The posted form as the next page's starting values; a shipping choice this address does
-    not offer falls back to the shop's first option."""
+    not offer (or not any more) falls back to the shop's first available option."""
     initial = data.dict()
     for shop_id, offered in options.items():
-        if initial.get(f"shipping_{shop_id}") not in {option.method for option in offered}:
+        if initial.get(f"shipping_{shop_id}") not in {option.key for option in offered if option.available}:
             initial.pop(f"shipping_{shop_id}", None)
     return initial
 
@@ -201,7 +231,8 @@ def quote_as_json(quote) -> dict:
         "grand_total": format_rupiah(quote.total),
         "shops": {
             str(shop.shop_id): {
-                "shipping": format_rupiah(shop.shipping_fee) if shop.shipping_method else "—",
+                "shipping": format_rupiah(shop.shipping_fee) if shop.shipping else "—",
+                "option": shop.shipping_key,
                 "total": format_rupiah(shop.total),
             }
             for shop in quote.shops
@@ -290,6 +321,7 @@ def order_detail(request, number, proof_form=None):
         "review_items": selectors.reviewable_items(order, request.user),
         "review_form": ReviewForm(),
         "whatsapp_url": order_whatsapp_url(order),
+        "shipment": tracking.shipment_of(order),
     }
     return render(request, "orders/order_detail.html", context, status=400 if proof_form else 200)
 

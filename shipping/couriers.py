@@ -48,3 +48,18 @@ class CourierService(models.TextChoices):
     @property
     def service(self) -> str:
         return self.value.split(":")[1]
+
+
+def courier_code(text: str) -> str:
+    """The courier code for what a seller typed or chose ("jne", "J&T Express", "SiCepat"), or ""."""
+    wanted = "".join(ch for ch in (text or "").lower() if ch.isalnum())
+    for courier in Courier:
+        if wanted in (courier.value, "".join(ch for ch in courier.label.lower() if ch.isalnum())):
+            return courier.value
+    return Courier.JNT.value if wanted == "jt" else ""  # "J&T" as people write it
+
+
+def courier_name(text: str) -> str:
+    """A courier's display name for a code or a typed name; what was typed when we do not know it."""
+    code = courier_code(text)
+    return Courier(code).label if code else (text or "")

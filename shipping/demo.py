@@ -8,7 +8,8 @@ JNE REG. They look like published tariffs; they are not any courier's real price
 from django.db import transaction
 
 from marketplace.models import Province, Regency
-from shipping.models import Tariff
+from shipping.models import OwnDeliveryArea, ShopCourierService, Tariff
+from vendors.models import Shop
 
 DEMO_REGENCIES = [
     "32.14",
@@ -27,6 +28,8 @@ SERVICES = [
     ("pos", "KILAT", 1.05, 1, False),
     ("anteraja", "REG", 0.92, 0, False),
 ]
+# What every demo shop switches on, so checkout offers couriers offline.
+DEMO_SHOP_SERVICES = ["jne:REG", "jne:YES", "jnt:EZ", "sicepat:REG"]
 # zone -> (first kg price for JNE REG, fastest days, slowest days)
 ZONES = {0: (9_000, 1, 2), 1: (11_000, 1, 3), 2: (16_000, 2, 4), 3: (28_000, 3, 6), 4: (42_000, 4, 8)}
 
@@ -93,3 +96,20 @@ def seed_demo_tariffs() -> int:
     ]
     Tariff.objects.bulk_create(missing)
     return len(missing)
+
+
+@transaction.atomic
+def seed_demo_shop_shipping() -> int:
+    """Courier services and own delivery in their regency for the demo shops that have none yet."""
+    changed = 0
+    for number, shop in enumerate(Shop.objects.filter(is_demo=True, district__isnull=False).order_by("pk")):
+        if ShopCourierService.objects.filter(shop=shop).exists():
+            continue
+        ShopCourierService.objects.bulk_create(
+            ShopCourierService(shop=shop, service=service) for service in DEMO_SHOP_SERVICES
+        )
+        OwnDeliveryArea.objects.get_or_create(
+            shop=shop, regency_id=shop.district.regency_id, defaults={"fee": 10_000 + (number % 3) * 5_000}
+        )
+        changed += 1
+    return changed

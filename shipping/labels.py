@@ -75,10 +75,11 @@ def label_context(label: LabelData) -> dict:
         "label": label,
         "receipt_barcode": mark_safe(code128_svg(label.receipt_number)) if label.receipt_number else "",
         "order_barcode": mark_safe(code128_svg(label.order_number)),
-        "weight_kg": f"{label.weight_grams / 1000:.2f}".replace(".", ","),
+        "weight_kg": f"{label.weight_grams / 1000:.2f}".replace(".", ",") if label.weight_grams else "",
     }
 
 
-def render_labels(labels: list[LabelData]) -> str:
-    """One printable HTML page with one A6 label per parcel."""
-    return render_to_string("shipping/label.html", {"labels": [label_context(label) for label in labels]})
+def render_labels(labels: list[LabelData], *, back_url: str = "") -> str:
+    """One printable HTML page with one A6 label per parcel; `back_url` adds a way back on screen."""
+    context = {"labels": [label_context(label) for label in labels], "back_url": back_url}
+    return render_to_string("shipping/label.html", context)

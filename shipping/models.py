@@ -250,6 +250,24 @@ class ShopCourierService(models.Model):
         return f"{self.shop}: {self.get_service_display()}"
 
 
+# Biteship's tracking statuses, as buyers read them; an unknown status shows as sent.
+TRACKING_STATUS_LABELS = {
+    "confirmed": _("Order confirmed with the courier"),
+    "allocated": _("Courier assigned"),
+    "picking_up": _("Courier on the way to pick up"),
+    "picked": _("Picked up by the courier"),
+    "dropping_off": _("On the way to the recipient"),
+    "return_in_transit": _("On the way back to the sender"),
+    "on_hold": _("On hold"),
+    "delivered": _("Delivered"),
+    "rejected": _("Refused by the recipient"),
+    "courier_not_found": _("No courier found"),
+    "returned": _("Returned to the sender"),
+    "cancelled": _("Cancelled"),
+    "disposed": _("Disposed"),
+}
+
+
 class TrackingEvent(models.Model):
     """One step of a parcel's journey as a tracking provider reported it.
 
@@ -272,3 +290,7 @@ class TrackingEvent(models.Model):
 
     def __str__(self):
         return f"{self.waybill} {self.status} {self.happened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def status_label(self):
+        return TRACKING_STATUS_LABELS.get(self.status, self.status.replace("_", " "))

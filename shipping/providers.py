@@ -26,6 +26,10 @@ class ProviderError(Exception):
     pass
 
 
+class ProviderTimeout(ProviderError):
+    """The provider did not answer in time: asking it again at once would only wait again."""
+
+
 @dataclass(frozen=True)
 class Place:
     """Where a parcel leaves or arrives: our region codes plus the postal code if known."""
@@ -100,7 +104,13 @@ def call(request: urllib.request.Request, timeout: float) -> object:
             raw = response.read()
     except urllib.error.HTTPError as error:
         raise ProviderError(f"HTTP {error.code}") from error
-    except (urllib.error.URLError, http.client.HTTPException, TimeoutError, ConnectionError) as error:
+    except TimeoutError as error:
+        raise ProviderTimeout("timed out") from error
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, TimeoutError):
+            raise ProviderTimeout("timed out connecting") from error
+        raise ProviderError(f"unreachable: {error}") from error
+    except (http.client.HTTPException, ConnectionError) as error:
         raise ProviderError(f"unreachable: {error}") from error
     try:
         return json.loads(raw)

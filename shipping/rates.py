@@ -19,7 +19,7 @@ from shipping import providers
 from shipping.couriers import Courier
 from shipping.models import OwnDeliveryArea, Tariff
 from shipping.parcels import Parcel
-from shipping.providers import Place, ProviderError, Quote
+from shipping.providers import Place, ProviderError, ProviderTimeout, Quote
 
 __all__ = ["Place", "Quote", "quote", "table_quotes", "own_delivery_fee"]
 
@@ -37,11 +37,17 @@ def quote(
         return []
     for provider in providers.configured():
         try:
+            if cache.get(pause_key(provider)):
+                raise ProviderError("paused after a timeout")
             found = provider_quotes(
                 provider, origin=origin, destination=destination, parcel=parcel, wanted=wanted
             )
         except ProviderError as error:
             log.warning("Rates from %s failed, using the tariff table: %s", provider, error)
+            if isinstance(error, ProviderTimeout):
+                # A multi-shop checkout asks once per shop: after one timeout the others take the
+                # table at once, so the page waits one timeout, not one per shop.
+                cache.set(pause_key(provider), True, settings.SHIPPING_PROVIDER_PAUSE_SECONDS)
             note = gettext("Live prices from %(provider)s are unavailable right now; table prices shown.") % {
                 "provider": provider.title()
             }
@@ -53,6 +59,10 @@ def quote(
             ]
         return found
     return table_quotes(origin=origin, destination=destination, parcel=parcel, wanted=wanted, shop=shop)
+
+
+def pause_key(provider: str) -> str:
+    return f"shipping:rates:paused:{provider}"
 
 
 def normalise(couriers: Iterable[str]) -> set[str]:

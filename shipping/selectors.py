@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from catalog.models import Product
+from catalog.models import Product, ProductVariant
 from shipping.couriers import CourierService
 from shipping.models import OwnDeliveryArea, ShopCourierService, ShopShippingProfile, Tariff
-from shipping.parcels import Parcel
+from shipping.parcels import Parcel, ParcelError, build_parcel, line_for
 from shipping.rates import Place, own_delivery_fee, quote
+from vendors.models import CourierRate
 
 
 def default_weight_grams(shop) -> int | None:
@@ -18,13 +20,49 @@ def default_weight_grams(shop) -> int | None:
     )
 
 
+def parcel_for(*, shop, items) -> tuple[Parcel | None, str]:
+    """One shop's parcel from (product, variant, quantity) items, or None and why couriers cannot take it.
+
+    The shop's default weight stands in for items without one (read only when one lacks it).
+    """
+    lines = [
+        line_for(product=product, variant=variant, quantity=quantity) for product, variant, quantity in items
+    ]
+    default = default_weight_grams(shop) if any(not line.weight_grams for line in lines) else None
+    try:
+        return build_parcel(lines, default_weight_grams=default), ""
+    except ParcelError as error:
+        return None, str(error.message)
+
+
 def products_without_weight(shop):
-    """The shop's live products a courier cannot price unless the shop has a default weight."""
+    """The shop's live products a courier cannot price unless the shop has a default weight:
+    no weight of their own, and a variant without one either."""
+    weightless_variant = ProductVariant.objects.filter(product=OuterRef("pk")).filter(
+        Q(weight_grams__isnull=True) | Q(weight_grams=0)
+    )
     return (
         Product.objects.filter(shop=shop, weight_grams=0)
+        .filter(Exists(weightless_variant))
         .exclude(status=Product.Status.ARCHIVED)
         .order_by("name")
     )
+
+
+def ships_by_courier(shop) -> bool:
+    """A courier service switched on, or the older per-province courier rates."""
+    return (
+        ShopCourierService.objects.filter(shop=shop).exists()
+        or CourierRate.objects.filter(shop=shop).exists()
+    )
+
+
+def weight_required(shop) -> bool:
+    """Products must carry a weight: couriers price by it and the shop has no stand-in weight.
+
+    Registered with catalog.weights, which the product form and the CSV import ask.
+    """
+    return ships_by_courier(shop) and not default_weight_grams(shop)
 
 
 def enabled_services(shop) -> list[str]:
@@ -65,10 +103,13 @@ COURIER = "courier"
 SHOP = "shop"
 
 
-def options_for(*, shop, destination_district, parcel: Parcel | None, destination_postal_code="") -> list:
+def options_for(
+    *, shop, destination_district, parcel: Parcel | None, destination_postal_code="", no_parcel_reason=""
+) -> list:
     """Pick-up, the shop's own delivery and its enabled courier services for one parcel.
 
-    `parcel` None means its weight is unknown: courier services are listed, unavailable.
+    `parcel` None means couriers cannot take it: its services are listed, unavailable, with
+    `no_parcel_reason` (or "weight unknown") as the note.
     """
     destination = Place.of_district(destination_district, destination_postal_code)
     choices = []
@@ -83,15 +124,18 @@ def options_for(*, shop, destination_district, parcel: Parcel | None, destinatio
                 key=OWN_DELIVERY, kind=OWN_DELIVERY, label=_("Delivered by the shop"), price=fee, source=SHOP
             )
         )
-    return choices + courier_choices(shop=shop, destination=destination, parcel=parcel)
+    return choices + courier_choices(
+        shop=shop, destination=destination, parcel=parcel, no_parcel_reason=no_parcel_reason
+    )
 
 
-def courier_choices(*, shop, destination: Place, parcel: Parcel | None) -> list:
+def courier_choices(*, shop, destination: Place, parcel: Parcel | None, no_parcel_reason="") -> list:
     enabled = enabled_services(shop)
     if not enabled:
         return []
     if parcel is None:
-        return [unavailable(service, _("The parcel's weight is unknown.")) for service in enabled]
+        reason = no_parcel_reason or _("The parcel's weight is unknown.")
+        return [unavailable(service, reason) for service in enabled]
     if shop.district_id is None:
         return [unavailable(service, _("The shop has no address to send from yet.")) for service in enabled]
     origin = Place.of_district(shop.district, shop.postal_code)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -198,11 +199,22 @@ def events(waybill: str):
     return TrackingEvent.objects.filter(waybill=waybill_key(waybill)).order_by("happened_at", "id")
 
 
-def delivered_at(waybill: str) -> datetime | None:
-    """When the parcel was first reported delivered, or None."""
-    return (
-        TrackingEvent.objects.filter(waybill=waybill_key(waybill), status=DELIVERED)
-        .order_by("happened_at")
-        .values_list("happened_at", flat=True)
-        .first()
-    )
+def delivered_at(waybill: str, since: datetime | None = None) -> datetime | None:
+    """When the parcel was first reported delivered (not before `since`), or None.
+
+    Orders pass their shipping time as `since`: a delivery reported before the parcel was
+    shipped belongs to another parcel (a receipt number typed by mistake, or reused) and must
+    not start an order's auto-completion clock early.
+    """
+    if not waybill:
+        return None
+    events = TrackingEvent.objects.filter(waybill=waybill_key(waybill), status=DELIVERED)
+    if since is not None:
+        events = events.filter(happened_at__gte=since)
+    return events.order_by("happened_at").values_list("happened_at", flat=True).first()
+
+
+def delivered_at_expression(*, waybill, since):
+    """`delivered_at` as a subquery, for selecting many orders at once (OuterRef arguments)."""
+    events = TrackingEvent.objects.filter(waybill=waybill, status=DELIVERED, happened_at__gte=since)
+    return Subquery(events.order_by("happened_at").values("happened_at")[:1])

@@ -19,7 +19,6 @@ from vendors.forms import MetadataFreePhotosAdmin
 from vendors.models import (
     BankAccount,
     Community,
-    CourierRate,
     Shop,
     ShopCategory,
     ShopInvitation,
@@ -130,7 +129,7 @@ class ShopAdmin(MetadataFreePhotosAdmin, StorefrontModelAdmin):
         (gettext_lazy("Legal"), {"fields": ["nib", "identity_document_link", "communities"]}),
         (
             gettext_lazy("Delivery and payment"),
-            {"fields": ["pickup_enabled", "own_delivery_fee", "cod_enabled"]},
+            {"fields": ["pickup_enabled", "cod_enabled"]},
         ),
     ]
 
@@ -264,9 +263,6 @@ class ShopInvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "shop", "created_at", "accepted_at"]
     search_fields = ["email", "shop__name"]
     readonly_fields = ["token"]
-
-
-admin.site.register(CourierRate, StorefrontModelAdmin)
 
 
 @admin.register(BankAccount)

@@ -10,11 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from marketplace.models import District, Province, Regency
+from marketplace.models import District, Regency
 from vendors.models import (
     BankAccount,
     Community,
-    CourierRate,
     Shop,
     ShopCategory,
     ShopMember,
@@ -135,7 +134,6 @@ def ensure_shop(row, *, status, number):
         postal_code="",
         opening_hours="Senin–Sabtu 08.00–17.00",
         pickup_enabled=True,
-        own_delivery_fee=10000 + (number % 3) * 5000,
         cod_enabled=number % 2 == 0,
         status=status,
         onboarding_step=4,
@@ -151,15 +149,6 @@ def ensure_shop(row, *, status, number):
         account_number=f"{1234567890 + number * 1111}",
         holder_name=name,
     )
-    home_province = district.regency.province
-    for province in {home_province, *Province.objects.filter(code__in=["31", "32", "33", "21", "19"])}:
-        near = province == home_province
-        CourierRate.objects.create(
-            shop=shop,
-            province=province,
-            first_kg_fee=9000 if near else 18000,
-            next_kg_fee=5000 if near else 12000,
-        )
     return shop, True
 
 

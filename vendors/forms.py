@@ -296,20 +296,7 @@ def fee_field(label, *, required=True, help_text=""):
 
 class ShippingForm(PlainLabels, forms.Form):
     pickup_enabled = forms.BooleanField(label=_("Buyers may pick up at the shop"), required=False)
-    own_delivery_fee = fee_field(
-        _("Own delivery fee inside the regency (Rp)"),
-        required=False,
-        help_text=_("Leave empty if the shop does not deliver itself."),
-    )
     cod_enabled = forms.BooleanField(label=_("Accept cash on delivery (COD)"), required=False)
-
-
-class CourierRateForm(PlainLabels, forms.Form):
-    province = forms.ModelChoiceField(
-        Province.objects.all(), label=_("Destination province"), empty_label=_("Choose…")
-    )
-    first_kg_fee = fee_field(_("First kilogram (Rp)"))
-    next_kg_fee = fee_field(_("Each further kilogram (Rp)"))
 
 
 class InvitationForm(PlainLabels, forms.Form):

@@ -135,6 +135,8 @@ class Shop(models.Model):
     )
 
     pickup_enabled = models.BooleanField(_("buyers may pick up at the shop"), default=True)
+    # Superseded by the shipping app's own-delivery areas (migration shipping 0004 copied it);
+    # nothing reads or writes it any more, the column goes next release.
     own_delivery_fee = models.PositiveBigIntegerField(
         _("own delivery fee inside the regency (Rp)"),
         null=True,
@@ -306,7 +308,11 @@ class BankAccount(models.Model):
 
 
 class CourierRate(models.Model):
-    """A shop's courier price to one destination province, by weight."""
+    """A shop's courier price to one destination province, by weight: superseded.
+
+    Checkout prices couriers with the shipping app; migration shipping 0004 copied these rows
+    into the shops' own tariffs. Nothing reads or writes them; the table goes next release.
+    """
 
     shop = models.ForeignKey(
         Shop, on_delete=models.CASCADE, related_name="courier_rates", verbose_name=_("shop")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from marketplace import emails, notifications
 from marketplace.pagecache import storefront_changed, visitor_changed
-from vendors.models import BankAccount, CourierRate, Shop, ShopInvitation, ShopMember, ShopStatusEvent
+from vendors.models import BankAccount, Shop, ShopInvitation, ShopMember, ShopStatusEvent
 
 Status = Shop.Status
 
@@ -181,31 +181,11 @@ def withdraw_bank_account_verification(*, accounts) -> int:
     return accounts.filter(verified_at__isnull=False).update(verified_at=None, verified_by=None)
 
 
-def update_shipping(*, shop, pickup_enabled, own_delivery_fee, cod_enabled) -> Shop:
-    shop.pickup_enabled, shop.own_delivery_fee, shop.cod_enabled = (
-        pickup_enabled,
-        own_delivery_fee,
-        cod_enabled,
-    )
-    shop.save(update_fields=["pickup_enabled", "own_delivery_fee", "cod_enabled", "updated_at"])
+def update_shipping(*, shop, pickup_enabled, cod_enabled) -> Shop:
+    shop.pickup_enabled, shop.cod_enabled = pickup_enabled, cod_enabled
+    shop.save(update_fields=["pickup_enabled", "cod_enabled", "updated_at"])
     storefront_changed()
     return shop
-
-
-def set_courier_rate(*, shop, province, first_kg_fee, next_kg_fee) -> CourierRate:
-    """One rate per destination province: setting it again replaces the old one."""
-    rate, _created = CourierRate.objects.update_or_create(
-        shop=shop,
-        province=province,
-        defaults={"first_kg_fee": first_kg_fee, "next_kg_fee": next_kg_fee},
-    )
-    storefront_changed()
-    return rate
-
-
-def remove_courier_rate(*, rate):
-    rate.delete()
-    storefront_changed()
 
 
 def change_status(*, shop, to, actor, reason=""):

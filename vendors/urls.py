@@ -30,9 +30,6 @@ urlpatterns = [
         f"{dashboard}rekening/<int:account_id>/hapus/", views.remove_bank_account, name="remove_bank_account"
     ),
     path(f"{dashboard}pengiriman/", views.shipping, name="shipping"),
-    path(
-        f"{dashboard}pengiriman/<int:rate_id>/hapus/", views.remove_courier_rate, name="remove_courier_rate"
-    ),
     path(f"{dashboard}bagikan/", views.share_on_whatsapp, name="share_whatsapp"),
     path(f"{dashboard}dokumen/ktp/", views.identity_document, name="identity_document"),
     path("toko/<slug:slug>/", views.shop_page, name="shop"),

@@ -284,39 +284,17 @@ def remove_bank_account(request, account_id):
 
 @shop_member_required
 def shipping(request):
+    """Pick-up and cash on delivery; couriers, own-delivery areas and tariffs have their own pages."""
     shop = request.shop
-    is_rate = "add_rate" in request.POST
-    options_form = forms.ShippingForm(
-        request.POST if request.method == "POST" and not is_rate else None,
-        initial={
-            "pickup_enabled": shop.pickup_enabled,
-            "own_delivery_fee": shop.own_delivery_fee,
-            "cod_enabled": shop.cod_enabled,
-        },
+    form = forms.ShippingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"pickup_enabled": shop.pickup_enabled, "cod_enabled": shop.cod_enabled},
     )
-    rate_form = forms.CourierRateForm(request.POST if is_rate else None)
-    if options_form.is_bound and options_form.is_valid():
-        services.update_shipping(shop=shop, **options_form.cleaned_data)
+    if form.is_bound and form.is_valid():
+        services.update_shipping(shop=shop, **form.cleaned_data)
         messages.success(request, _("The shipping options are saved."))
         return redirect("vendors:shipping", shop.slug)
-    if rate_form.is_bound and rate_form.is_valid():
-        services.set_courier_rate(shop=shop, **rate_form.cleaned_data)
-        messages.success(request, _("The courier rate is saved."))
-        return redirect("vendors:shipping", shop.slug)
-    context = {
-        "options_form": options_form,
-        "rate_form": rate_form,
-        "rates": shop.courier_rates.select_related("province"),
-    }
-    return render(request, "vendors/shipping.html", context)
-
-
-@shop_member_required
-@require_POST
-def remove_courier_rate(request, rate_id):
-    services.remove_courier_rate(rate=get_object_or_404(request.shop.courier_rates, pk=rate_id))
-    messages.success(request, _("The courier rate is removed."))
-    return redirect("vendors:shipping", request.shop.slug)
+    return render(request, "vendors/shipping.html", {"options_form": form})
 
 
 @login_required

@@ -8,7 +8,8 @@ from catalog.tests.factories import region
 from orders import services
 from orders.models import Cart
 from orders.services import ShopChoice
-from vendors.models import BankAccount, CourierRate, Shop
+from shipping.models import OwnDeliveryArea, ShopCourierService, Tariff
+from vendors.models import BankAccount, Shop
 from vendors.services import start_shop
 
 _counter = itertools.count(1)
@@ -22,14 +23,18 @@ def category():
     return Category.objects.get_or_create(slug="makanan-ringan", defaults={"name": "Makanan Ringan"})[0]
 
 
+COURIER = "jne:REG"  # the one courier service the test shops offer
+
+
 def make_shop(owner, *, name, where=PURWAKARTA, cod=True, own_delivery_fee=10_000, **fields):
+    """An approved shop offering pick-up, own delivery in its regency (when a fee is given) and
+    JNE REG to the provinces of Purwakarta and Batam (Rp9.000 the first kg, Rp5.000 each next)."""
     shop = start_shop(owner=owner, name=name)
     Shop.objects.filter(pk=shop.pk).update(
         status=Shop.Status.APPROVED,
         district=region(*where),
         whatsapp="+6281234567890",
         cod_enabled=cod,
-        own_delivery_fee=own_delivery_fee,
         pickup_enabled=True,
         **fields,
     )
@@ -37,10 +42,28 @@ def make_shop(owner, *, name, where=PURWAKARTA, cod=True, own_delivery_fee=10_00
     BankAccount.objects.create(
         shop=shop, bank="BRI", account_number="0123456789", holder_name=owner.first_name
     )
+    if own_delivery_fee is not None:
+        OwnDeliveryArea.objects.create(shop=shop, regency_id=shop.district.regency_id, fee=own_delivery_fee)
+    ShopCourierService.objects.create(shop=shop, service=COURIER)
     for where_to in (PURWAKARTA, BATAM):
-        province = region(*where_to).regency.province_id
-        CourierRate.objects.create(shop=shop, province_id=province, first_kg_fee=9_000, next_kg_fee=5_000)
+        courier_tariff(shop, to_province=region(*where_to).regency.province_id)
     return shop
+
+
+def courier_tariff(shop, *, to_province, service=COURIER, first=9_000, following=5_000, days=(2, 4)):
+    """The shop's own tariff for `service` from its regency to a province."""
+    courier, _, code = service.partition(":")
+    return Tariff.objects.create(
+        shop=shop,
+        origin_id=shop.district.regency_id,
+        destination_province_id=to_province,
+        courier=courier,
+        service=code,
+        first_kg_fee=first,
+        next_kg_fee=following,
+        min_days=days[0],
+        max_days=days[1],
+    )
 
 
 def make_product(shop, **fields) -> Product:

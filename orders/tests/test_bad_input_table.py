@@ -208,20 +208,6 @@ def build_cases():
             "vendor", "post", "/dashboard/{shop}/rekening/",
             {"bank": "BNI", "account_number": value, "holder_name": "Ani Lestari"}, keep="Ani Lestari",
         )  # fmt: skip
-    # Shipping fees.
-    for label, value in BAD_NUMBERS.items():
-        if label == "empty":
-            continue
-        cases[f"own-delivery-fee-{label}"] = Case(
-            "vendor", "post", "/dashboard/{shop}/pengiriman/",
-            {"pickup_enabled": "on", "own_delivery_fee": value}, keep=value if label != "huge" else "",
-        )  # fmt: skip
-    for label, value in BAD_IDS.items():
-        cases[f"courier-province-{label}"] = Case(
-            "vendor", "post", "/dashboard/{shop}/pengiriman/",
-            {"province": value, "first_kg_fee": "9000", "next_kg_fee": "5000", "add_rate": "1"},
-            expect="either",
-        )  # fmt: skip
     # Staff invitations.
     for label, value in {
         "not-an-email": "budi",

@@ -96,7 +96,7 @@ def test_a_guest_buys_from_two_shops_and_both_vendors_fulfil(
     assert grand_total.inner_text() == "Rp280.000"
     page.check(f"input[name=shipping_{shop_a.pk}][value=pickup]")
     page.check(f"input[name=payment_{shop_a.pk}][value=cod]")
-    page.check(f"input[name=shipping_{shop_b.pk}][value=courier]")
+    page.check(f"input[name=shipping_{shop_b.pk}][value='jne:REG']")
     page.check(f"input[name=payment_{shop_b.pk}][value=transfer]")
     # ... and follows the shipping choice at once, without leaving the page.
     expect(grand_total).to_have_text("Rp289.000", timeout=5000)
@@ -129,7 +129,7 @@ def test_a_guest_buys_from_two_shops_and_both_vendors_fulfil(
         if order.is_transfer:
             vendor.get_by_role("button", name=re.compile("Konfirmasi pembayaran")).click()
         vendor.get_by_role("button", name="Mulai siapkan").click()
-        vendor.get_by_label("Kurir").fill("JNE")
+        vendor.locator("select[name=courier]").select_option("jne")
         vendor.get_by_label("Nomor resi").fill(f"JNE{order.pk:08d}")
         vendor.get_by_role("button", name="Tandai sudah dikirim").click()
         vendor.locator("#order-status", has_text="Dikirim").wait_for()
@@ -167,7 +167,7 @@ def test_without_javascript_recalculate_shows_the_new_total_before_placing(live_
 
     page.goto(f"{live_server.url}/checkout/")
     assert page.locator("[data-total=grand_total]").inner_text() == "Rp250.000"
-    page.check(f"input[name=shipping_{shop.pk}][value=courier]")
+    page.check(f"input[name=shipping_{shop.pk}][value='jne:REG']")
     page.locator(f"input[name=note_{shop.pk}]").fill("Bungkus kado, ya")
     page.get_by_role("button", name="Hitung ulang").click()
 
@@ -200,7 +200,7 @@ def test_choosing_another_address_reloads_the_options_and_totals(live_server, br
     expect(page.locator(f"input[name=shipping_{shop.pk}][value=own_delivery]")).to_have_count(0)
     expect(page.locator(f"input[name=address][value='{batam.pk}']")).to_be_checked()
     expect(page.locator("[data-total=grand_total]")).to_have_text("Rp30.000")
-    page.check(f"input[name=shipping_{shop.pk}][value=courier]")
+    page.check(f"input[name=shipping_{shop.pk}][value='jne:REG']")
     expect(page.locator("[data-total=grand_total]")).to_have_text("Rp39.000")
     page.get_by_role("button", name="Buat pesanan").click()
     page.wait_for_url(re.compile(r"/checkout/\d+/$"))

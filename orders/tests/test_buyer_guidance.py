@@ -36,7 +36,7 @@ def test_placing_an_order_sends_the_payment_instructions_to_the_inbox_and_by_ema
         place(
             buyer_client,
             address,
-            {product_a.shop: ("pickup", "cod"), product_b.shop: ("courier", "transfer")},
+            {product_a.shop: ("pickup", "cod"), product_b.shop: ("jne:REG", "transfer")},
         )
 
     checkout = Checkout.objects.get()
@@ -69,7 +69,7 @@ def test_the_confirmation_page_shows_each_shops_account_amount_and_deadline(
 ):
     cart_with(buyer, (product_b, 1))
     response = buyer_client.get(
-        place(buyer_client, address, {product_b.shop: ("courier", "transfer")})["Location"]
+        place(buyer_client, address, {product_b.shop: ("jne:REG", "transfer")})["Location"]
     )
 
     order = Checkout.objects.get().orders.get()

@@ -7,7 +7,7 @@ from django.test import Client
 
 from orders.models import Checkout, Order
 from orders.tests.factories import BATAM, cart_with, make_address
-from vendors.models import CourierRate
+from shipping.models import Tariff
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_the_page_shows_the_grand_total_with_each_shops_first_shipping_option(
     buyer_client, buyer, address, product_a, product_b
 ):
     cart_with(buyer, (product_a, 2), (product_b, 1))
-    CourierRate.objects.filter(shop=product_b.shop).update(first_kg_fee=12_000)
+    Tariff.objects.filter(shop=product_b.shop).update(first_kg_fee=12_000)
     # Shop B starts with pick-up too: make courier its only option to see a fee from the start.
     type(product_b.shop).objects.filter(pk=product_b.shop_id).update(pickup_enabled=False)
 
@@ -66,7 +66,7 @@ def test_recalculate_without_javascript_shows_new_totals_and_keeps_what_was_type
     data.update(
         {
             f"shipping_{product_a.shop_id}": "own_delivery",
-            f"shipping_{product_b.shop_id}": "courier",
+            f"shipping_{product_b.shop_id}": "jne:REG",
             f"payment_{product_a.shop_id}": "cod",
             f"note_{product_a.shop_id}": "Jangan terlalu pedas <b>ya</b>",
             "recalculate": "1",
@@ -101,7 +101,7 @@ def test_recalculate_with_another_address_offers_that_addresss_options(
 
     form = response.context["form"]
     assert response.context["address"] == batam
-    assert [c[0] for c in form.fields[f"shipping_{product_a.shop_id}"].choices] == ["pickup", "courier"]
+    assert [c[0] for c in form.fields[f"shipping_{product_a.shop_id}"].choices] == ["pickup", "jne:REG"]
     # Own delivery does not reach Batam: the shop's first option is chosen again, not an error.
     assert form[f"shipping_{product_a.shop_id}"].value() == "pickup"
     assert not form.is_bound
@@ -113,7 +113,7 @@ def test_placing_the_total_the_buyer_saw_creates_the_orders(
 ):
     cart_with(buyer, (product_a, 2), (product_b, 1))
     data = form_data(buyer_client.get("/checkout/"))
-    data.update({f"shipping_{product_b.shop_id}": "courier", "recalculate": "1"})
+    data.update({f"shipping_{product_b.shop_id}": "jne:REG", "recalculate": "1"})
     data = form_data(buyer_client.post("/checkout/", data))
 
     response = buyer_client.post("/checkout/", data)
@@ -128,12 +128,12 @@ def test_a_total_that_changed_since_the_page_was_shown_is_shown_and_asked_again(
 ):
     cart_with(buyer, (product_b, 1))
     data = form_data(buyer_client.get("/checkout/"))
-    data.update({f"shipping_{product_b.shop_id}": "courier", "recalculate": "1"})
+    data.update({f"shipping_{product_b.shop_id}": "jne:REG", "recalculate": "1"})
     data = form_data(buyer_client.post("/checkout/", data))
     data[f"note_{product_b.shop_id}"] = "Tolong dibungkus rapi"
     assert data["seen_total"] == 259_000
     # The shop raises its courier rate while the buyer reads the page.
-    CourierRate.objects.filter(shop=product_b.shop).update(first_kg_fee=20_000)
+    Tariff.objects.filter(shop=product_b.shop).update(first_kg_fee=20_000)
 
     response = buyer_client.post("/checkout/", data)
 
@@ -195,7 +195,7 @@ def test_a_post_without_a_seen_total_is_charged_the_servers_totals(buyer_client,
 def test_the_quote_endpoint_prices_the_posted_choices(buyer_client, buyer, address, product_a, product_b):
     cart_with(buyer, (product_a, 2), (product_b, 1))
     data = form_data(buyer_client.get("/checkout/"))
-    data.update({f"shipping_{product_a.shop_id}": "courier", f"shipping_{product_b.shop_id}": "teleport"})
+    data.update({f"shipping_{product_a.shop_id}": "jne:REG", f"shipping_{product_b.shop_id}": "teleport"})
 
     response = buyer_client.post("/checkout/hitung/", data)
 
@@ -206,8 +206,8 @@ def test_the_quote_endpoint_prices_the_posted_choices(buyer_client, buyer, addre
         "shipping": "Rp9.000",
         "grand_total": "Rp289.000",
         "shops": {
-            str(product_a.shop_id): {"shipping": "Rp9.000", "total": "Rp39.000"},
-            str(product_b.shop_id): {"shipping": "—", "total": "Rp250.000"},  # not an option
+            str(product_a.shop_id): {"shipping": "Rp9.000", "option": "jne:REG", "total": "Rp39.000"},
+            str(product_b.shop_id): {"shipping": "—", "option": "", "total": "Rp250.000"},  # not an option
         },
     }
     assert not Checkout.objects.exists()

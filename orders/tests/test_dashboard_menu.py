@@ -5,10 +5,10 @@ import re
 import pytest
 
 from catalog.models import ProductImage
-from catalog.tests.factories import region
 from conftest import make_user
-from orders.tests.factories import PURWAKARTA, make_product
-from vendors.models import BankAccount, CourierRate, Shop, ShopMember
+from orders.tests.factories import make_product
+from shipping.models import ShopCourierService
+from vendors.models import BankAccount, Shop, ShopMember
 from vendors.services import start_shop
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +40,7 @@ def menu_links(html):
 @pytest.fixture
 def new_shop(shop_a_owner):
     shop = start_shop(owner=shop_a_owner, name="Warung Baru")
-    Shop.objects.filter(pk=shop.pk).update(
-        status=Shop.Status.APPROVED, own_delivery_fee=None, cod_enabled=False
-    )
+    Shop.objects.filter(pk=shop.pk).update(status=Shop.Status.APPROVED, cod_enabled=False)
     shop.refresh_from_db()
     return shop
 
@@ -86,9 +84,7 @@ def test_each_step_is_done_when_the_data_says_so(vendor_client, new_shop):
     product = make_product(new_shop, name="Keripik Pedas")
     assert checklist(vendor_client.get(url).text)["product"] == "todo"  # no photo yet
     ProductImage.objects.create(product=product, original="products/originals/x", is_primary=True)
-    CourierRate.objects.create(
-        shop=new_shop, province=region(*PURWAKARTA).regency.province, first_kg_fee=9_000, next_kg_fee=5_000
-    )
+    ShopCourierService.objects.create(shop=new_shop, service="jne:REG")
     BankAccount.objects.create(shop=new_shop, bank="BRI", account_number="0123456789", holder_name="Ani")
 
     steps = checklist(vendor_client.get(url).text)

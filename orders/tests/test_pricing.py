@@ -9,11 +9,11 @@ from django.db.models import Sum
 
 from catalog.tests.factories import reprice
 from orders import pricing, selectors, services
-from orders.models import Checkout, Order, OrderItem
+from orders.models import CartItem, Checkout, Order, OrderItem
 from orders.pricing import ShippingOption
 from orders.services import ShopChoice
 from orders.tests.factories import buy, cart_with
-from vendors.models import CourierRate
+from shipping.models import Tariff
 
 
 def test_a_line_is_unit_price_times_quantity():
@@ -39,7 +39,7 @@ def test_negative_money_is_refused():
     with pytest.raises(ValueError):
         pricing.line_total(unit_price=-1, quantity=1)
     with pytest.raises(ValueError):
-        pricing.shop_total(shop_id=1, lines=[], shipping=ShippingOption("courier", -5))
+        pricing.shop_total(shop_id=1, lines=[], shipping=ShippingOption("jne:REG", -5))
 
 
 def test_a_shop_total_is_its_items_plus_the_chosen_shipping():
@@ -48,11 +48,11 @@ def test_a_shop_total_is_its_items_plus_the_chosen_shipping():
         pricing.line_total(unit_price=7_500, quantity=1),
     ]
 
-    shop = pricing.shop_total(shop_id=7, lines=lines, shipping=ShippingOption("courier", 14_000))
+    shop = pricing.shop_total(shop_id=7, lines=lines, shipping=ShippingOption("jne:REG", 14_000))
 
-    assert (shop.items, shop.shipping_method, shop.shipping_fee, shop.discount, shop.total) == (
+    assert (shop.items, shop.shipping_key, shop.shipping_fee, shop.discount, shop.total) == (
         37_500,
-        "courier",
+        "jne:REG",
         14_000,
         0,
         51_500,
@@ -64,7 +64,23 @@ def test_a_shop_without_a_chosen_shipping_has_no_fee_yet():
         shop_id=7, lines=[pricing.line_total(unit_price=5_000, quantity=1)], shipping=None
     )
 
-    assert (shop.shipping_method, shop.shipping_fee, shop.total) == ("", 0, 5_000)
+    assert (shop.shipping_key, shop.shipping_fee, shop.total) == ("", 0, 5_000)
+
+
+def test_an_unavailable_option_is_never_charged():
+    shop = pricing.shop_total(
+        shop_id=7,
+        lines=[pricing.line_total(unit_price=5_000, quantity=1)],
+        shipping=ShippingOption("jne:REG", None, note="No rate for this destination."),
+    )
+
+    assert (shop.shipping_key, shop.shipping_fee, shop.total) == ("", 0, 5_000)
+
+
+def test_an_option_knows_its_kind_courier_and_service():
+    jne, pickup = ShippingOption("jne:REG", 9_000), ShippingOption("pickup", 0)
+    assert (jne.method, jne.courier, jne.service) == ("courier", "JNE", "REG")
+    assert (pickup.method, pickup.courier, pickup.service) == ("pickup", "", "")
 
 
 def test_a_checkout_total_adds_up_its_shops():
@@ -76,7 +92,7 @@ def test_a_checkout_total_adds_up_its_shops():
     b = pricing.shop_total(
         shop_id=2,
         lines=[pricing.line_total(unit_price=250_000, quantity=1)],
-        shipping=ShippingOption("courier", 9_000),
+        shipping=ShippingOption("jne:REG", 9_000),
     )
 
     total = pricing.checkout_total([a, b])
@@ -108,23 +124,25 @@ def test_the_quote_uses_the_chosen_option_and_ignores_one_not_offered(buyer, add
 
     a, b = quote.for_shop(product_a.shop_id), quote.for_shop(product_b.shop_id)
     assert (a.items, a.shipping_fee, a.total) == (30_000, 10_000, 40_000)
-    assert (b.items, b.shipping_method, b.shipping_fee, b.total) == (250_000, "", 0, 250_000)
+    assert (b.items, b.shipping_key, b.shipping_fee, b.total) == (250_000, "", 0, 250_000)
     assert quote.total == 290_000
 
 
 @pytest.mark.django_db
 def test_the_courier_fee_follows_the_parcels_weight(buyer, address, product_a):
-    # 250 g each: 4 units weigh 1 kg (one first kilogram), 5 units 1.25 kg (a second kilogram).
-    for quantity, fee in ((4, 9_000), (5, 14_000)):
+    # 250 g each: 4 units weigh 1 kg; 5 units 1.25 kg still pay 1 kg (the 300 g tolerance);
+    # 6 units 1.5 kg pay a second kilogram.
+    for quantity, kg, fee in ((4, 1, 9_000), (5, 1, 9_000), (6, 2, 14_000)):
+        CartItem.objects.filter(cart__user=buyer).delete()
         cart = cart_with(buyer, (product_a, quantity))
         cart.items.update(quantity=quantity)
         groups = selectors.group_by_shop(selectors.cart_lines(cart))
         courier = [
-            o
+            (o.key, o.fee, o.chargeable_kg, o.weight_grams)
             for o in pricing.shipping_options_for(groups, address)[product_a.shop_id]
             if o.method == "courier"
         ]
-        assert courier == [ShippingOption("courier", fee)]
+        assert courier == [("jne:REG", fee, kg, 250 * quantity)]
 
 
 @pytest.mark.django_db
@@ -134,7 +152,7 @@ def test_an_order_stores_the_totals_the_module_computed(buyer, address, product_
     expected = pricing.quote(
         groups,
         options=pricing.shipping_options_for(groups, address),
-        methods={product_a.shop_id: "own_delivery", product_b.shop_id: "courier"},
+        methods={product_a.shop_id: "own_delivery", product_b.shop_id: "jne:REG"},
     )
 
     checkout = services.place_order(
@@ -143,7 +161,7 @@ def test_an_order_stores_the_totals_the_module_computed(buyer, address, product_
         address=address,
         choices={
             product_a.shop_id: ShopChoice("own_delivery", "cod"),
-            product_b.shop_id: ShopChoice("courier", "transfer"),
+            product_b.shop_id: ShopChoice("jne:REG", "transfer"),
         },
         token="stored-totals",
     )
@@ -163,9 +181,9 @@ def test_an_order_stores_the_totals_the_module_computed(buyer, address, product_
 
 @pytest.mark.django_db
 def test_an_order_keeps_its_prices_when_the_shop_changes_them_later(buyer, address, product_a):
-    order = buy(buyer, (product_a, 2), address=address, shipping="courier").orders.get()
+    order = buy(buyer, (product_a, 2), address=address, shipping="jne:REG").orders.get()
     reprice(product_a, 99_000)
-    CourierRate.objects.filter(shop=product_a.shop).update(first_kg_fee=50_000)
+    Tariff.objects.filter(shop=product_a.shop).update(first_kg_fee=50_000)
 
     order.refresh_from_db()
     item = OrderItem.objects.get(order=order)
@@ -176,7 +194,7 @@ def test_an_order_keeps_its_prices_when_the_shop_changes_them_later(buyer, addre
 
 @pytest.mark.django_db
 def test_the_query_expressions_count_the_goods_without_shipping(buyer, address, product_a):
-    buy(buyer, (product_a, 2), address=address, shipping="courier")
+    buy(buyer, (product_a, 2), address=address, shipping="jne:REG")
 
     assert Order.objects.aggregate(goods=pricing.sales_amount())["goods"] == 30_000
     assert Order.objects.none().aggregate(goods=pricing.sales_amount())["goods"] == 0

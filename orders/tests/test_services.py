@@ -23,7 +23,7 @@ def in_english():
 def test_place_order_makes_one_order_per_shop_with_snapshots_and_takes_stock(
     buyer, address, product_a, product_b, shop_a, shop_b
 ):
-    checkout = buy(buyer, (product_a, 2), (product_b, 1), shipping="courier")
+    checkout = buy(buyer, (product_a, 2), (product_b, 1), shipping="jne:REG")
 
     orders = {o.shop_id: o for o in checkout.orders.all()}
     assert set(orders) == {shop_a.pk, shop_b.pk}
@@ -50,12 +50,20 @@ def test_the_shop_is_told_about_a_new_order(buyer, address, product_a, shop_a_ow
 
 
 def test_courier_fee_rounds_the_total_weight_up_per_kilogram(buyer, address, shop_a):
-    heavy = make_product(shop_a, weight_grams=700, stock=10)
+    heavy = make_product(shop_a, weight_grams=800, stock=10)
 
-    order = buy(buyer, (heavy, 3), shipping="courier").orders.get()  # 2.1 kg -> 3 kg
+    order = buy(buyer, (heavy, 3), shipping="jne:REG").orders.get()  # 2.4 kg -> 3 kg
 
     assert order.shipping_fee == 9_000 + 2 * 5_000
-    assert order.weight_grams == 2_100
+    assert (order.weight_grams, order.chargeable_weight_kg) == (2_400, 3)
+
+
+def test_a_parcel_just_over_a_kilogram_pays_within_the_couriers_tolerance(buyer, address, shop_a):
+    product = make_product(shop_a, weight_grams=700, stock=10)
+
+    order = buy(buyer, (product, 3), shipping="jne:REG").orders.get()  # 2.1 kg: 0.1 kg over pays 2 kg
+
+    assert (order.shipping_fee, order.chargeable_weight_kg) == (9_000 + 5_000, 2)
 
 
 def test_own_delivery_is_offered_only_inside_the_shops_regency(buyer, shop_a, product_a):

@@ -329,7 +329,7 @@ def test_every_admin_page_for_storefront_data_moves_the_version_itself():
 
     from catalog.models import Expo, Product
     from marketplace.admin import StorefrontModelAdmin
-    from vendors.models import Community, CourierRate, Shop, ShopCategory
+    from vendors.models import Community, Shop, ShopCategory
 
-    for model in (Shop, ShopCategory, Community, CourierRate, Category, Product, Expo):
+    for model in (Shop, ShopCategory, Community, Category, Product, Expo):
         assert isinstance(admin.site.get_model_admin(model), StorefrontModelAdmin), model

@@ -43,3 +43,20 @@ def test_demo_tariffs_link_the_demo_regions_and_reach_every_province_once(db):
 def test_demo_tariffs_ask_for_the_regions_first(db):
     with pytest.raises(CommandError, match="load_regions"):
         call_command("seed_demo_tariffs")
+
+
+def test_demo_shops_get_courier_services_and_own_delivery_once_and_real_shops_none(shop_a, shop_b):
+    from shipping.demo import DEMO_SHOP_SERVICES, seed_demo_shop_shipping
+    from shipping.models import OwnDeliveryArea, ShopCourierService
+    from vendors.models import Shop
+
+    Shop.objects.filter(pk=shop_a.pk).update(is_demo=True)
+
+    assert seed_demo_shop_shipping() == 1
+    assert seed_demo_shop_shipping() == 0  # a second run adds nothing
+
+    services = ShopCourierService.objects.filter(shop=shop_a).values_list("service", flat=True)
+    assert sorted(services) == sorted(DEMO_SHOP_SERVICES)
+    area = OwnDeliveryArea.objects.get(shop=shop_a)
+    assert area.regency_id == shop_a.district.regency_id
+    assert not ShopCourierService.objects.filter(shop=shop_b).exists()  # a real shop is never touched

@@ -153,35 +153,6 @@ def test_the_same_bank_account_twice_is_refused(seller, shop_a):
     assert shop_a.bank_accounts.count() == 1
 
 
-@pytest.mark.parametrize(
-    ("fee", "message"),
-    [
-        ("-5000", "Ongkos tidak boleh negatif."),
-        ("99000000", "sepertinya salah ketik"),
-        ("15.000,50", "angka saja"),
-    ],
-)
-def test_negative_or_absurd_fees_are_refused(fee, message, seller, shop_a, district):
-    url = reverse("vendors:shipping", args=[shop_a.slug])
-
-    options = seller.post(url, {"pickup_enabled": "on", "own_delivery_fee": fee, "save_options": ""})
-    rate = seller.post(
-        url,
-        {
-            "province": district.regency.province_id,
-            "first_kg_fee": fee,
-            "next_kg_fee": "5000",
-            "add_rate": "",
-        },
-    )
-
-    assert message in options.text
-    assert message in rate.text
-    shop_a.refresh_from_db()
-    assert shop_a.own_delivery_fee is None
-    assert not shop_a.courier_rates.exists()
-
-
 def test_script_in_a_description_is_shown_as_text(client, shop_a_owner, district):
     shop = make_shop(
         shop_a_owner, "Toko Aman", district=district, description='<script>alert("x")</script>\n\nBaris dua'

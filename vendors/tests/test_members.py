@@ -94,24 +94,15 @@ def test_the_owner_manages_bank_accounts_and_shipping(login, shop_a_owner, shop_
     )
     client.post(
         reverse("vendors:shipping", args=[shop_a.slug]),
-        {"own_delivery_fee": "10000", "cod_enabled": "on", "save_options": ""},
-    )
-    client.post(
-        reverse("vendors:shipping", args=[shop_a.slug]),
-        {
-            "province": district.regency.province_id,
-            "first_kg_fee": "12000",
-            "next_kg_fee": "6000",
-            "add_rate": "",
-        },
+        {"cod_enabled": "on", "save_options": ""},
     )
 
     shop_a.refresh_from_db()
     assert shop_a.bank_accounts.get().account_number == "00123456789"
-    assert (shop_a.pickup_enabled, shop_a.own_delivery_fee, shop_a.cod_enabled) == (False, 10000, True)
-    assert shop_a.courier_rates.get().fee_for(2500) == 24000
+    assert (shop_a.pickup_enabled, shop_a.cod_enabled) == (False, True)
     page = client.get(reverse("vendors:shipping", args=[shop_a.slug]))
-    assert "Rp12.000 kg pertama, Rp6.000 tiap kg berikutnya" in page.text
+    # Couriers, areas and tariffs live on the courier settings pages.
+    assert reverse("shipping:couriers", args=[shop_a.slug]) in page.text
 
 
 def test_staff_edit_the_shop_settings(login, shop_a_staff, shop_a):

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from conftest import make_user
-from vendors.models import BankAccount, CourierRate, ShopInvitation, ShopMember
+from vendors.models import BankAccount, ShopInvitation, ShopMember
 from vendors.tests.conftest import photo
 from vendors.urls import urlpatterns
 
@@ -37,19 +37,14 @@ def dashboard_url(name, shop):
         kwargs["account_id"] = shop.bank_accounts.get().pk
     if "<int:invitation_id>" in pattern:
         kwargs["invitation_id"] = shop.invitations.get().pk
-    if "<int:rate_id>" in pattern:
-        kwargs["rate_id"] = shop.courier_rates.get().pk
     return reverse(f"vendors:{name}", kwargs=kwargs)
 
 
 @pytest.fixture
 def shop_b_furnished(shop_b, district):
-    """Shop B with a staff member, a bank account, a courier rate and a KTP photo."""
+    """Shop B with a staff member, a bank account and a KTP photo."""
     ShopMember.objects.create(shop=shop_b, user=make_user("rina@example.com"), role=ShopMember.Role.STAFF)
     BankAccount.objects.create(shop=shop_b, bank="BRI", account_number="0123456789", holder_name="Agus")
-    CourierRate.objects.create(
-        shop=shop_b, province=district.regency.province, first_kg_fee=10000, next_kg_fee=5000
-    )
     ShopInvitation.objects.create(shop=shop_b, email="tamu@example.com", token="token-b")
     shop_b.identity_document.save("ktp.png", photo("ktp.png"))
     return shop_b
@@ -149,20 +144,16 @@ def test_an_owner_cannot_remove_another_shops_member_through_their_own_shop(
     assert ShopMember.objects.filter(pk=member_of_b.pk).exists()
 
 
-def test_an_owner_cannot_remove_another_shops_bank_account_or_rate_through_their_own_shop(
+def test_an_owner_cannot_remove_another_shops_bank_account_through_their_own_shop(
     login, shop_a_owner, shop_a, shop_b_furnished
 ):
     client = login(shop_a_owner)
-    account, rate = shop_b_furnished.bank_accounts.get(), shop_b_furnished.courier_rates.get()
+    account = shop_b_furnished.bank_accounts.get()
 
-    responses = [
-        client.post(reverse("vendors:remove_bank_account", args=[shop_a.slug, account.pk])),
-        client.post(reverse("vendors:remove_courier_rate", args=[shop_a.slug, rate.pk])),
-    ]
+    response = client.post(reverse("vendors:remove_bank_account", args=[shop_a.slug, account.pk]))
 
-    assert [r.status_code for r in responses] == [404, 404]
+    assert response.status_code == 404
     assert BankAccount.objects.filter(pk=account.pk).exists()
-    assert CourierRate.objects.filter(pk=rate.pk).exists()
 
 
 # --- The owner's identity card -------------------------------------------------------------

@@ -20,7 +20,7 @@ from PIL import Image
 
 from catalog.models import Product, Review
 from marketplace.models import District
-from orders import pricing, services, transitions
+from orders import pricing, selectors, services, transitions
 from orders.models import Cart, Checkout, Order, OrderEvent, OrderStatus, Payment, PaymentMethod
 from vendors.demo import demo_shops
 
@@ -208,9 +208,10 @@ class Command(BaseCommand):
     def make_order(self, buyer, address, product, state, payment, number, *, token):
         cart = Cart.objects.create()  # a cart of its own: the buyer's real cart is left alone
         services.add_to_cart(cart=cart, product_id=product.pk, quantity=product.min_order_quantity)
-        options = pricing.shipping_options(product.shop, address, product.weight_grams)
+        groups = selectors.group_by_shop(selectors.cart_lines(cart))
+        options = [o for o in pricing.shipping_options_for(groups, address)[product.shop_id] if o.available]
         # Vary the shipping so the demo shows pick-up, own delivery and couriers.
-        shipping = options[number % len(options)].method if options else "pickup"
+        shipping = options[number % len(options)].key if options else "pickup"
         checkout = services.place_order(
             buyer=buyer,
             cart=cart,

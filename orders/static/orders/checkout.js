@@ -1,5 +1,6 @@
 // Live totals on the checkout page. The server prices everything (orders.pricing): this only
-// asks it again when a shipping option changes and shows the answer. Without JavaScript the
+// asks it again when a shipping option (pick-up, own delivery, a courier service) changes and
+// shows the answer, fees included. Without JavaScript the
 // "Recalculate" button does the same with a page load; placing the order is checked again.
 (function () {
   var form = document.querySelector("form[data-quote-url]");
@@ -26,6 +27,14 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (quote) {
         if (!quote || ticket !== asked) return;  // a later change has its own answer coming
+        var gone = Object.keys(quote.shops).some(function (shop) {
+          return !quote.shops[shop].option && form.querySelector('input[name="shipping_' + shop + '"]:checked');
+        });
+        if (gone) {
+          // A chosen option is no longer offered (a rate vanished meanwhile): the list itself must change.
+          if (form.requestSubmit) form.requestSubmit(recalculate); else recalculate.click();
+          return;
+        }
         Object.keys(quote.shops).forEach(function (shop) {
           show('[data-shop-shipping="' + shop + '"]', quote.shops[shop].shipping);
           show('[data-shop-total="' + shop + '"]', quote.shops[shop].total);
