@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from orders import transitions
 from orders.models import Order
-from orders.tests.factories import buy
+from orders.tests.factories import COURIER, buy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -36,7 +36,7 @@ def test_the_seller_prints_a_batch_of_labels_and_the_buyer_follows_the_parcel(
     url = live_server.url
     orders = []
     for quantity in (1, 2, 3):
-        order = buy(buyer, (product_a, quantity), payment="cod", shipping="courier").orders.get()
+        order = buy(buyer, (product_a, quantity), payment="cod", shipping=COURIER).orders.get()
         orders.append(transitions.start_processing(order=order, actor=shop_a_owner))
     first, second, _third = orders
 
