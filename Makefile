@@ -28,6 +28,9 @@ migrate: setup
 
 # HOST and PORT also make the site's address (SITE_URL) that links and printed log-ins use.
 DEV := DEBUG=1 HOST=$(HOST) PORT=$(PORT)
+# `make run` shows transaksi aman with the local sandbox provider (the settings' default is
+# direct); the earlier seeds make the direct-mode history of the demo shops.
+AMAN := PAYMENT_MODE=aman PAYMENT_PROVIDER=sandbox
 
 run: migrate
 	$(DEV) $(PY) manage.py seed_demo
@@ -37,8 +40,9 @@ run: migrate
 	$(DEV) $(PY) manage.py seed_demo_orders
 	$(DEV) $(PY) manage.py seed_demo_dinas
 	$(DEV) $(PY) manage.py seed_demo_complaints
-	$(DEV) $(PY) manage.py seed_demo_payouts
-	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(AMAN) $(PY) manage.py seed_demo_payments
+	$(DEV) $(AMAN) $(PY) manage.py seed_demo_payouts
+	$(DEV) $(AMAN) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev
 	$(PY) -m pytest $(PYTEST_ARGS)

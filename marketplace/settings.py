@@ -421,6 +421,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.requeue_stuck_images",
         "schedule": 300,
     },
+    # Settles (releases or charges commission on) any finished order whose move hook was lost.
+    "settle-finished-orders": {
+        "task": "payments.tasks.settle_finished_orders",
+        "schedule": 900,
+    },
     "escalate-overdue-complaints": {
         "task": "payments.tasks.escalate_overdue_complaints",
         "schedule": 900,
@@ -430,6 +435,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600,
     },
 }
+# Called (by dotted path, after commit, in a task) on every order move: apps that read orders
+# act on its moves without orders importing them (docs/payments.md, "Order moves and money").
+ORDER_MOVE_HOOKS = ["payments.settlement.order_moved"]
 
 # Public storefront pages served from the cache to visitors without an account or a session
 # (see marketplace/pagecache.py): the home page and everything under these prefixes.

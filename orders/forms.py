@@ -12,6 +12,7 @@ from marketplace.money import format_rupiah
 from marketplace.phones import normalize_mobile_number
 from marketplace.text import TidyTextMixin
 from orders.models import PaymentMethod
+from orders.selectors import payment_methods
 from shipping.couriers import Courier, courier_code
 from shipping.receipts import ReceiptNumberError, normalise_receipt_number
 from vendors.forms import AddressForm as RegionAddressForm
@@ -87,12 +88,12 @@ class CheckoutForm(TidyTextMixin, forms.Form):
                     "required": _("Choose one of this shop's shipping options."),
                 },
             )
-            methods = [PaymentMethod.TRANSFER] + ([PaymentMethod.COD] if shop.cod_enabled else [])
+            methods = payment_methods(shop)
             self.fields[f"payment_{shop.pk}"] = forms.ChoiceField(
                 label=_("Payment"),
                 widget=forms.RadioSelect,
                 choices=[(m, PaymentMethod(m).label) for m in methods],
-                initial=PaymentMethod.TRANSFER,
+                initial=methods[0],
                 error_messages={"invalid_choice": _("This shop does not accept this payment method.")},
             )
             self.fields[f"note_{shop.pk}"] = forms.CharField(

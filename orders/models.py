@@ -153,6 +153,9 @@ class ShippingMethod(models.TextChoices):
 class PaymentMethod(models.TextChoices):
     TRANSFER = "transfer", _("Bank transfer")
     COD = "cod", _("Cash on delivery")
+    # Transaksi aman (PAYMENT_MODE=aman): one payment for the whole checkout to the operator,
+    # held until the order completes (docs/payments.md).
+    AMAN = "aman", _("Through Warung Online (transaksi aman)")
 
 
 # What counts as a sale, for the vendor overview and every dinas figure (docs/dinas.md): the money
@@ -167,6 +170,12 @@ SALE_STATUSES = {
         OrderStatus.COMPLETED,
     ),
     PaymentMethod.COD: (OrderStatus.COMPLETED,),
+    PaymentMethod.AMAN: (
+        OrderStatus.PAID,
+        OrderStatus.PROCESSING,
+        OrderStatus.SHIPPED,
+        OrderStatus.COMPLETED,
+    ),
 }
 SALE = reduce(
     or_, (Q(payment_method=method, status__in=statuses) for method, statuses in SALE_STATUSES.items())
@@ -272,6 +281,15 @@ class Order(models.Model):
     @property
     def is_cod(self):
         return self.payment_method == PaymentMethod.COD
+
+    @property
+    def is_aman(self):
+        return self.payment_method == PaymentMethod.AMAN
+
+    @property
+    def awaits_aman_payment(self):
+        """Unpaid, and paid on the checkout's payment page (payments), not with a proof."""
+        return self.is_aman and self.status == OrderStatus.AWAITING_PAYMENT
 
     @property
     def needs_proof(self):

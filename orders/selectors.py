@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -151,7 +152,9 @@ def group_by_shop(lines) -> list[ShopGroup]:
 
 
 def payment_methods(shop) -> list[str]:
-    methods = [PaymentMethod.TRANSFER]
+    """What the buyer may choose for `shop`'s order: in transaksi aman mode the checkout's one
+    payment through the marketplace replaces the transfer to the shop; COD stays the shop's choice."""
+    methods = [PaymentMethod.AMAN if settings.PAYMENT_MODE == "aman" else PaymentMethod.TRANSFER]
     if shop.cod_enabled:
         methods.append(PaymentMethod.COD)
     return methods

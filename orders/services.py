@@ -381,7 +381,7 @@ def take_stock(lines):
 def create_order(checkout, plan: OrderPlan, address) -> Order:
     now = timezone.now()
     group, shipping, total, payment = plan.group, plan.shipping, plan.total, plan.payment
-    awaiting = payment == PaymentMethod.TRANSFER
+    awaiting = payment in (PaymentMethod.TRANSFER, PaymentMethod.AMAN)
     status = OrderStatus.AWAITING_PAYMENT if awaiting else OrderStatus.PLACED
     district = address.district
     order = Order(

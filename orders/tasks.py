@@ -21,6 +21,12 @@ def complete_shipped_orders():
 
 
 @app.task
+def run_order_move_hooks(order_id, from_status, to_status):
+    """The deployment's ORDER_MOVE_HOOKS for one committed move (each hook is idempotent)."""
+    return transitions.run_move_hooks(order_id=order_id, from_status=from_status, to_status=to_status)
+
+
+@app.task
 def poll_shipment_tracking():
     """Store new tracking steps of shipped orders that no webhook has updated lately."""
     return tracking.poll_shipped_orders()

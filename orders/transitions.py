@@ -13,12 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Q
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog import stock
 from catalog.models import Product
 from marketplace import notifications
+from marketplace.celery import enqueue_on_commit
 from orders.models import Order, OrderEvent, OrderStatus, Payment
 from orders.selectors import shop_order_url
 from shipping import tracking
@@ -33,6 +35,8 @@ BUYER, SHOP, SYSTEM, DINAS = "buyer", "shop", "system", "dinas"
 ALLOWED_MOVES = {
     (S.AWAITING_PAYMENT, S.PAYMENT_SUBMITTED): {BUYER},
     (S.PAYMENT_SUBMITTED, S.PAID): {SHOP},
+    # Transaksi aman: the provider's verified payment of the checkout (payments), never a person.
+    (S.AWAITING_PAYMENT, S.PAID): {SYSTEM},
     (S.PAYMENT_SUBMITTED, S.AWAITING_PAYMENT): {SHOP},  # proof rejected
     (S.PAID, S.PROCESSING): {SHOP},
     (S.PLACED, S.PROCESSING): {SHOP},
@@ -118,11 +122,40 @@ def transition(*, order, to, actor, reason="", changes=None) -> Order:
         if to == S.COMPLETED:
             count_as_sold(locked)
         tell_other_side(locked, to, actor, reason)
+        after_move(locked, source, to)
     return locked
+
+
+def after_move(order, source, to):
+    """Run the deployment's ORDER_MOVE_HOOKS for this move once it is committed (a task).
+
+    The hooks are named in settings because they live in apps that read orders (payments
+    settles the money of a completed order): orders never imports them. A hook that fails,
+    or a task lost with the broker, is made up by that app's own periodic sweep.
+    """
+    if settings.ORDER_MOVE_HOOKS:
+        from orders.tasks import run_order_move_hooks  # the task module imports this one
+
+        enqueue_on_commit(run_order_move_hooks, order.pk, source, to)
+
+
+def run_move_hooks(*, order_id, from_status, to_status) -> int:
+    """Call each hook of ORDER_MOVE_HOOKS; how many ran without an error (a failure is logged)."""
+    done = 0
+    for path in settings.ORDER_MOVE_HOOKS:
+        try:
+            import_string(path)(order_id=order_id, from_status=from_status, to_status=to_status)
+        except Exception:
+            logger.exception("Order move hook %s failed for order %s", path, order_id)
+        else:
+            done += 1
+    return done
 
 
 def check_move(order, source, to, actor, reason):
     allowed = ALLOWED_MOVES.get((source, to))
+    if allowed == {SYSTEM} and actor is not None:
+        allowed = None  # a move only the system makes is, for a person, no move at all
     if allowed is None:
         raise IllegalMove(
             _("An order that is “%(from)s” cannot become “%(to)s”.")
@@ -191,6 +224,8 @@ def record_step(*, order, actor, reason) -> OrderEvent:
 
 
 def submit_payment_proof(*, order, buyer, upload, content_type) -> Payment:
+    if not order.is_transfer:
+        raise IllegalMove(_("This order is not paid by transfer to the shop."), code="not_transfer")
     with transaction.atomic():
         locked = transition(order=order, to=S.PAYMENT_SUBMITTED, actor=buyer)
         payment = Payment(order=locked, content_type=content_type)
@@ -218,6 +253,11 @@ def decide_latest_payment(order, status, reason=""):
     if payment:
         payment.status, payment.reason, payment.decided_at = status, reason, timezone.now()
         payment.save(update_fields=["status", "reason", "decided_at"])
+
+
+def mark_paid_by_marketplace(*, order, reason="") -> Order:
+    """The checkout's payment to the marketplace was verified: the order is paid (a system move)."""
+    return transition(order=order, to=S.PAID, actor=None, reason=reason)
 
 
 def start_processing(*, order, actor) -> Order:

@@ -18,7 +18,7 @@ from marketplace.phones import whatsapp_link
 from marketplace.storage import private_file_response
 from orders import pricing, selectors, services, tracking, transitions
 from orders.forms import AddressForm, CheckoutForm, ProofForm, ReviewForm
-from orders.models import Checkout
+from orders.models import Checkout, PaymentMethod
 
 # --- Cart -------------------------------------------------------------------------------------
 
@@ -185,7 +185,14 @@ def place(request, form, cart_):
             if code in ("out_of_stock", "cart_problems", "own_shop", "empty", None)
             else "orders:checkout"
         )
-    return redirect("orders:checkout_done", checkout_.pk)
+    return redirect(next_page_after_placing(checkout_, form.choices()))
+
+
+def next_page_after_placing(checkout_, choices):
+    """Transaksi aman: straight to the checkout's one payment (the payments app's page)."""
+    if any(choice.payment == PaymentMethod.AMAN for choice in choices.values()):
+        return reverse("payments:checkout_pay", args=[checkout_.pk])
+    return reverse("orders:checkout_done", args=[checkout_.pk])
 
 
 def kept_choices(data, options) -> dict:

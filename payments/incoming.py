@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orders import transitions
 from orders.models import Checkout, OrderStatus
@@ -35,6 +36,59 @@ def is_ours(reference: str) -> bool:
     return reference.startswith(f"{settings.PAYMENT_REFERENCE_PREFIX}-")
 
 
+# What the buyer may choose on the checkout's payment page: QRIS, a bank's virtual account at
+# the deployment's provider, or a transfer to the operator's account with proof ("manual").
+PAY_METHODS = {
+    "qris": gettext_lazy("QRIS (any bank or e-wallet app)"),
+    "va_bca": gettext_lazy("BCA virtual account"),
+    "va_bni": gettext_lazy("BNI virtual account"),
+    "va_bri": gettext_lazy("BRI virtual account"),
+    "manual": gettext_lazy("Transfer to the Warung Online account (upload the proof)"),
+}
+MANUAL = "manual"
+
+
+def offered_methods() -> dict:
+    """PAY_METHODS this deployment offers: only the transfer when its provider is the manual one."""
+    if settings.PAYMENT_PROVIDER == MANUAL:
+        return {MANUAL: PAY_METHODS[MANUAL]}
+    return PAY_METHODS
+
+
+def orders_to_pay(checkout) -> list:
+    return list(services.orders_paid_through_us(checkout.pk).select_related("shop").order_by("pk"))
+
+
+def can_be_paid(orders) -> bool:
+    """Every order the payment covers still waits for it (none cancelled or paid meanwhile)."""
+    return bool(orders) and all(order.status == OrderStatus.AWAITING_PAYMENT for order in orders)
+
+
+def waiting_payment(checkout, method) -> Payment | None:
+    """The buyer's earlier attempt with this method, if the provider gave a way to pay it."""
+    provider = MANUAL if method == MANUAL else settings.PAYMENT_PROVIDER
+    payments = checkout.provider_payments.filter(
+        status=PaymentStatus.PENDING, provider=provider, method=method
+    )
+    return next(
+        (p for p in payments.order_by("-pk")[:5] if p.redirect_url or p.va_number or p.qris_string), None
+    )
+
+
+def pay_checkout(*, checkout, method) -> Payment:
+    """The buyer chose how to pay the checkout: its one payment (the same one on a second click)."""
+    if method not in offered_methods():
+        raise PaymentRefused(_("Choose one of the ways to pay."), code="method")
+    if not can_be_paid(orders_to_pay(checkout)):
+        raise PaymentRefused(
+            _("This checkout can no longer be paid: its orders were paid or cancelled."), code="not_payable"
+        )
+    existing = waiting_payment(checkout, method)
+    if existing:
+        return existing
+    return start_payment(checkout=checkout, provider=MANUAL if method == MANUAL else None, method=method)
+
+
 def start_payment(*, checkout, provider=None, method="qris") -> Payment:
     """One payment for the whole checkout at the deployment's provider (or `provider`)."""
     provider = provider or settings.PAYMENT_PROVIDER
@@ -44,9 +98,9 @@ def start_payment(*, checkout, provider=None, method="qris") -> Payment:
     checkout = Checkout.objects.get(pk=checkout.pk)
     if checkout.provider_payments.filter(status=PaymentStatus.PAID).exists():
         raise PaymentRefused(_("This checkout is already paid."), code="already_paid")
-    amount = sum(order.total for order in checkout.orders.all())
-    if amount != checkout.total:
-        raise PaymentRefused(_("The amount paid does not match the orders."), code="amount_mismatch")
+    amount = sum(order.total for order in orders_to_pay(checkout))
+    if amount == 0:
+        raise PaymentRefused(_("Nothing in this checkout is paid through Warung Online."), code="nothing")
     payment = Payment.objects.create(
         checkout=checkout, provider=provider, reference=new_reference(checkout), amount=amount, method=method
     )
@@ -97,11 +151,38 @@ def apply_notification(*, provider: str, notification) -> str:
 
 def apply_status(payment, status):
     if status == PaymentStatus.PAID:
-        services.mark_paid(payment=payment)
+        payment_received(payment=payment)
         return
     payment.status = status
     payment.save(update_fields=["status"])
     cancel_unpaid_orders(payment)
+
+
+def payment_received(*, payment) -> bool:
+    """The money of a pending payment arrived: hold it and move every order it covers to paid.
+
+    False when the payment was already paid, or when its orders no longer wait for it
+    (cancelled after the deadline, or paid by another attempt of the same checkout): then the
+    money is recorded as received and owed back to the buyer.
+    """
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status == PaymentStatus.PAID:
+            return False
+        # Locked in a fixed order: a buyer's cancel or the deadline's waits, then sees "paid".
+        orders = list(services.orders_paid_through_us(payment.checkout_id).select_for_update().order_by("pk"))
+        if payment.status != PaymentStatus.PENDING or not can_be_paid(orders):
+            if payment.status == PaymentStatus.PENDING:
+                payment.status, payment.paid_at = PaymentStatus.PAID, timezone.now()
+                payment.save(update_fields=["status", "paid_at"])
+            services.record_late_payment(payment=payment)
+            return False
+        services.mark_paid(payment=payment)
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("Paid through Warung Online (%(reference)s).") % {"reference": payment.reference}
+        for order in orders:
+            transitions.mark_paid_by_marketplace(order=order, reason=reason)
+    return True
 
 
 def cancel_unpaid_orders(payment):
@@ -156,5 +237,5 @@ def decide_manual_transfer(*, transfer, staff, accept: bool, reason="") -> Manua
         decided.decided_by, decided.decided_at, decided.reason = staff, timezone.now(), reason.strip()
         decided.save(update_fields=["status", "decided_by", "decided_at", "reason"])
         if accept:
-            services.mark_paid(payment=decided.payment)
+            payment_received(payment=decided.payment)
     return decided

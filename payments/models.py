@@ -592,3 +592,31 @@ class ProviderRefund(models.Model):
 
     def __str__(self):
         return f"{self.refund} {self.get_status_display()}"
+
+
+class Settlement(models.Model):
+    """An order whose money was settled once it finished: released, charged or refunded.
+
+    The periodic sweep settles every finished order without one, so a lost task never loses
+    money; a COD order at 0 % commission posts nothing and is still marked here.
+    """
+
+    class Outcome(models.TextChoices):
+        RELEASED = "released", _("Released to the shop")
+        COMMISSION = "commission", _("Commission charged")
+        NO_COMMISSION = "none", _("No commission due")
+        REFUNDED = "refunded", _("Refunded to the buyer")
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.PROTECT, related_name="+", verbose_name=_("order")
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    created_at = models.DateTimeField(_("settled"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+
+    def __str__(self):
+        return f"{self.order} {self.get_outcome_display()}"

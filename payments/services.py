@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.money import format_rupiah
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderStatus, PaymentMethod
 from payments import ledger
 from payments.commission import commission_for
 from payments.models import Payment, PaymentStatus, Payout, Refund
@@ -57,9 +57,14 @@ def hold_for_order(*, order, payment) -> "ledger.LedgerTransaction":
     )
 
 
+def orders_paid_through_us(checkout_id):
+    """The checkout's orders its one payment to the marketplace covers (not the COD ones)."""
+    return Order.objects.filter(checkout_id=checkout_id, payment_method=PaymentMethod.AMAN)
+
+
 def record_payment_received(*, payment) -> list:
     """A checkout's payment has reached the provider: hold each of its orders' totals."""
-    orders = list(Order.objects.filter(checkout_id=payment.checkout_id).select_related("shop").order_by("pk"))
+    orders = list(orders_paid_through_us(payment.checkout_id).select_related("shop").order_by("pk"))
     if sum(order.total for order in orders) != payment.amount:
         raise PaymentRefused(_("The amount paid does not match the orders."), code="amount_mismatch")
     with transaction.atomic():

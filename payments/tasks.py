@@ -1,7 +1,7 @@
 """Periodic and queued payments work: thin tasks around one domain function each (idempotent)."""
 
 from marketplace.celery import app
-from payments import complaints
+from payments import complaints, settlement
 
 
 @app.task
@@ -19,3 +19,9 @@ def send_provider_refund(provider_refund_id):
 @app.task
 def retry_provider_refunds():
     return complaints.retry_provider_refunds()
+
+
+@app.task
+def settle_finished_orders():
+    """Settle finished orders whose move hook was lost (docs/payments.md)."""
+    return settlement.settle_finished_orders()

@@ -9,6 +9,8 @@ complaints = "dashboard/<slug:shop_slug>/komplain/"
 
 urlpatterns = [
     path("pembayaran/notifikasi/<slug:provider>/", views.notification, name="notification"),
+    path("bayar/<int:checkout_id>/", views.checkout_pay, name="checkout_pay"),
+    path("bayar/<int:checkout_id>/bukti/", views.checkout_transfer_proof, name="checkout_transfer_proof"),
     path("bayar/sandbox/<str:reference>/", views.sandbox_pay, name="sandbox_pay"),
     path("pesanan/<str:number>/komplain/", views.complaint, name="complaint"),
     path("pesanan/<str:number>/komplain/baru/", views.complaint_create, name="complaint_create"),

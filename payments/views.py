@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,13 +12,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from marketplace.storage import private_file_response
-from orders.models import Order
+from orders.forms import ProofForm
+from orders.models import Checkout, Order
 from payments import complaints, incoming, providers, services
 from payments.forms import ComplaintForm, MessageForm, OfferForm, ReasonForm, ReturnForm
 from payments.models import (
     COMPLAINT_OPEN_STATUSES,
     Complaint,
     ComplaintPhoto,
+    ManualTransfer,
     Payment,
     PaymentStatus,
     ReceivedNotification,
@@ -63,6 +66,90 @@ def notification(request, provider):
         return JsonResponse({"status": "retry"}, status=503)
     incoming.log(provider=provider, body=body, outcome=outcome, reference=note.reference, remote_addr=remote)
     return JsonResponse({"status": outcome})
+
+
+def buyers_checkout(request, checkout_id) -> Checkout:
+    """The buyer's own checkout with something paid through us: anyone else's is a 404."""
+    checkout = get_object_or_404(Checkout.objects.filter(buyer_id=request.user.pk), pk=checkout_id)
+    if not incoming.orders_to_pay(checkout):
+        raise Http404
+    return checkout
+
+
+@login_required
+def checkout_pay(request, checkout_id):
+    """The checkout's one payment: the amount, the ways to pay, and the attempt under way."""
+    checkout = buyers_checkout(request, checkout_id)
+    if request.method == "POST":
+        return choose_method(request, checkout)
+    return pay_page(request, checkout)
+
+
+def pay_page(request, checkout, proof_form=None):
+    orders = incoming.orders_to_pay(checkout)
+    manual = incoming.waiting_payment(checkout, incoming.MANUAL)
+    context = {
+        "checkout": checkout,
+        "orders": orders,
+        "amount": sum(order.total for order in orders),
+        "payable": incoming.can_be_paid(orders),
+        "paid": checkout.provider_payments.filter(status=PaymentStatus.PAID).first(),
+        "methods": incoming.offered_methods(),
+        "waiting": checkout.provider_payments.filter(status=PaymentStatus.PENDING)
+        .exclude(provider=incoming.MANUAL)
+        .exclude(redirect_url="", va_number="", qris_string="")
+        .first(),
+        "manual": manual,
+        "transfers": ManualTransfer.objects.filter(payment__checkout=checkout).order_by("-pk")[:5],
+        "proof_form": proof_form or ProofForm(),
+        "operator": {
+            "bank": settings.MANUAL_TRANSFER_BANK,
+            "account_number": settings.MANUAL_TRANSFER_ACCOUNT_NUMBER,
+            "holder": settings.MANUAL_TRANSFER_ACCOUNT_HOLDER,
+        },
+    }
+    return render(request, "payments/checkout_pay.html", context, status=400 if proof_form else 200)
+
+
+def choose_method(request, checkout):
+    try:
+        payment = incoming.pay_checkout(checkout=checkout, method=request.POST.get("method", ""))
+    except PaymentRefused as refused:
+        messages.error(request, refused.messages[0])
+        return redirect("payments:checkout_pay", checkout.pk)
+    except ProviderError:
+        logger.exception("The payment provider could not start a payment for checkout %s", checkout.pk)
+        messages.error(request, _("The payment service cannot be reached now. Try again in a minute."))
+        return redirect("payments:checkout_pay", checkout.pk)
+    if payment.redirect_url:
+        return redirect(payment.redirect_url)
+    return redirect("payments:checkout_pay", checkout.pk)
+
+
+@login_required
+@require_POST
+def checkout_transfer_proof(request, checkout_id):
+    """The proof of a transfer to the operator's account, for staff to confirm."""
+    checkout = buyers_checkout(request, checkout_id)
+    payment = incoming.waiting_payment(checkout, incoming.MANUAL)
+    if payment is None:
+        messages.error(request, _("Choose the transfer to the Warung Online account first."))
+        return redirect("payments:checkout_pay", checkout.pk)
+    form = ProofForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return pay_page(request, checkout, proof_form=form)
+    try:
+        incoming.submit_manual_transfer(
+            payment=payment,
+            buyer=request.user,
+            upload=form.cleaned_data["proof"],
+            content_type=form.content_type,
+        )
+    except PaymentRefused as refused:
+        messages.error(request, refused.messages[0])
+    else:
+        messages.success(request, _("Proof sent. Warung Online staff will check it and confirm."))
+    return redirect("payments:checkout_pay", checkout.pk)
 
 
 def buyers_payment(request, reference) -> Payment:

@@ -216,6 +216,7 @@ def test_the_table_matches_the_life_cycle_in_the_design():
     assert forward == {
         (S.AWAITING_PAYMENT, S.PAYMENT_SUBMITTED),
         (S.PAYMENT_SUBMITTED, S.PAID),
+        (S.AWAITING_PAYMENT, S.PAID),  # transaksi aman: the marketplace's verified payment
         (S.PAYMENT_SUBMITTED, S.AWAITING_PAYMENT),
         (S.PAID, S.PROCESSING),
         (S.PLACED, S.PROCESSING),

@@ -9,7 +9,7 @@ from orders.models import Checkout, Order, OrderItem, OrderStatus, PaymentMethod
 _counter = itertools.count(1)
 
 
-def make_checkout(buyer, *shops_and_lines, payment=PaymentMethod.TRANSFER, shipping_fee=10_000):
+def make_checkout(buyer, *shops_and_lines, payment=PaymentMethod.AMAN, shipping_fee=10_000):
     """shops_and_lines: (shop, [(product, unit_price, quantity), ...]) per order."""
     checkout = Checkout.objects.create(buyer=buyer, token=f"pay-{next(_counter)}", total=0)
     total = 0

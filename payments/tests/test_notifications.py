@@ -184,3 +184,5 @@ def test_the_same_notification_delivered_ten_times_at_once_credits_once(postgres
     assert ledger.balance(ledger.clearing()) == 300_000
     assert ledger.LedgerTransaction.objects.count() == 2
     assert Payment.objects.get().status == "paid"
+    for order in checkout.orders.all():
+        assert (order.status, order.events.filter(to_status="paid").count()) == ("paid", 1)

@@ -20,6 +20,11 @@ COUNTED = {
     (P.TRANSFER, S.SHIPPED),
     (P.TRANSFER, S.COMPLETED),
     (P.COD, S.COMPLETED),
+    # Transaksi aman: once the provider's payment is verified, like a confirmed transfer.
+    (P.AMAN, S.PAID),
+    (P.AMAN, S.PROCESSING),
+    (P.AMAN, S.SHIPPED),
+    (P.AMAN, S.COMPLETED),
 }
 
 
