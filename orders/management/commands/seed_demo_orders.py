@@ -239,14 +239,19 @@ class Command(BaseCommand):
         elif step == "process":
             transitions.start_processing(order=order, actor=seller)
         elif step == "ship":
-            courier = courier_code(order.courier)
-            transitions.ship(
-                order=order, actor=seller, courier=courier, tracking_number=demo_receipt(courier, order)
-            )
+            ship_demo_parcel(order, seller)
         elif step == "receive":
             transitions.confirm_receipt(order=order, buyer=buyer)
         elif step == "cancel":
             transitions.cancel(order=order, actor=buyer)
+
+
+def ship_demo_parcel(order, seller):
+    """Ship with the courier the buyer chose and a receipt number that courier would print."""
+    courier = courier_code(order.courier)
+    return transitions.ship(
+        order=order, actor=seller, courier=courier, tracking_number=demo_receipt(courier, order)
+    )
 
 
 def demo_receipt(courier: str, order) -> str:
