@@ -5,6 +5,7 @@ them, and fail instead under REQUIRE_SERVICES=1 (set by .ci/run), so CI never
 silently skips them.
 """
 
+import importlib
 import os
 import shutil
 import time
@@ -18,6 +19,24 @@ from django.conf import settings as django_settings  # noqa: E402
 from marketplace.celery import app as celery_app  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+# The "Dinas moderator" group is made by a data migration, and later migrations add to it.
+GROUP_MIGRATION = importlib.import_module("reports.migrations.0002_dinas_moderator_group")
+GROUP_ADDITIONS = [importlib.import_module("shipping.migrations.0002_dinas_moderators_edit_tariffs")]
+
+
+def moderator_group():
+    """The group the migrations made; made again by them when a transactional test (browser,
+    worker, live server) emptied the tables, so a test does not depend on the order it runs in."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name=GROUP_MIGRATION.GROUP).exists():
+        GROUP_MIGRATION.create_group(apps, None)
+        for migration in GROUP_ADDITIONS:
+            migration.grant(apps, None)
+    return Group.objects.get(name=GROUP_MIGRATION.GROUP)
 
 
 def services_required():

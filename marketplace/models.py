@@ -51,6 +51,20 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Name, e-mail, password (the sessions it lets in), activity and language all show in
+        # or decide the header kept for this user's pages.
+        from marketplace.pagecache import visitor_changed
+
+        visitor_changed(user_id=self.pk)
+
+    def delete(self, *args, **kwargs):
+        from marketplace.pagecache import visitor_changed
+
+        visitor_changed(user_id=self.pk)
+        return super().delete(*args, **kwargs)
+
     def get_full_name(self):
         return self.full_name.strip() or super().get_full_name()
 

@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 
 from marketplace import emails
 from marketplace.models import Notification
+from marketplace.pagecache import visitor_changed
 
 # Who in a shop hears about what, by role (the roles of `vendors.ShopMember`). Orders go to
 # everyone who fulfils them; money, bank accounts, verification and moderation to owners only.
@@ -49,6 +50,7 @@ def notify(*, user, title, body="", url="", params=None):
     with translation.override(language_of(user)):
         title_text, body_text = render_text(title, params), render_text(body, params)
     notification = Notification.objects.create(user=user, title=title_text[:200], body=body_text, url=url)
+    visitor_changed(user_id=user.pk)
     enqueue_on_commit(email_notification, notification.pk)
     return notification
 
@@ -127,10 +129,14 @@ def unread_count(user):
 
 def mark_all_read(user):
     Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    visitor_changed(user_id=user.pk)
 
 
 def mark_read(user, notification_ids):
     """Mark the notifications the inbox has just shown as read (only the user's own)."""
-    return Notification.objects.filter(user=user, pk__in=list(notification_ids), read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    marked = Notification.objects.filter(
+        user=user, pk__in=list(notification_ids), read_at__isnull=True
+    ).update(read_at=timezone.now())
+    if marked:
+        visitor_changed(user_id=user.pk)
+    return marked

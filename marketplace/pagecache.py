@@ -1,4 +1,4 @@
-"""Whole-page cache for anonymous visitors of the public storefront.
+"""Whole-page cache for the public storefront: anonymous visitors, buyers and guests with a cart.
 
 Most storefront traffic is people opening a link shared on WhatsApp: no account, no cart, no
 cookies. Their pages are identical for everyone who reads the same language, so they are
@@ -17,20 +17,41 @@ sales counts and reviews on a cached page may be up to PAGE_CACHE_SECONDS old, w
 harmless because the cart and the checkout always read the database. A version change on every
 checkout would leave a busy marketplace without a cache.
 
-A visitor with any state of their own (a session, so also a log-in or a cart, a message) is
-never served from this cache, and a response that sets any cookie but the
-CSRF one is never stored. The one per-visitor part of an anonymous page, the CSRF token of its
-forms, is stored as a placeholder and filled in for each visitor.
+A visitor without a session gets the stored page as it is. The one per-visitor part of such a
+page, the CSRF token of its forms, is stored as a placeholder and filled in for each visitor; a
+response that sets any cookie but the CSRF one is never stored.
 
 Links shared on Facebook or in a campaign carry tracking parameters (`fbclid`, `utm_source`,
 ...) that change nothing on the page: the key leaves them out, so such links share one entry.
 The region a visitor last filtered by (the `wilayah` cookie) only changes the home page's
 "near you" block, so it is part of the home page's key and no reason to skip the cache.
 
-Everyone else, logged-in buyers and guests with a cart included, gets pages put together from
-shared fragments (product cards, listing bodies, filter choices, home page blocks) stored under
-the same version, so the writes that refresh cached pages refresh those fragments too
-(`cached_fragment`, `cached_fragments`).
+Visitors with a session (a logged-in buyer, a guest with a cart) get the same stored pages, with
+their own header put in. base.html marks the personal part of the layout (`<!--personal-->`:
+cart units, unread notifications, "My shop", the account links and the log-out form); a page is
+stored with a placeholder there, and that part is stored on its own, per visitor (a user, or a
+guest's cart token) and language. Nothing else on a storefront page depends on the visitor but
+being logged in or not (the product page's report form), so there is one stored page per
+audience ("guest", "member") besides the anonymous one. A hit costs the session read (the
+sessions are `cached_db`: a cache read, written through to the database so a cache outage loses
+none) and one cache round trip for the page, the header and the visitor's version: no query.
+
+The visitor's header is kept fresh by construction, like the pages: it is stored with the
+visitor's version, a random value that the writers replace after their commit
+(`visitor_changed`, `cart_changed`): the cart services (add, update, remove, merge at log-in,
+checkout), notification delivery and marking read, shop membership (a new shop, an accepted
+invitation, a removed member) and every save of the user (name, e-mail, password, activity,
+language). Log-in and log-out give a new session, so a new key by themselves, and the header
+also records the session's password hash, so a session that a password change ended is never
+shown its old header. Anything unusual goes through the whole stack and is not stored: a POST,
+messages waiting (a `messages` cookie or in the session), another cookie, a response that sets
+a cookie (a session that changed), a page without exactly one personal part, a response made for
+another visitor than the session named before the view ran.
+
+Everyone who misses the page cache gets pages put together from shared fragments (product
+cards, listing bodies, filter choices, home page blocks) stored under the same version, so the
+writes that refresh cached pages refresh those fragments too (`cached_fragment`,
+`cached_fragments`).
 
 The middleware sits near the top of MIDDLEWARE so that a hit skips the rest of the stack; what
 those middlewares add to a page (security headers, Content-Language, Vary) is stored with it.
@@ -39,8 +60,11 @@ those middlewares add to a page (security headers, Content-Language, Vary) is st
 import hashlib
 import logging
 import re
+import uuid
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
@@ -67,6 +91,14 @@ CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64
 # Cookies that do not make a visitor's page their own.
 NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, REGION_COOKIE}
 STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
+
+# The session key under which a guest's cart token is kept (orders uses it for the cart).
+GUEST_CART_SESSION_KEY = "cart_token"
+# Where django.contrib.messages keeps messages waiting in the session.
+MESSAGES_SESSION_KEY = "_messages"
+# base.html marks the visitor's own part of the header (account links, cart, notifications).
+PERSONAL_PART = re.compile(rb"<!--personal-->.*?<!--/personal-->", re.S)
+PERSONAL_PLACEHOLDER = b"__personal_header_placeholder__"
 
 
 def storefront_changed():
@@ -166,16 +198,92 @@ def cached_fragments(request, name, items, render):
     return found
 
 
-def is_cacheable_request(request):
-    # Without a session cookie nobody is logged in and there is no cart or message.
-    return (
-        request.method in ("GET", "HEAD")
-        and (request.path == "/" or request.path.startswith(settings.PAGE_CACHE_PREFIXES))
-        and set(request.COOKIES) <= NEUTRAL_COOKIES
+# --- Visitors with a session: the shared page plus their own header ---------------------------
+
+
+def visitor_changed(*, user_id=None, cart_token=None):
+    """What the header shows this visitor (cart units, unread notifications, "My shop", name,
+    log-in) has changed: call from the service that wrote it. Moves after the commit, like the
+    storefront version, so a header rendered from the old rows is never stored as new."""
+    keys = []
+    if user_id is not None:
+        keys.append(visitor_version_key("user", str(user_id)))
+    if cart_token:
+        keys.append(visitor_version_key("cart", str(cart_token)))
+    if keys:
+        transaction.on_commit(lambda: new_visitor_versions(keys))
+
+
+def cart_changed(cart):
+    """A cart's lines changed: its owner's header (a user's, or a guest's by token) is stale."""
+    visitor_changed(user_id=cart.user_id, cart_token=cart.token)
+
+
+def new_visitor_versions(keys):
+    # A fresh random value, never a counter: a version evicted and started again can never
+    # meet a header stored under an old value that happened to be equal.
+    try:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    except Exception:
+        logger.warning("Could not move a visitor's header version", exc_info=True)
+
+
+def visitor_version_key(kind, ident):
+    return f"visitor:{kind}:{ident}"
+
+
+def personal_header_key(kind, ident, language):
+    return f"header:{kind}:{ident}:{language}"
+
+
+def start_visitor_version(key):
+    cache.add(key, uuid.uuid4().hex, timeout=None)
+    return cache.get(key)
+
+
+def visitor_of(session_data):
+    """("user", id) for a logged-in visitor, else ("cart", the guest's cart token or "")."""
+    user_id = session_data.get(SESSION_KEY)
+    if user_id is not None:
+        return "user", str(user_id)
+    return "cart", str(session_data.get(GUEST_CART_SESSION_KEY) or "")
+
+
+def load_session(session_key):
+    """The session's data, read the way SessionMiddleware will (a cache read with cached_db)."""
+    engine = import_module(settings.SESSION_ENGINE)
+    return engine.SessionStore(session_key).load()
+
+
+def is_storefront_get(request):
+    return request.method in ("GET", "HEAD") and (
+        request.path == "/" or request.path.startswith(settings.PAGE_CACHE_PREFIXES)
     )
 
 
-def page_key(request):
+def cookies_with_a_value(request):
+    # An emptied cookie (a deleted one, sent back by a client that keeps it) carries nothing.
+    return {name for name, value in request.COOKIES.items() if value}
+
+
+def is_cacheable_request(request):
+    # Without a session cookie nobody is logged in and there is no cart or message.
+    return is_storefront_get(request) and cookies_with_a_value(request) <= NEUTRAL_COOKIES
+
+
+def is_personal_request(request):
+    """A storefront GET whose only cookie of its own is the session's."""
+    cookies = cookies_with_a_value(request)
+    return (
+        is_storefront_get(request)
+        and settings.SESSION_COOKIE_NAME in cookies
+        and cookies <= NEUTRAL_COOKIES | {settings.SESSION_COOKIE_NAME}
+    )
+
+
+def page_key(request, audience=""):
+    """`audience` ("guest", "member") keeps apart pages whose body differs by being logged in
+    (the product page's report form); the header itself is never part of such a page."""
     version = storefront_version(request)
     # get_host() checks ALLOWED_HOSTS (a stored page must not skip that) and puts the host and
     # port in the key: pages carry absolute links, and one request naming another port must
@@ -184,7 +292,7 @@ def page_key(request):
     # Only the home page shows the remembered region.
     region = remembered_region(request) if request.path == "/" else ""
     digest = hashlib.sha256(f"{request.get_host()}{request.path}?{query}#{region}".encode()).hexdigest()[:32]
-    return f"page:{version}:{chosen_language(request)}:{digest}"
+    return f"page:{version}:{chosen_language(request)}:{audience}{':' if audience else ''}{digest}"
 
 
 def is_storable(response):
@@ -198,10 +306,39 @@ def is_storable(response):
     )
 
 
-def snapshot(response):
-    content, forms = CSRF_INPUT.subn(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content)
+def without_csrf(content):
+    return CSRF_INPUT.subn(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", content)
+
+
+def snapshot(response, content=None):
+    content, forms = without_csrf(response.content if content is None else content)
     headers = {name: response[name] for name in STORED_HEADERS if name in response}
     return {"content": content, "headers": headers, "uses_csrf": forms > 0}
+
+
+def personal_snapshot(response):
+    """(the page without its personal part, that part) or None if the page has no such part."""
+    parts = PERSONAL_PART.findall(response.content)
+    if len(parts) != 1 or PERSONAL_PLACEHOLDER in response.content:
+        return None  # a page that already shows the placeholder (a product named so) stays out
+    page = snapshot(response, PERSONAL_PART.sub(PERSONAL_PLACEHOLDER, response.content))
+    return page, without_csrf(parts[0])[0]
+
+
+def served_as(request, kind, ident):
+    """The response was made for the visitor the session named before the view ran."""
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    if user is None or session is None:
+        return False
+    if kind == "user":
+        return user.is_authenticated and str(user.pk) == ident
+    return not user.is_authenticated and str(session.get(GUEST_CART_SESSION_KEY) or "") == ident
+
+
+def showed_messages(request):
+    storage = getattr(request, "_messages", None)
+    return storage is not None and (storage.used or bool(storage._queued_messages))
 
 
 class AnonymousPageCacheMiddleware:
@@ -211,26 +348,71 @@ class AnonymousPageCacheMiddleware:
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
-        if settings.PAGE_CACHE_SECONDS <= 0 or not is_cacheable_request(request):
+        if settings.PAGE_CACHE_SECONDS <= 0:
             return self.get_response(request)
+        if is_cacheable_request(request):
+            return self.anonymous(request)
+        if is_personal_request(request):
+            return self.personal(request)
+        return self.get_response(request)
+
+    def anonymous(self, request):
         key = page_key(request)
         cached = cache.get(key)
         if cached is not None:
-            return self.replay(request, cached)
+            return self.replay(request, cached["content"], cached)
         response = self.get_response(request)
         if is_storable(response):
             cache.set(key, snapshot(response), settings.PAGE_CACHE_SECONDS)
         return response
 
-    def replay(self, request, cached):
-        content = cached["content"]
-        if cached["uses_csrf"]:
+    def personal(self, request):
+        """The shared page of this audience with the visitor's own header put in.
+
+        A hit costs the session read and one cache round trip for the page, the header and the
+        visitor's version; no query. Anything else is rendered as usual and, when it is a plain
+        page for the visitor the session named, stored in its two parts.
+        """
+        data = load_session(request.COOKIES[settings.SESSION_COOKIE_NAME])
+        if MESSAGES_SESSION_KEY in data:
+            return self.get_response(request)
+        kind, ident = visitor_of(data)
+        if kind == "user" and data.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+            return self.get_response(request)
+        auth_hash = data.get(HASH_SESSION_KEY, "")
+        page = page_key(request, "member" if kind == "user" else "guest")
+        header = personal_header_key(kind, ident, chosen_language(request))
+        version_key = visitor_version_key(kind, ident)
+        found = cache.get_many([page, header, version_key])
+        version = found.get(version_key) or start_visitor_version(version_key)
+        mine = found.get(header)
+        if mine is not None and (mine["version"] != version or mine["auth"] != auth_hash):
+            mine = None
+        cached = found.get(page)
+        if cached is not None and mine is not None and version is not None:
+            content = cached["content"].replace(PERSONAL_PLACEHOLDER, mine["content"], 1)
+            return self.replay(request, content, cached)
+        response = self.get_response(request)
+        if version is not None and is_storable(response) and served_as(request, kind, ident):
+            parts = None if showed_messages(request) else personal_snapshot(response)
+            if parts is not None:
+                if cached is None:
+                    cache.set(page, parts[0], settings.PAGE_CACHE_SECONDS)
+                mine = {"version": version, "auth": auth_hash, "content": parts[1]}
+                # Writes keep it fresh; the expiry bounds what a write made while the cache
+                # was away (its version could not move) leaves stale, as for pages.
+                cache.set(header, mine, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def replay(self, request, content, cached):
+        uses_csrf = CSRF_PLACEHOLDER in content
+        if uses_csrf:
             self.csrf.process_request(request)
             content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
         response = HttpResponse(content)
         for name, value in cached["headers"].items():
             response[name] = value
         response["X-Page-Cache"] = "hit"
-        if cached["uses_csrf"]:
+        if uses_csrf:
             response = self.csrf.process_response(request, response)
         return response

@@ -298,7 +298,9 @@ MFA_TOTP_ISSUER = SITE_NAME
 
 # Sessions (so log-ins and carts) live in the database, never in Redis: a Redis outage must
 # not log anybody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Read from the cache (one round trip, no query), written to the database too, so a cache
+# that is away loses no session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -53,9 +53,12 @@ def label_for(order: Order) -> LabelData:
         sender=sender_of(order.shop),
         recipient=recipient_of(order),
         courier=courier,
-        service="",
+        service=order.courier_service,
         order_number=order.number,
         weight_grams=order.weight_grams,
+        chargeable_kg=order.chargeable_weight_kg,
+        min_days=order.shipping_min_days,
+        max_days=order.shipping_max_days,
         receipt_number=order.tracking_number,
         # Cash on delivery: the courier collects the whole order, shipping included.
         cod_amount=order.total if order.is_cod else 0,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Product, Review
 from marketplace.money import format_rupiah
+from marketplace.pagecache import GUEST_CART_SESSION_KEY
 from orders import pricing
 from orders.models import (
     SALE,
@@ -33,7 +34,7 @@ NEEDS_SHOP_ACTION = (S.PAYMENT_SUBMITTED, S.PAID, S.PLACED, S.PROCESSING)
 
 # --- The cart ---------------------------------------------------------------------------------
 
-SESSION_CART = "cart_token"
+SESSION_CART = GUEST_CART_SESSION_KEY
 
 
 def cart_count(request) -> int:

@@ -19,6 +19,7 @@ from catalog import stock
 from catalog.models import Product, ProductVariant, Review
 from marketplace import notifications
 from marketplace.money import format_rupiah
+from marketplace.pagecache import cart_changed
 from marketplace.text import parse_id
 from orders import pricing, selectors
 from orders.models import (
@@ -89,6 +90,7 @@ def add_to_cart(*, cart, product_id, variant_id=None, quantity=1) -> CartItem:
     # Two tabs adding at once: the second waits and then adds to the line the first made,
     # instead of failing on the one-line-per-variant constraint.
     Cart.objects.select_for_update().filter(pk=cart.pk).first()
+    cart_changed(cart)
     product_id = parse_id(product_id)
     product = Product.objects.visible().filter(pk=product_id).first() if product_id else None
     if product is None:
@@ -157,17 +159,20 @@ def update_cart_item(*, cart, item_id, quantity) -> CartItem:
     item.quantity = quantity
     item.price_seen = item.variant.price
     item.save(update_fields=["quantity", "price_seen"])
+    cart_changed(cart)
     return item
 
 
 def remove_cart_item(*, cart, item_id) -> None:
     CartItem.objects.filter(cart=cart, pk=item_id).delete()
+    cart_changed(cart)
 
 
 def merge_carts(*, guest_cart, user) -> Cart:
     """Move a guest's lines into the user's cart; a product in both keeps the larger quantity."""
     with transaction.atomic():
         cart, _created = Cart.objects.get_or_create(user=user)
+        cart_changed(cart)
         if guest_cart is None or guest_cart.pk == cart.pk:
             return cart
         existing = {(i.product_id, i.variant_id): i for i in cart.items.all()}
@@ -180,6 +185,7 @@ def merge_carts(*, guest_cart, user) -> Cart:
             else:
                 item.cart = cart
                 item.save(update_fields=["cart"])
+        cart_changed(guest_cart)
         guest_cart.delete()
     return cart
 
@@ -283,6 +289,7 @@ def place_order(
                 create_order(checkout, plan, address)
             tell_buyer_how_to_pay(checkout)
             CartItem.objects.filter(pk__in=[line.item.pk for line in lines]).delete()
+            cart_changed(cart)
             take_stock(lines)
     except (IntegrityError, CheckoutError):
         # The same form may have been placed meanwhile (its cart is then empty): show that one.

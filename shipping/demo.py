@@ -6,7 +6,9 @@ JNE REG. They look like published tariffs; they are not any courier's real price
 """
 
 from django.db import transaction
+from django.db.models import Q
 
+from catalog.models import Product
 from marketplace.models import Province, Regency
 from shipping.models import OwnDeliveryArea, ShopCourierService, Tariff
 from vendors.models import Shop
@@ -100,16 +102,28 @@ def seed_demo_tariffs() -> int:
 
 @transaction.atomic
 def seed_demo_shop_shipping() -> int:
-    """Courier services and own delivery in their regency for the demo shops that have none yet."""
+    """Courier services and own delivery in their regency for the demo shops that have neither yet;
+    a shop of services only (nothing with a weight) gets own delivery alone."""
     changed = 0
     for number, shop in enumerate(Shop.objects.filter(is_demo=True, district__isnull=False).order_by("pk")):
-        if ShopCourierService.objects.filter(shop=shop).exists():
+        if (
+            ShopCourierService.objects.filter(shop=shop).exists()
+            or OwnDeliveryArea.objects.filter(shop=shop).exists()
+        ):
             continue
-        ShopCourierService.objects.bulk_create(
-            ShopCourierService(shop=shop, service=service) for service in DEMO_SHOP_SERVICES
-        )
+        if not sells_only_weightless(shop):
+            ShopCourierService.objects.bulk_create(
+                ShopCourierService(shop=shop, service=service) for service in DEMO_SHOP_SERVICES
+            )
         OwnDeliveryArea.objects.get_or_create(
             shop=shop, regency_id=shop.district.regency_id, defaults={"fee": 10_000 + (number % 3) * 5_000}
         )
         changed += 1
     return changed
+
+
+def sells_only_weightless(shop) -> bool:
+    """A shop of services (tailoring, knife sharpening): nothing a courier could take."""
+    products = Product.objects.filter(shop=shop)
+    weighed = Q(weight_grams__gt=0) | Q(variants__weight_grams__gt=0)
+    return products.exists() and not products.filter(weighed).exists()

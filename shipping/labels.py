@@ -57,6 +57,10 @@ class LabelData:
     order_number: str
     weight_grams: int
     receipt_number: str = ""
+    # What the courier charges (whole kg, the larger of actual and volumetric) and its promise.
+    chargeable_kg: int | None = None
+    min_days: int | None = None
+    max_days: int | None = None
     cod_amount: int = 0
     items: list[LabelItem] = field(default_factory=list)
 

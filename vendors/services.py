@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from marketplace import emails, notifications
-from marketplace.pagecache import storefront_changed
+from marketplace.pagecache import storefront_changed, visitor_changed
 from vendors.models import BankAccount, Shop, ShopInvitation, ShopMember, ShopStatusEvent
 
 Status = Shop.Status
@@ -79,6 +79,7 @@ def start_shop(*, owner, name, slug="", categories=(), **details) -> Shop:
     shop = Shop.objects.create(name=name.strip(), slug=unique_shop_slug(name, wanted=slug), **details)
     shop.categories.set(categories)
     ShopMember.objects.create(shop=shop, user=owner, role=ShopMember.Role.OWNER)
+    visitor_changed(user_id=owner.pk)
     return shop
 
 
@@ -343,6 +344,7 @@ def accept_invitation(*, token, user) -> ShopMember:
     member, _created = ShopMember.objects.get_or_create(
         shop=invitation.shop, user=user, defaults={"role": ShopMember.Role.STAFF}
     )
+    visitor_changed(user_id=user.pk)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     notify_owners(
@@ -365,6 +367,7 @@ def remove_member(*, member, actor):
     if member.is_owner:
         raise ValidationError(_("The owner cannot be removed."), code="owner")
     member.delete()
+    visitor_changed(user_id=member.user_id)
 
 
 def record_whatsapp_share(*, shop):

@@ -147,9 +147,11 @@ def renamed(product, name):
     from catalog.forms import ProductForm
 
     data = {field: getattr(product, field) for field in ProductForm.Meta.fields}
-    # Weights are required of products that ship by courier; the factory leaves them at 0.
-    data["weight_grams"] = product.weight_grams or 250
-    form = ProductForm({**data, "name": name, "category": product.category_id}, instance=product)
+    # A weight is required now; the factory's products have none.
+    weight = product.weight_grams or 250
+    form = ProductForm(
+        {**data, "name": name, "category": product.category_id, "weight_grams": weight}, instance=product
+    )
     assert form.is_valid(), form.errors
     return form
 

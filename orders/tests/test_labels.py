@@ -7,7 +7,7 @@ from django.utils import translation
 
 from orders import transitions
 from orders.models import OrderStatus
-from orders.tests.factories import buy, make_product
+from orders.tests.factories import COURIER, buy, make_product
 from shipping.tests.test_labels import expected_modules, modules_of
 
 S = OrderStatus
@@ -31,7 +31,7 @@ def shop_a_ready(shop_a, shop_a_owner):
 @pytest.fixture
 def cod_order(buyer, address, product_a, shop_a_owner, shop_a_ready):
     """Paid on delivery, being prepared: 2 × 250 g of keripik."""
-    order = buy(buyer, (product_a, 2), payment="cod", shipping="courier").orders.get()
+    order = buy(buyer, (product_a, 2), payment="cod", shipping=COURIER).orders.get()
     return transitions.start_processing(order=order, actor=shop_a_owner)
 
 
@@ -39,7 +39,7 @@ def cod_order(buyer, address, product_a, shop_a_owner, shop_a_ready):
 def transfer_order(buyer, address, shop_a, shop_a_owner, shop_a_ready):
     """Paid by transfer and confirmed: two products, one of them a variant."""
     sambal = make_product(shop_a, name="Sambal Bawang", price=20_000, weight_grams=300)
-    order = buy(buyer, (sambal, 3), payment="transfer", shipping="courier").orders.get()
+    order = buy(buyer, (sambal, 3), payment="transfer", shipping=COURIER).orders.get()
     order.status = S.PAYMENT_SUBMITTED
     order.save(update_fields=["status"])
     return transitions.confirm_payment(order=order, actor=shop_a_owner)
@@ -100,8 +100,8 @@ def test_all_ready_to_ship_prints_paid_unshipped_courier_orders_only(
     vendor_client, shop_a, shop_a_owner, buyer, product_a, cod_order, transfer_order
 ):
     picked_up = buy(buyer, (product_a, 1), payment="cod", shipping="pickup").orders.get()
-    unpaid = buy(buyer, (product_a, 1), payment="transfer", shipping="courier").orders.get()
-    shipped = buy(buyer, (product_a, 1), payment="cod", shipping="courier").orders.get()
+    unpaid = buy(buyer, (product_a, 1), payment="transfer", shipping=COURIER).orders.get()
+    shipped = buy(buyer, (product_a, 1), payment="cod", shipping=COURIER).orders.get()
     transitions.start_processing(order=shipped, actor=shop_a_owner)
     transitions.ship(order=shipped, actor=shop_a_owner, courier="jne", tracking_number="CGK1234567890")
 
@@ -162,7 +162,7 @@ def test_a_batch_is_at_most_a_hundred_labels(vendor_client, shop_a, cod_order, m
     from orders import labels
 
     monkeypatch.setattr(labels, "MAX_LABELS", 1)
-    other = buy(cod_order.buyer, (make_product(shop_a), 1), payment="cod", shipping="courier").orders.get()
+    other = buy(cod_order.buyer, (make_product(shop_a), 1), payment="cod", shipping=COURIER).orders.get()
 
     response = vendor_client.get(
         labels_url(shop_a), {"pesanan": [cod_order.number, other.number]}, follow=True
@@ -172,3 +172,38 @@ def test_a_batch_is_at_most_a_hundred_labels(vendor_client, shop_a, cod_order, m
     # "All ready to ship" prints the oldest ones that fit.
     html = vendor_client.get(labels_url(shop_a), {"siap": "1"}).content.decode()
     assert [re.search(r"WO-[\w-]+", label).group() for label in articles(html)] == [cod_order.number]
+
+
+def test_a_label_prints_the_chosen_courier_service_its_days_and_the_chargeable_weight(
+    vendor_client, buyer, address, shop_a, shop_a_owner, shop_a_ready
+):
+    # 1,6 kg of rice in a 40 × 30 × 20 cm box: 4 kg by volume, so the courier charges 4 kg.
+    rice = make_product(
+        shop_a, name="Beras Pandan", weight_grams=1_600, length_cm=40, width_cm=30, height_cm=20
+    )
+    order = buy(buyer, (rice, 1), payment="cod", shipping="jne:REG").orders.get()
+    order = transitions.start_processing(order=order, actor=shop_a_owner)
+
+    label = articles(vendor_client.get(labels_url(shop_a), {"pesanan": order.number}).content.decode())[0]
+
+    header = re.search(r'<header class="label-courier">.*?</header>', label, flags=re.S).group()
+    assert re.findall(r'class="(courier|service|days)">([^<]+)<', header) == [
+        ("courier", "JNE"),
+        ("service", "REG"),
+        ("days", "2–4 days"),
+    ]
+    assert re.search(
+        r'class="weight">1,60 kg</span> · Chargeable weight <span class="chargeable-weight">4 kg<', label
+    )
+
+
+def test_the_shops_own_delivery_prints_no_service_days_nor_chargeable_weight(
+    vendor_client, buyer, address, product_a, shop_a, shop_a_owner, shop_a_ready
+):
+    order = buy(buyer, (product_a, 1), payment="cod", shipping="own_delivery").orders.get()
+    order = transitions.start_processing(order=order, actor=shop_a_owner)
+
+    label = articles(vendor_client.get(labels_url(shop_a), {"pesanan": order.number}).content.decode())[0]
+
+    assert 'class="service"></span>' in label
+    assert 'class="days"' not in label and "Chargeable weight" not in label

@@ -11,7 +11,7 @@ from werkzeug import Response
 
 from orders import tasks, tracking, transitions
 from orders.models import Order, OrderStatus
-from orders.tests.factories import buy
+from orders.tests.factories import COURIER, buy
 from shipping.models import TrackingEvent
 from shipping.tests.test_tracking import SECRET, STATUS_EVENT, TRACKING_ANSWER
 from shipping.tests.test_tracking import post as post_webhook
@@ -28,7 +28,7 @@ def in_english(client, settings):
 
 @pytest.fixture
 def processing(buyer, address, product_a, shop_a_owner):
-    order = buy(buyer, (product_a, 2), payment="cod", shipping="courier").orders.get()
+    order = buy(buyer, (product_a, 2), payment="cod", shipping=COURIER).orders.get()
     return transitions.start_processing(order=order, actor=shop_a_owner)
 
 
@@ -151,7 +151,7 @@ def three_shipped(buyer, address, product_a, shop_a_owner):
     """Three parcels on their way: J&T, SiCepat and JNE."""
     orders = []
     for courier, number in (("jnt", "JP1234567890"), ("sicepat", "004212345678"), ("jne", "CGK1234567890")):
-        order = buy(buyer, (product_a, 1), payment="cod", shipping="courier").orders.get()
+        order = buy(buyer, (product_a, 1), payment="cod", shipping=COURIER).orders.get()
         transitions.start_processing(order=order, actor=shop_a_owner)
         orders.append(shipped(order, shop_a_owner, courier=courier, number=number))
     return orders

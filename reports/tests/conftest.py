@@ -1,26 +1,9 @@
-import importlib
-
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group
 
-from conftest import make_user
+from conftest import make_user, moderator_group
 from orders.models import OrderStatus as S
 from orders.models import PaymentMethod
 from reports.tests import factories as f
-
-GROUP_MIGRATION = importlib.import_module("reports.migrations.0002_dinas_moderator_group")
-# Later migrations that add to the group, replayed with it.
-GROUP_ADDITIONS = [importlib.import_module("shipping.migrations.0002_dinas_moderators_edit_tariffs")]
-
-
-def moderator_group():
-    """The group the migrations made; made again when a transactional test emptied the tables."""
-    if not Group.objects.filter(name=GROUP_MIGRATION.GROUP).exists():
-        GROUP_MIGRATION.create_group(apps, None)
-        for migration in GROUP_ADDITIONS:
-            migration.grant(apps, None)
-    return Group.objects.get(name=GROUP_MIGRATION.GROUP)
 
 
 @pytest.fixture

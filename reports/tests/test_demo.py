@@ -11,12 +11,11 @@ from django.utils import timezone
 from catalog.management.commands.seed_demo_products import PRODUCTS_BY_KIND
 from catalog.models import Expo, ExpoShop, Product, ProductImage, ProductReport, Review
 from catalog.tests.factories import make_product, make_shop, region
-from conftest import make_user
+from conftest import make_user, moderator_group
 from marketplace.models import User
 from marketplace.regions import load_regions
 from orders.models import Order, OrderEvent, Payment
 from reports.selectors import default_filters, onboarded_by_month, orders_by_month
-from reports.tests.conftest import moderator_group
 from vendors.demo import KINDS, seed_shops
 from vendors.models import CommunityManager, Shop, ShopStatusEvent
 

@@ -6,8 +6,7 @@ import pytest
 from django.contrib.admin.sites import site
 from django.urls import reverse
 
-from conftest import make_user
-from reports.tests.conftest import GROUP_MIGRATION, moderator_group
+from conftest import GROUP_MIGRATION, make_user, moderator_group
 
 SHIPPING_MIGRATION = importlib.import_module("shipping.migrations.0002_dinas_moderators_edit_tariffs")
 

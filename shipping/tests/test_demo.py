@@ -60,3 +60,21 @@ def test_demo_shops_get_courier_services_and_own_delivery_once_and_real_shops_no
     area = OwnDeliveryArea.objects.get(shop=shop_a)
     assert area.regency_id == shop_a.district.regency_id
     assert not ShopCourierService.objects.filter(shop=shop_b).exists()  # a real shop is never touched
+
+
+def test_a_demo_shop_of_services_only_gets_own_delivery_but_no_courier(shop_a, shop_b):
+    from catalog.tests.factories import make_product
+    from shipping.demo import seed_demo_shop_shipping
+    from shipping.models import OwnDeliveryArea, ShopCourierService
+    from vendors.models import Shop
+
+    Shop.objects.filter(pk__in=[shop_a.pk, shop_b.pk]).update(is_demo=True)
+    make_product(shop_a, name="Jasa Jahit Kebaya")  # a service: no weight
+    make_product(shop_b, name="Kain Batik", weight_grams=400)
+
+    assert seed_demo_shop_shipping() == 2
+    assert seed_demo_shop_shipping() == 0
+
+    assert not ShopCourierService.objects.filter(shop=shop_a).exists()
+    assert OwnDeliveryArea.objects.filter(shop=shop_a).exists()
+    assert ShopCourierService.objects.filter(shop=shop_b).exists()

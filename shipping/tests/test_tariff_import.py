@@ -1,9 +1,8 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import make_user
+from conftest import make_user, moderator_group
 from shipping.models import Tariff
 from shipping.tariff_import import COLUMNS, import_tariffs, template_csv
 
@@ -151,7 +150,7 @@ def test_a_file_that_is_not_a_tariff_table_is_refused_whole(regions, raw, expect
 @pytest.fixture
 def dinas_client(db, client, password):
     staff = make_user("dinas@example.com", is_staff=True)
-    staff.groups.add(Group.objects.get(name="Dinas moderator"))
+    staff.groups.add(moderator_group())
     client.login(email=staff.email, password=password)
     client.cookies["django_language"] = "en"
     return client

@@ -22,6 +22,7 @@ from catalog.models import Product, Review
 from marketplace.models import District
 from orders import pricing, selectors, services, transitions
 from orders.models import Cart, Checkout, Order, OrderEvent, OrderStatus, Payment, PaymentMethod
+from shipping.couriers import Courier, courier_code
 from vendors.demo import demo_shops
 
 S = OrderStatus
@@ -238,8 +239,27 @@ class Command(BaseCommand):
         elif step == "process":
             transitions.start_processing(order=order, actor=seller)
         elif step == "ship":
-            transitions.ship(order=order, actor=seller, courier="JNE", tracking_number=f"JNE{order.pk:010d}")
+            ship_demo_parcel(order, seller)
         elif step == "receive":
             transitions.confirm_receipt(order=order, buyer=buyer)
         elif step == "cancel":
             transitions.cancel(order=order, actor=buyer)
+
+
+def ship_demo_parcel(order, seller):
+    """Ship with the courier the buyer chose and a receipt number that courier would print."""
+    courier = courier_code(order.courier)
+    return transitions.ship(
+        order=order, actor=seller, courier=courier, tracking_number=demo_receipt(courier, order)
+    )
+
+
+def demo_receipt(courier: str, order) -> str:
+    """A receipt number shaped like the chosen courier's own; none for pick-up or the shop's delivery."""
+    if not courier:
+        return ""
+    if courier == Courier.JNT:
+        return f"JP{order.pk:010d}"
+    if courier == Courier.SICEPAT:
+        return f"0042{order.pk:08d}"
+    return f"{courier.upper()}{order.pk:010d}"

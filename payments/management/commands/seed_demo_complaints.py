@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from orders import transitions
-from orders.management.commands.seed_demo_orders import DEMO_BUYER
+from orders.management.commands.seed_demo_orders import DEMO_BUYER, ship_demo_parcel
 from orders.management.commands.seed_demo_orders import Command as DemoOrders
 from orders.models import Checkout, OrderStatus, PaymentMethod
 from payments import complaints, services
@@ -75,7 +75,7 @@ class Command(BaseCommand):
         seller = product.shop.members.order_by("pk").first().user
         self.pay_in_the_sandbox(order, orders_seed, buyer, seller)
         transitions.start_processing(order=order, actor=seller)
-        transitions.ship(order=order, actor=seller, courier="JNE", tracking_number=f"JNE{order.pk:010d}")
+        ship_demo_parcel(order, seller)
         order.refresh_from_db()
         amount = services.held_amount(order) // 2 if request == ComplaintRequest.REFUND_PART else None
         complaint = complaints.open_complaint(

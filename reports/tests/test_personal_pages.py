@@ -1,0 +1,284 @@
+"""Visitors with a session (logged-in buyers, guests with a cart) get the stored storefront page
+with their own header put in (marketplace/pagecache.py): never anybody else's, always current."""
+
+import re
+
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.urls import reverse
+
+from catalog.categories import seed_categories
+from catalog.models import Category
+from conftest import make_user
+from marketplace import notifications
+from orders.models import Cart
+from orders.tests.factories import cart_with, make_product, make_shop
+from vendors import services as vendor_services
+
+pytestmark = pytest.mark.django_db
+
+CART_COUNT = re.compile(r'id="cart-count"[^>]*>(\d+)<')
+
+
+@pytest.fixture(autouse=True)
+def caches_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.FRAGMENT_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def world(db):
+    if not Category.objects.exists():
+        seed_categories(Category)
+    owner = make_user("pemilik@example.com", first_name="Ani")
+    shop = make_shop(owner, name="Dapur Bu Ani")
+    product = make_product(shop, name="Keripik Original", price=15_000, stock=50)
+    return {"owner": owner, "shop": shop, "product": product}
+
+
+def storefront_urls(world):
+    product = world["product"]
+    return {
+        "home": "/",
+        "category": product.category.get_absolute_url(),
+        "search": "/cari/?q=keripik",
+        "product": product.get_absolute_url(),
+        "shop": f"/toko/{world['shop'].slug}/",
+    }
+
+
+def logged_in(user, password):
+    client = Client()
+    assert client.login(email=user.email, password=password)
+    return client
+
+
+def cart_count(response):
+    found = CART_COUNT.search(response.text)
+    return int(found.group(1)) if found else 0
+
+
+def add_to_cart(client, product, quantity, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/keranjang/tambah/", {"product": product.pk, "quantity": quantity, "next": "/"}
+        )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("page", ["home", "category", "search", "product", "shop"])
+def test_a_logged_in_buyer_with_a_cart_gets_each_storefront_page_without_a_query(
+    page, world, buyer, password, django_assert_max_num_queries
+):
+    cart_with(buyer, (world["product"], 2))
+    client = logged_in(buyer, password)
+    url = storefront_urls(world)[page]
+    client.get(url)
+
+    with django_assert_max_num_queries(0):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "hit"
+    assert buyer.email in response.text
+    assert cart_count(response) == 2
+    assert "__personal_header_placeholder__" not in response.text
+    assert "__csrf_token_placeholder__" not in response.text
+
+
+@pytest.mark.parametrize("page", ["home", "category", "product"])
+def test_a_guest_with_a_cart_gets_the_stored_page_with_their_count(
+    page, world, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    guest = Client()
+    add_to_cart(guest, world["product"], 3, django_capture_on_commit_callbacks)
+    url = storefront_urls(world)[page]
+    assert 'class="messages"' in guest.get(url).text  # "Added to your cart.": not stored
+    guest.get(url)
+
+    with django_assert_max_num_queries(0):
+        response = guest.get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert cart_count(response) == 3
+    assert "Log in" in response.text or "Masuk" in response.text
+
+
+def test_two_buyers_alternating_never_see_each_others_header(world, password):
+    ana = make_user("ana@example.com", full_name="Ana")
+    budi = make_user("budi@example.com", full_name="Budi")
+    cart_with(ana, (world["product"], 1))
+    cart_with(budi, (world["product"], 4))
+    clients = {ana: logged_in(ana, password), budi: logged_in(budi, password)}
+    hits = 0
+    for _round in range(3):
+        for url in storefront_urls(world).values():
+            for user, client in clients.items():
+                other = budi if user is ana else ana
+                response = client.get(url)
+                hits += response.get("X-Page-Cache") == "hit"
+                assert user.email in response.text
+                assert other.email not in response.text
+                assert cart_count(response) == (1 if user is ana else 4)
+    assert hits >= 15
+
+
+def test_a_guest_and_a_logged_in_buyer_on_the_same_page(
+    world, buyer, password, django_capture_on_commit_callbacks
+):
+    url = storefront_urls(world)["product"]
+    member = logged_in(buyer, password)
+    guest = Client()
+    add_to_cart(guest, world["product"], 1, django_capture_on_commit_callbacks)
+    for _round in range(3):
+        mine = member.get(url)
+        theirs = guest.get(url)
+        assert buyer.email in mine.text and "Send the report" in mine.text or "Kirim laporan" in mine.text
+        assert buyer.email not in theirs.text
+        assert 'name="reason"' not in theirs.text  # the report form is for logged-in people
+        assert cart_count(theirs) == 1 and cart_count(mine) == 0
+
+
+def csrf_secrets(client, response):
+    """The secrets behind the page's form tokens, and the one of the client's cookie."""
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
+    assert tokens
+    return {_unmask_cipher_token(token) for token in tokens}, client.cookies["csrftoken"].value
+
+
+def test_each_visitor_gets_a_csrf_token_that_works_for_them(
+    world, buyer, password, django_capture_on_commit_callbacks
+):
+    url = storefront_urls(world)["product"]
+    other = make_user("lain@example.com")
+    logged_in(buyer, password).get(url)  # stores the page
+    client, someone_else = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    client.force_login(buyer)
+    someone_else.force_login(other)
+    someone_else.get(url)  # stores their header
+    response, theirs = client.get(url), someone_else.get(url)
+    assert response["X-Page-Cache"] == theirs["X-Page-Cache"] == "hit"
+    (mine,), my_cookie = csrf_secrets(client, response)
+    (their_secret,), their_cookie = csrf_secrets(someone_else, theirs)
+    assert mine == my_cookie and their_secret == their_cookie and mine != their_secret
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added = client.post(
+            "/keranjang/tambah/",
+            {"product": world["product"].pk, "quantity": 1, "next": url, "csrfmiddlewaretoken": token},
+        )
+
+    assert added.status_code == 302
+    assert cart_count(client.get(url)) == 1
+
+
+def test_after_logging_out_the_header_is_anonymous_at_once(world, buyer, password):
+    url = storefront_urls(world)["category"]
+    client = logged_in(buyer, password)
+    client.get(url)
+    assert buyer.email in client.get(url).text
+
+    client.post(reverse("account_logout"))
+
+    response = client.get(url)
+    assert buyer.email not in response.text
+    assert f'href="{reverse("account_login")}"' in response.text
+
+
+def test_adding_to_the_cart_shows_the_new_count_at_once(
+    world, buyer, password, django_capture_on_commit_callbacks
+):
+    url = storefront_urls(world)["home"]
+    client = logged_in(buyer, password)
+    client.get(url)
+    assert cart_count(client.get(url)) == 0
+
+    add_to_cart(client, world["product"], 2, django_capture_on_commit_callbacks)
+    assert cart_count(client.get(url)) == 2
+    add_to_cart(client, world["product"], 1, django_capture_on_commit_callbacks)
+    assert cart_count(client.get(url)) == 3
+
+    item = Cart.objects.get(user=buyer).items.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/keranjang/{item.pk}/hapus/")
+    assert cart_count(client.get(url)) == 0
+
+
+def test_a_notification_shows_at_once_and_reading_it_clears_the_badge(
+    world, buyer, password, django_capture_on_commit_callbacks
+):
+    url = storefront_urls(world)["search"]
+    client = logged_in(buyer, password)
+    client.get(url)
+    assert "unread" not in client.get(url).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(user=buyer, title="Pesanan dikirim")
+    assert 'aria-label="1 unread"' in client.get(url).text or "1 belum dibaca" in client.get(url).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.mark_all_read(buyer)
+    assert "unread" not in client.get(url).text and "belum dibaca" not in client.get(url).text
+
+
+def test_a_vendor_sees_my_shop_and_a_buyer_does_not(
+    world, buyer, password, django_capture_on_commit_callbacks
+):
+    url = storefront_urls(world)["shop"]
+    vendor, shopper = logged_in(world["owner"], password), logged_in(buyer, password)
+    vendor.get(url)
+    shopper.get(url)
+    vendor_page, buyer_page = vendor.get(url), shopper.get(url)
+    assert vendor_page["X-Page-Cache"] == buyer_page["X-Page-Cache"] == "hit"
+    assert shows_my_shop(vendor_page) and not shows_my_shop(buyer_page)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor_services.start_shop(owner=buyer, name="Warung Baru")
+    assert shows_my_shop(shopper.get(url))
+
+
+def shows_my_shop(response):
+    return f'href="{reverse("vendors:my_shops")}"' in response.text
+
+
+@pytest.mark.parametrize("storage", ["fallback.FallbackStorage", "session.SessionStorage"])
+def test_a_pending_message_is_shown_not_skipped(
+    storage, world, buyer, password, settings, django_capture_on_commit_callbacks
+):
+    settings.MESSAGE_STORAGE = f"django.contrib.messages.storage.{storage}"
+    url = storefront_urls(world)["home"]
+    client = logged_in(buyer, password)
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    add_to_cart(client, world["product"], 1, django_capture_on_commit_callbacks)  # "Added to your cart."
+
+    shown = client.get(url)
+    assert "X-Page-Cache" not in shown
+    assert 'class="messages"' in shown.text
+    after = client.get(url)
+    assert 'class="messages"' not in after.text
+    assert cart_count(after) == 1
+    again = client.get(url)
+    assert again["X-Page-Cache"] == "hit"
+    assert 'class="messages"' not in again.text
+    assert cart_count(again) == 1
+
+
+def test_a_changed_password_ends_the_stored_header_of_old_sessions(
+    world, buyer, password, django_capture_on_commit_callbacks
+):
+    url = storefront_urls(world)["category"]
+    client = logged_in(buyer, password)
+    client.get(url)
+    assert buyer.email in client.get(url).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        buyer.set_password("a-new-long-password")
+        buyer.save()
+
+    response = client.get(url)
+    assert "X-Page-Cache" not in response
+    assert buyer.email not in response.text
