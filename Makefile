@@ -29,7 +29,9 @@ migrate: setup
 # HOST and PORT also make the site's address (SITE_URL) that links and printed log-ins use.
 DEV := DEBUG=1 HOST=$(HOST) PORT=$(PORT)
 # `make run` shows transaksi aman with the local sandbox provider (the settings' default is
-# direct); the earlier seeds make the direct-mode history of the demo shops.
+# direct); the earlier seeds make the direct-mode history of the demo shops, then transaksi aman:
+# checkouts paid, held and released (balances), complaints (one refunded by the dinas, one open),
+# and payouts from the released balances.
 AMAN := PAYMENT_MODE=aman PAYMENT_PROVIDER=sandbox
 
 run: migrate
@@ -39,8 +41,8 @@ run: migrate
 	$(DEV) $(PY) manage.py seed_demo_tariffs
 	$(DEV) $(PY) manage.py seed_demo_orders
 	$(DEV) $(PY) manage.py seed_demo_dinas
-	$(DEV) $(PY) manage.py seed_demo_complaints
 	$(DEV) $(AMAN) $(PY) manage.py seed_demo_payments
+	$(DEV) $(AMAN) $(PY) manage.py seed_demo_complaints
 	$(DEV) $(AMAN) $(PY) manage.py seed_demo_payouts
 	$(DEV) $(AMAN) $(PY) manage.py runserver $(HOST):$(PORT)
 

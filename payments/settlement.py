@@ -9,7 +9,8 @@ a beat task. Settling twice changes nothing: the `Settlement` row and the ledger
   less commission (`services.release_order`);
 - a completed COD or direct order: its commission is charged to the shop (`charge_commission_on_cod`);
 - a cancelled order with money still held (the shop cancelled it after payment): the held
-  money is owed back to the buyer (`services.refund_order`).
+  money is owed back to the buyer (`services.refund_order`) and sent back through the provider
+  that took the payment, like a complaint's refund (`complaints.queue_provider_refund`).
 """
 
 import logging
@@ -20,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from orders.models import Order, OrderStatus, PaymentMethod
-from payments import ledger, services
+from payments import complaints, ledger, services
 from payments.models import Account, AccountKind, Settlement
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,9 @@ def settle(order) -> str | None:
             return None
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("The order was cancelled after it was paid.")
-        services.refund_order(order=order, amount=held, key=f"cancelled:{order.pk}", reason=reason)
+        refund = services.refund_order(order=order, amount=held, key=f"cancelled:{order.pk}", reason=reason)
+        # Sent back through the provider like a complaint's refund (retried by the same beat).
+        complaints.queue_provider_refund(refund, order)
         return Outcome.REFUNDED
     if ledger.posted(services.hold_key(order)):
         services.release_order(order=order)

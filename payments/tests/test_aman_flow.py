@@ -21,9 +21,16 @@ from marketplace.models import Notification
 from orders import transitions
 from orders.models import Checkout, Order, OrderEvent, OrderStatus
 from orders.tests.factories import cart_with
-from payments import incoming, ledger, services, settlement
+from payments import complaints, incoming, ledger, services, settlement
 from payments.commission import commission_for
-from payments.models import ManualTransfer, Payment, PaymentStatus, ReceivedNotification, SandboxCharge
+from payments.models import (
+    ManualTransfer,
+    Payment,
+    PaymentStatus,
+    ProviderRefund,
+    ReceivedNotification,
+    SandboxCharge,
+)
 from payments.providers import sandbox
 
 S = OrderStatus
@@ -367,8 +374,34 @@ def test_a_paid_order_the_shop_cancels_is_owed_back_to_the_buyer(
         transitions.cancel(order=order, actor=order.shop.members.get().user, reason="Stok habis")
 
     assert services.held_amount(order) == 0
-    assert ledger.refunds_payable().balance == order.total
+    # Sent back through the sandbox, which took the payment: nothing is left owed.
+    refund = ProviderRefund.objects.get(refund__order=order)
+    assert (refund.refund.amount, refund.status, refund.provider) == (order.total, "sent", "sandbox")
+    assert ledger.refunds_payable().balance == 0
     assert settlement.settle_finished_orders() == 0
+    assert ProviderRefund.objects.count() == 1
+
+
+def test_a_cancelled_orders_refund_the_provider_cannot_make_is_kept_owed_and_retried(
+    placed, buyer_client, endpoint, django_capture_on_commit_callbacks, monkeypatch
+):
+    order = paid_checkout(buyer_client, placed)[1]
+
+    def down(self, payment, **kwargs):
+        raise sandbox.ProviderError("sandbox down")
+
+    monkeypatch.setattr(sandbox.Sandbox, "refund", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        transitions.cancel(order=order, actor=order.shop.members.get().user, reason="Stok habis")
+
+    refund = ProviderRefund.objects.get(refund__order=order)
+    assert (refund.status, refund.attempts) == ("pending", 1)
+    assert ledger.refunds_payable().balance == order.total
+    monkeypatch.undo()
+    assert complaints.retry_provider_refunds() == 1
+    refund.refresh_from_db()
+    assert refund.status == "sent"
+    assert ledger.refunds_payable().balance == 0
 
 
 def test_a_failing_hook_is_logged_and_never_breaks_the_move(placed, settings, caplog):
