@@ -82,6 +82,8 @@ def test_a_guest_buys_from_two_shops_and_both_vendors_fulfil(
     page.locator("input[name=recipient]").fill("Wulan Sari")
     page.locator("input[name=phone]").fill("0812 9876 5432")
     page.locator("input[name=street_address]").fill("Jl. Kenanga No. 7, RT 02/RW 03")
+    # The deferred lists script hides the no-JavaScript buttons once it listens for choices.
+    expect(page.get_by_role("button", name="Tampilkan kabupaten/kotanya")).to_be_hidden()
     page.select_option("select[name=province]", "32")
     # Locators, not wait_for_function: the Content-Security-Policy forbids evaluating strings.
     page.locator("select[name=regency] option").nth(1).wait_for(state="attached")
