@@ -225,7 +225,7 @@ def setup_django():
         sys.exit("The benchmark writes and deletes data: use a database named warung_bench…")
     os.environ.update(loadtools.base_env(DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-    create_database(DATABASE_URL)
+    loadtools.create_database(DATABASE_URL)
     import django
 
     django.setup()
@@ -236,19 +236,6 @@ def setup_django():
 
     if not District.objects.exists():
         call_command("load_regions", verbosity=0)
-
-
-def create_database(url):
-    import psycopg2
-
-    name = url.rsplit("/", 1)[-1]
-    connection = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
 
 
 def prepare(buyer_count, rng):

@@ -68,9 +68,24 @@ def base_env(**extra):
     return env
 
 
+def create_database(url):
+    """Create the benchmark's database on a fresh machine; an existing one is left as it is."""
+    import psycopg2
+
+    name = url.rsplit("/", 1)[-1]
+    connection = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
 def ensure_catalogue(catalogue):
     """Build the catalogue, or reuse it when the database already holds this very one."""
     shops, products, _redis = CATALOGUES[catalogue]
+    create_database(database_url(catalogue))
     subprocess.run(
         [
             sys.executable,

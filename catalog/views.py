@@ -118,8 +118,9 @@ def listing_query(params):
 
 def remember_region(request, response, filters):
     region = filters.regency or filters.province
-    # Set only when it changes: a response that sets a cookie is never stored for others.
-    if region and region != remembered_region(request):
+    # Set whenever the URL names a region, even the remembered one: the page cache stores the
+    # cookie with the page and gives it to everyone who opens the same URL.
+    if region:
         response.set_cookie(REGION_COOKIE, region, max_age=60 * 60 * 24 * 365, samesite="Lax")
     return response
 

@@ -19,12 +19,15 @@ checkout would leave a busy marketplace without a cache.
 
 A visitor without a session gets the stored page as it is. The one per-visitor part of such a
 page, the CSRF token of its forms, is stored as a placeholder and filled in for each visitor; a
-response that sets any cookie but the CSRF one is never stored.
+response that sets any cookie but the CSRF one and the remembered region is never stored. Pages
+are stored compressed as well (`marketplace.compressed`), so a hit compresses only the parts
+that are the visitor's own.
 
 Links shared on Facebook or in a campaign carry tracking parameters (`fbclid`, `utm_source`,
 ...) that change nothing on the page: the key leaves them out, so such links share one entry.
 The region a visitor last filtered by (the `wilayah` cookie) only changes the home page's
-"near you" block, so it is part of the home page's key and no reason to skip the cache.
+"near you" block, so it is part of the home page's key and no reason to skip the cache. A
+filtered listing sets that cookie from its URL alone, so the cookie is stored with the page.
 
 Visitors with a session (a logged-in buyer, a guest with a cart) get the same stored pages, with
 their own header put in. base.html marks the personal part of the layout (`<!--personal-->`:
@@ -34,7 +37,11 @@ guest's cart token) and language. Nothing else on a storefront page depends on t
 being logged in or not (the product page's report form), so there is one stored page per
 audience ("guest", "member") besides the anonymous one. A hit costs the session read (the
 sessions are `cached_db`: a cache read, written through to the database so a cache outage loses
-none) and one cache round trip for the page, the header and the visitor's version: no query.
+none) and one cache round trip for the storefront version, the page, the header and the
+visitor's version: no query.
+
+A stored page records the storefront version it was rendered under and is read in the same
+round trip as the current version; a page of an older version is a miss and is overwritten.
 
 The visitor's header is kept fresh by construction, like the pages: it is stored with the
 visitor's version, a random value that the writers replace after their commit
@@ -70,7 +77,10 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.regex_helper import _lazy_re_compile
 
+from marketplace.compressed import CSRF_HOLE, PERSONAL_HOLE, compress_page, gzipped_page, has_hole, plain_page
 from marketplace.middleware import chosen_language
 
 logger = logging.getLogger(__name__)
@@ -85,12 +95,15 @@ TRACKING_PARAMETERS = {
     "igshid", "mc_cid", "mc_eid", "_ga", "_gl",
 }  # fmt: skip
 TRACKING_PREFIXES = ("utm_",)
-CSRF_PLACEHOLDER = b"__csrf_token_placeholder__"
+CSRF_PLACEHOLDER = CSRF_HOLE
 # What {% csrf_token %} renders; each form gets its own masked copy of the visitor's secret.
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
 # Cookies that do not make a visitor's page their own.
 NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, REGION_COOKIE}
-STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
+STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary", "Content-Security-Policy")
+# Cookies a stored page may set for everyone who gets it: the region is the URL's own filter.
+STORED_COOKIES = {REGION_COOKIE}
+ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")  # as Django's GZipMiddleware
 
 # The session key under which a guest's cart token is kept (orders uses it for the cart).
 GUEST_CART_SESSION_KEY = "cart_token"
@@ -98,7 +111,7 @@ GUEST_CART_SESSION_KEY = "cart_token"
 MESSAGES_SESSION_KEY = "_messages"
 # base.html marks the visitor's own part of the header (account links, cart, notifications).
 PERSONAL_PART = re.compile(rb"<!--personal-->.*?<!--/personal-->", re.S)
-PERSONAL_PLACEHOLDER = b"__personal_header_placeholder__"
+PERSONAL_PLACEHOLDER = PERSONAL_HOLE
 
 
 def storefront_changed():
@@ -283,16 +296,28 @@ def is_personal_request(request):
 
 def page_key(request, audience=""):
     """`audience` ("guest", "member") keeps apart pages whose body differs by being logged in
-    (the product page's report form); the header itself is never part of such a page."""
-    version = storefront_version(request)
+    (the product page's report form); the header itself is never part of such a page. The
+    storefront version is not in the key but in the stored page (`read_with_version`)."""
     # get_host() checks ALLOWED_HOSTS (a stored page must not skip that) and puts the host and
     # port in the key: pages carry absolute links, and one request naming another port must
     # not hand those links to everybody.
-    query = shared_query(request.GET).urlencode()
+    query = shared_query(request.GET).urlencode() if request.GET else ""
     # Only the home page shows the remembered region.
     region = remembered_region(request) if request.path == "/" else ""
     digest = hashlib.sha256(f"{request.get_host()}{request.path}?{query}#{region}".encode()).hexdigest()[:32]
-    return f"page:{version}:{chosen_language(request)}:{audience}{':' if audience else ''}{digest}"
+    return f"page:{chosen_language(request)}:{audience}{':' if audience else ''}{digest}"
+
+
+def read_with_version(request, keys):
+    """{key: value} for `keys` and the storefront version, in one cache round trip."""
+    found = cache.get_many([VERSION_KEY, *keys])
+    request._storefront_version = found.pop(VERSION_KEY, 0)
+    return found
+
+
+def current_page(request, found, key):
+    cached = found.get(key)
+    return cached if cached is not None and cached["version"] == storefront_version(request) else None
 
 
 def is_storable(response):
@@ -300,7 +325,7 @@ def is_storable(response):
     return (
         response.status_code == 200
         and not response.streaming
-        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME} | STORED_COOKIES
         and "private" not in cache_control
         and "no-store" not in cache_control
     )
@@ -310,18 +335,27 @@ def without_csrf(content):
     return CSRF_INPUT.subn(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", content)
 
 
-def snapshot(response, content=None):
-    content, forms = without_csrf(response.content if content is None else content)
-    headers = {name: response[name] for name in STORED_HEADERS if name in response}
-    return {"content": content, "headers": headers, "uses_csrf": forms > 0}
+def snapshot(request, response, content=None):
+    content = without_csrf(response.content if content is None else content)[0]
+    return {
+        "version": storefront_version(request),
+        "body": compress_page(content),
+        "headers": {name: response[name] for name in STORED_HEADERS if name in response},
+        "cookies": {name: morsel for name, morsel in response.cookies.items() if name in STORED_COOKIES},
+    }
 
 
-def personal_snapshot(response):
+def is_plain(response):
+    # A page that already shows a placeholder (a product named so) stays out.
+    return CSRF_PLACEHOLDER not in response.content and PERSONAL_PLACEHOLDER not in response.content
+
+
+def personal_snapshot(request, response):
     """(the page without its personal part, that part) or None if the page has no such part."""
     parts = PERSONAL_PART.findall(response.content)
-    if len(parts) != 1 or PERSONAL_PLACEHOLDER in response.content:
-        return None  # a page that already shows the placeholder (a product named so) stays out
-    page = snapshot(response, PERSONAL_PART.sub(PERSONAL_PLACEHOLDER, response.content))
+    if len(parts) != 1 or not is_plain(response):
+        return None
+    page = snapshot(request, response, PERSONAL_PART.sub(PERSONAL_PLACEHOLDER, response.content))
     return page, without_csrf(parts[0])[0]
 
 
@@ -358,12 +392,12 @@ class AnonymousPageCacheMiddleware:
 
     def anonymous(self, request):
         key = page_key(request)
-        cached = cache.get(key)
+        cached = current_page(request, read_with_version(request, [key]), key)
         if cached is not None:
-            return self.replay(request, cached["content"], cached)
+            return self.replay(request, cached)
         response = self.get_response(request)
-        if is_storable(response):
-            cache.set(key, snapshot(response), settings.PAGE_CACHE_SECONDS)
+        if is_storable(response) and is_plain(response):
+            cache.set(key, snapshot(request, response), settings.PAGE_CACHE_SECONDS)
         return response
 
     def personal(self, request):
@@ -383,18 +417,17 @@ class AnonymousPageCacheMiddleware:
         page = page_key(request, "member" if kind == "user" else "guest")
         header = personal_header_key(kind, ident, chosen_language(request))
         version_key = visitor_version_key(kind, ident)
-        found = cache.get_many([page, header, version_key])
+        found = read_with_version(request, [page, header, version_key])
         version = found.get(version_key) or start_visitor_version(version_key)
         mine = found.get(header)
         if mine is not None and (mine["version"] != version or mine["auth"] != auth_hash):
             mine = None
-        cached = found.get(page)
+        cached = current_page(request, found, page)
         if cached is not None and mine is not None and version is not None:
-            content = cached["content"].replace(PERSONAL_PLACEHOLDER, mine["content"], 1)
-            return self.replay(request, content, cached)
+            return self.replay(request, cached, mine["content"])
         response = self.get_response(request)
         if version is not None and is_storable(response) and served_as(request, kind, ident):
-            parts = None if showed_messages(request) else personal_snapshot(response)
+            parts = None if showed_messages(request) else personal_snapshot(request, response)
             if parts is not None:
                 if cached is None:
                     cache.set(page, parts[0], settings.PAGE_CACHE_SECONDS)
@@ -404,14 +437,27 @@ class AnonymousPageCacheMiddleware:
                 cache.set(header, mine, settings.PAGE_CACHE_SECONDS)
         return response
 
-    def replay(self, request, content, cached):
-        uses_csrf = CSRF_PLACEHOLDER in content
+    def replay(self, request, cached, personal=None):
+        """The stored page for this visitor: their CSRF token and header put in, compressed
+        when the browser accepts it (the GZip middleware leaves an encoded answer alone)."""
+        body, fill = cached["body"], {}
+        uses_csrf = has_hole(body, CSRF_HOLE) or (personal is not None and CSRF_HOLE in personal)
         if uses_csrf:
             self.csrf.process_request(request)
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(content)
+            fill[CSRF_HOLE] = get_token(request).encode()
+        if personal is not None:
+            fill[PERSONAL_HOLE] = personal.replace(CSRF_HOLE, fill.get(CSRF_HOLE, b""))
+        if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response = HttpResponse(gzipped_page(body, fill))
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(plain_page(body, fill))
+        response["Content-Length"] = str(len(response.content))
         for name, value in cached["headers"].items():
             response[name] = value
+        patch_vary_headers(response, ("Accept-Encoding",))
+        for name, morsel in cached["cookies"].items():
+            response.cookies[name] = morsel
         response["X-Page-Cache"] = "hit"
         if uses_csrf:
             response = self.csrf.process_response(request, response)

@@ -220,9 +220,9 @@ MIDDLEWARE = [
     # that accepts it; WhiteNoise's static files arrive already compressed and are left alone.
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Above the page cache, so that stored pages get the policy too.
-    "csp.middleware.CSPMiddleware",
     "marketplace.pagecache.AnonymousPageCacheMiddleware",
+    # Below the page cache: stored pages keep the policy header, so a hit need not build it.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "marketplace.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

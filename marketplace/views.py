@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from marketplace import health, notifications
@@ -39,9 +40,16 @@ def notification_inbox(request):
     return render(request, "marketplace/notifications.html", context)
 
 
+@csrf_exempt
 @require_POST
 def set_language(request):
-    """Django's language switch, and the choice remembered on the account for later e-mails."""
+    """Django's language switch, and the choice remembered on the account for later e-mails.
+
+    Without a CSRF token, so that the form in every page's footer leaves stored pages free of
+    per-visitor parts. A forged switch can only change the language; it cannot reach an
+    account's setting, because the session cookie (SameSite=Lax) is not sent with a POST from
+    another site.
+    """
     response = i18n.set_language(request)
     chosen = request.POST.get("language", "")
     supported = {code for code, _name in settings.LANGUAGES}

@@ -1,5 +1,6 @@
 """The anonymous page cache (marketplace/pagecache.py), seen on the public shop page."""
 
+import gzip
 import re
 
 import pytest
@@ -59,16 +60,50 @@ def test_logged_in_people_and_visitors_with_a_session_get_fresh_pages(client, sh
 
 
 def test_a_replayed_page_carries_a_csrf_token_that_works_for_its_visitor(shop):
-    Client().get(SHOP_URL)
+    product = make_product(shop, name="Keripik Pedas Level 5", stock=5)
+    url = f"{SHOP_URL}{product.slug}/"
+    Client().get(url)
     visitor = Client(enforce_csrf_checks=True)
 
-    page = visitor.get(SHOP_URL)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    response = visitor.post("/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
+    page = visitor.get(url)
+    form = re.search(
+        r'action="([^"]+)"[^>]*id="add-to-cart"><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"',
+        page.text,
+    )
+    fields = {"product": product.pk, "quantity": 1, "csrfmiddlewaretoken": form.group(2)}
+    response = visitor.post(form.group(1), fields)
 
     assert page["X-Page-Cache"] == "hit"
     assert "__csrf_token_placeholder__" not in page.text
     assert response.status_code == 302
+    assert "Keripik Pedas Level 5" in visitor.get("/keranjang/").text
+
+
+def test_a_stored_page_is_sent_compressed_with_the_visitors_own_token(shop):
+    product = make_product(shop, name="Keripik Pedas Level 5", stock=5)
+    url = f"{SHOP_URL}{product.slug}/"
+    Client().get(url)
+    tokens = set()
+    for _ in range(2):
+        response = Client(HTTP_ACCEPT_ENCODING="gzip, deflate, br").get(url)
+        html = gzip.decompress(response.content).decode()
+        tokens.add(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
+        assert response["X-Page-Cache"] == "hit"
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        assert int(response["Content-Length"]) == len(response.content)
+        assert "Keripik Pedas Level 5" in html and "__csrf" not in html
+    assert len(tokens) == 2
+
+
+def test_pages_without_forms_of_their_own_set_no_cookie(shop):
+    Client().get(SHOP_URL)
+
+    response = Client().get(SHOP_URL)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert not response.cookies
+    assert "Content-Security-Policy" in response
 
 
 def test_a_catalogue_change_is_seen_at_once(shop, django_capture_on_commit_callbacks):

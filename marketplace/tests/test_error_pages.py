@@ -75,7 +75,7 @@ def test_a_crash_is_a_plain_500_page_that_asks_nothing_of_the_database(visitor, 
 def test_an_expired_form_is_a_403_that_says_so_plainly():
     visitor = Client(enforce_csrf_checks=True)
 
-    response = visitor.post("/i18n/setlang/", {"language": "en"})
+    response = visitor.post("/accounts/login/", {"login": "ani@example.com", "password": "x"})
 
     assert response.status_code == 403
     assert "Formulir ini sudah kedaluwarsa" in response.text
