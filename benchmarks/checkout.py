@@ -15,7 +15,8 @@ read from the HTML: token, address, shipping, payment, seen total) and the order
 Stock is realistic: 12 popular products have 3 to 15 units and sell out during the run (buyers
 pick them more often), 28 others have 40 to 400. A buyer who loses the last unit is sent back to
 the cart with a clear message: counted as "sold out", not as an error, and the buyer empties the
-cart and picks again. Errors are answers of 500 and above, unexpected answers and connection
+cart and picks again. A buyer whose product page already says it is sold out (its button is
+disabled) picks another product, as people do: counted as "seen sold out". Errors are answers of 500 and above, unexpected answers and connection
 errors. After the run the database is checked: units sold per product never exceed its initial
 stock, and the stock left plus the units sold equals the initial stock ("units oversold" must be 0).
 
@@ -54,6 +55,8 @@ HOT_PRODUCTS, OTHER_PRODUCTS = 12, 28
 STEPS = ("product page", "add to cart", "checkout page", "order button")
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REMOVE_FORM = re.compile(r'action="(/keranjang/\d+/hapus/)"')
+# The product page's "add to cart" button when nothing is left (templates/orders/_add_to_cart.html).
+SOLD_OUT_BUTTON = re.compile(r'id="add-to-cart".*?<button type="submit" disabled>', re.S)
 
 
 class FormFields(HTMLParser):
@@ -166,6 +169,8 @@ def one_purchase(browser, product, rng, record):
     status, _, page = timed(record, "product page", lambda: browser.request("GET", product["url"]))
     if status != 200:
         return "error"
+    if SOLD_OUT_BUTTON.search(page):
+        return "seen-sold-out"
     token = CSRF_INPUT.search(page).group(1)
     form = {"csrfmiddlewaretoken": token, "product": product["pk"], "quantity": rng.choice([1, 1, 1, 2])}
     status, _, _ = timed(record, "add to cart", lambda: browser.request("POST", "/keranjang/tambah/", form))
@@ -318,7 +323,7 @@ def report(samples, seconds, generator_cpu, over, inconsistent, args):
     errors = outcomes.count("error")
     print(
         f"\n{args.buyers} buyers for {seconds:.0f} s: {placed} orders placed = {placed / seconds:.1f} checkouts/s; "
-        f"sold out {outcomes.count('sold-out')}, asked again {outcomes.count('retry')}, errors {errors}"
+        f"sold out {outcomes.count('sold-out')}, seen sold out {outcomes.count('seen-sold-out')}, asked again {outcomes.count('retry')}, errors {errors}"
     )
     print("| step | n | p50 ms | p95 ms | p99 ms | max ms |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")

@@ -54,7 +54,7 @@ def main():
     )
     site = loadtools.Server("marketplace.wsgi:application", PORT, env, health="/healthz").start()
     uncached = loadtools.Server(
-        "marketplace.wsgi:application", PORT + 1, {**env, "FRAGMENT_CACHE_SECONDS": 0}, health="/healthz"
+        "marketplace.wsgi:application", PORT + 1, {**env, "FRAGMENT_CACHE_SECONDS": "0"}, health="/healthz"
     ).start()
     lines = []
     try:

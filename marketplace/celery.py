@@ -5,8 +5,10 @@ exponential backoff on any exception, acknowledged late so a crashed worker's ta
 runs again. Tasks must therefore be idempotent.
 """
 
+import contextlib
 import logging
 import os
+import threading
 
 from celery import Celery, Task
 from django.db import transaction
@@ -54,14 +56,43 @@ def enqueue_on_commit(task, *args, run_inline_if_broker_down=False, **kwargs):
 
 
 BROKER_DOWN = (BrokerError, RedisError, OSError)
-# A web request publishes on a connection of its own that gives up within about a second when
-# the broker is down or frozen; the worker keeps the patient defaults of the app.
+# A web request publishes on a connection that gives up within about a second when the broker
+# is down or frozen; the worker keeps the patient defaults of the app.
 PUBLISH_TIMEOUT = 0.5
+# One such connection per thread, kept between requests: opening one (connect, channel,
+# queue declaration) costs more than the rest of a checkout's publishing.
+_publishing = threading.local()
 
 
 def publish(task, args, kwargs):
     if app.conf.task_always_eager:
         return task.apply_async(args=args, kwargs=kwargs)
+    while True:
+        connection, fresh = publishing_connection()
+        try:
+            return task.apply_async(args=args, kwargs=kwargs, connection=connection, retry=False)
+        except BROKER_DOWN:
+            drop_publishing_connection()
+            if fresh:
+                raise
+            # A kept connection may have died with a restarted broker: one more try, on a new one.
+
+
+def publishing_connection():
+    """(this thread's connection, whether it was just opened)"""
+    connection = getattr(_publishing, "connection", None)
+    if connection is not None and _publishing.broker_url == app.conf.broker_url:
+        return connection, False
+    drop_publishing_connection()
     options = {"socket_connect_timeout": PUBLISH_TIMEOUT, "socket_timeout": PUBLISH_TIMEOUT, "max_retries": 0}
-    with app.connection_for_write(connect_timeout=PUBLISH_TIMEOUT, transport_options=options) as connection:
-        return task.apply_async(args=args, kwargs=kwargs, connection=connection, retry=False)
+    connection = app.connection_for_write(connect_timeout=PUBLISH_TIMEOUT, transport_options=options)
+    _publishing.connection, _publishing.broker_url = connection, app.conf.broker_url
+    return connection, True
+
+
+def drop_publishing_connection():
+    connection = getattr(_publishing, "connection", None)
+    _publishing.connection = None
+    if connection is not None:
+        with contextlib.suppress(Exception):
+            connection.release()

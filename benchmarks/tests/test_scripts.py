@@ -179,3 +179,15 @@ def test_a_page_without_the_checkout_form_gives_no_fields():
         checkout.checkout_fields('<form action="/i18n/setlang/"><input name="language" value="id"></form>')
         is None
     )
+
+
+@pytest.mark.django_db
+def test_a_product_page_that_says_sold_out_is_recognised(client, django_user_model):
+    product = shop_with_product(django_user_model, stock=1)
+    url = f"/toko/{product.shop.slug}/{product.slug}/"
+    assert not checkout.SOLD_OUT_BUTTON.search(client.get(url).content.decode())
+
+    product.stock = 0
+    product.save(update_fields=["stock"])
+
+    assert checkout.SOLD_OUT_BUTTON.search(client.get(url).content.decode())

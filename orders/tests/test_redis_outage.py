@@ -29,6 +29,10 @@ class PrivateRedis:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.tmp_path = tmp_path
+        self.start()
+
+    def start(self):
         self.process = subprocess.Popen(
             [
                 "redis-server",
@@ -41,7 +45,7 @@ class PrivateRedis:
                 "--appendonly",
                 "no",
             ],
-            cwd=tmp_path,
+            cwd=self.tmp_path,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -64,6 +68,11 @@ class PrivateRedis:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=10)
+
+    def queued(self, queue="celery"):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+            conn.sendall(f"LLEN {queue}\r\n".encode())
+            return int(conn.recv(32).strip(b":\r\n"))
 
     def freeze(self):
         os.kill(self.process.pid, signal.SIGSTOP)
@@ -206,3 +215,22 @@ def test_a_catalogue_change_with_redis_stopped_is_saved_and_answered(
     product_a.refresh_from_db()
     assert product_a.taken_down_at is not None
     assert Client().get(product_a.get_absolute_url()).status_code == 404
+
+
+def mail(n):
+    return {"to": ["ani@example.com"], "subject": f"Pesanan {n}", "body": "Terima kasih."}
+
+
+def test_a_restarted_broker_loses_no_task(site_on_private_redis):
+    from marketplace.celery import publish
+    from marketplace.tasks import deliver_email
+
+    publish(deliver_email, (), mail(1))
+    publish(deliver_email, (), mail(2))  # on the connection kept from the first
+    assert site_on_private_redis.queued() == 2
+
+    site_on_private_redis.stop()
+    site_on_private_redis.start()  # a new, empty broker on the same port
+
+    publish(deliver_email, (), mail(3))
+    assert site_on_private_redis.queued() == 1
