@@ -2,6 +2,7 @@
 
     make bench-checkout          # .venv/bin/python benchmarks/checkout.py [--buyers 50] [--seconds 60]
     .venv/bin/python benchmarks/checkout.py --quick          # 20 s
+    .venv/bin/python benchmarks/checkout.py --think 2        # buyers reading each page ~2 s
 
 Runs on its own database (BENCH_CHECKOUT_DATABASE_URL, default warung_bench_checkout; created and
 migrated if missing, emptied of shops, products, carts and orders at each run) with Redis db 11
@@ -19,6 +20,10 @@ cart and picks again. A buyer whose product page already says it is sold out (it
 disabled) picks another product, as people do: counted as "seen sold out". Errors are answers of 500 and above, unexpected answers and connection
 errors. After the run the database is checked: units sold per product never exceed its initial
 stock, and the stock left plus the units sold equals the initial stock ("units oversold" must be 0).
+
+By default buyers go on at once after every answer, which is far harsher than 50 people on
+phones: each keeps a request in flight all the time, so latency is mostly waiting in line.
+`--think S` makes each buyer pause 0.5–1.5 × S seconds before each step, as people read a page.
 
 Reports checkouts/s (orders placed per second of the run), p50/p95/p99 of the order button (the
 POST that places the order, whatever its outcome), the other steps' p50/p95, errors and oversold
@@ -56,6 +61,7 @@ STEPS = ("product page", "add to cart", "checkout page", "order button")
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REMOVE_FORM = re.compile(r'action="(/keranjang/\d+/hapus/)"')
 # The product page's "add to cart" button when nothing is left (templates/orders/_add_to_cart.html).
+STALE_CONNECTION = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 SOLD_OUT_BUTTON = re.compile(r'id="add-to-cart".*?<button type="submit" disabled>', re.S)
 
 
@@ -117,9 +123,24 @@ def classify_order_answer(status, location):
 class Browser:
     """One buyer's keep-alive connection with its own cookies."""
 
-    def __init__(self, port, cookies):
+    def __init__(self, port, cookies, think=0.0, seed=0):
         self.port, self.cookies = port, dict(cookies)
+        self.think, self.rng = think, random.Random(seed)
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def pause(self):
+        """The buyer reads the page before the next step (`--think`)."""
+        if self.think:
+            time.sleep(self.rng.uniform(0.5, 1.5) * self.think)
+
+    def send(self, method, path, body, headers):
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        return response, response.read().decode("utf-8", "replace")
+
+    def reconnect(self):
+        self.connection.close()
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
 
     def request(self, method, path, form=None):
         headers = {
@@ -132,12 +153,14 @@ class Browser:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
         try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-            content = response.read().decode("utf-8", "replace")
+            response, content = self.send(method, path, body, headers)
+        except STALE_CONNECTION:
+            # The server closed a keep-alive connection left idle while the buyer read the
+            # page; a browser opens a new one and sends the request again, and so do we.
+            self.reconnect()
+            response, content = self.send(method, path, body, headers)
         except (OSError, http.client.HTTPException):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.reconnect()
             raise
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, value = header.split(";", 1)[0].partition("=")
@@ -166,6 +189,7 @@ def timed(record, step, call):
 
 
 def one_purchase(browser, product, rng, record):
+    browser.pause()
     status, _, page = timed(record, "product page", lambda: browser.request("GET", product["url"]))
     if status != 200:
         return "error"
@@ -173,15 +197,18 @@ def one_purchase(browser, product, rng, record):
         return "seen-sold-out"
     token = CSRF_INPUT.search(page).group(1)
     form = {"csrfmiddlewaretoken": token, "product": product["pk"], "quantity": rng.choice([1, 1, 1, 2])}
+    browser.pause()
     status, _, _ = timed(record, "add to cart", lambda: browser.request("POST", "/keranjang/tambah/", form))
     if status != 302:
         return "error"
+    browser.pause()
     status, location, page = timed(record, "checkout page", lambda: browser.request("GET", "/checkout/"))
     if status == 302:
         return "sold-out" if location.endswith("/keranjang/") else "error"
     fields = checkout_fields(page) if status == 200 else None
     if fields is None:
         return "error"
+    browser.pause()
     status, location, _ = timed(record, "order button", lambda: browser.request("POST", "/checkout/", fields))
     return classify_order_answer(status, location)
 
@@ -196,7 +223,7 @@ def empty_cart(browser):
         pass
 
 
-def load_process(buyers, products, weights, seconds, start_at, queue):
+def load_process(buyers, products, weights, seconds, start_at, queue, think):
     """One load process: a thread per buyer; sends its timings and outcomes back through `queue`."""
     samples, lock = [], threading.Lock()
 
@@ -209,7 +236,7 @@ def load_process(buyers, products, weights, seconds, start_at, queue):
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(
-            target=buyer_loop, args=(Browser(PORT, cookies), products, weights, deadline, n, record)
+            target=buyer_loop, args=(Browser(PORT, cookies, think, n), products, weights, deadline, n, record)
         )
         for n, cookies in buyers
     ]
@@ -322,7 +349,7 @@ def report(samples, seconds, generator_cpu, over, inconsistent, args):
     placed = outcomes.count("placed")
     errors = outcomes.count("error")
     print(
-        f"\n{args.buyers} buyers for {seconds:.0f} s: {placed} orders placed = {placed / seconds:.1f} checkouts/s; "
+        f"\n{args.buyers} buyers (think {args.think:g} s) for {seconds:.0f} s: {placed} orders placed = {placed / seconds:.1f} checkouts/s; "
         f"sold out {outcomes.count('sold-out')}, seen sold out {outcomes.count('seen-sold-out')}, asked again {outcomes.count('retry')}, errors {errors}"
     )
     print("| step | n | p50 ms | p95 ms | p99 ms | max ms |")
@@ -358,6 +385,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=None)
     parser.add_argument("--processes", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="a 20-second run")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a buyer reads each page (0.5–1.5 ×)"
+    )
     args = parser.parse_args()
     seconds = args.seconds or (20 if args.quick else 60)
     print(f"benchmarks/checkout.py {' '.join(sys.argv[1:])}: {loadtools.machine()}", flush=True)
@@ -377,7 +407,9 @@ def main():
         start_at = time.time() + 3
         shares = [buyers[n :: args.processes] for n in range(args.processes)]
         processes = [
-            context.Process(target=load_process, args=(share, products, weights, seconds, start_at, queue))
+            context.Process(
+                target=load_process, args=(share, products, weights, seconds, start_at, queue, args.think)
+            )
             for share in shares
         ]
         cpu_before = site.cpu_seconds()
