@@ -2,17 +2,27 @@
 
 import json
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.html import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from catalog import selectors
 from catalog.forms import ListingFilterForm
 from catalog.templatetags.catalog import rendition_url
-from marketplace.pagecache import REGION_COOKIE, cached_fragment, prefetch_fragments, remembered_region
+from marketplace.pagecache import (
+    CSRF_TOKEN_HOLE,
+    REGION_COOKIE,
+    cached_fragment,
+    prefetch_fragments,
+    remembered_region,
+    shared_query,
+    with_csrf_token,
+)
 from marketplace.phones import whatsapp_link
 from marketplace.site import absolute_url
 from vendors.views import shop_page_context
@@ -206,6 +216,19 @@ def options_of(product):
 
 @require_GET
 def product_detail(request, shop_slug, product_slug):
+    """The product page: shared by every visitor of the same audience until the storefront
+    changes, with the visitor's own CSRF token put back in its forms."""
+    audience = "member" if request.user.is_authenticated else "guest"
+    parts = (shop_slug, product_slug, audience, shared_query(request.GET).urlencode())
+    page = cached_fragment(
+        request, "product-page", parts, lambda: product_page(request, shop_slug, product_slug)
+    )
+    return render(request, "catalog/product.html", with_csrf_token(request, page))
+
+
+def product_page(request, shop_slug, product_slug):
+    """The product page's own parts (title, description, head, content), rendered for any
+    visitor of this audience: nothing in them reads the visitor but being logged in."""
     prefetch_fragments(request, [("related", (shop_slug, product_slug)), ("shop-rating", (shop_slug,))])
     product = selectors.product_for_buyer(shop_slug=shop_slug, product_slug=product_slug)
     images = list(product.images.all())
@@ -213,32 +236,38 @@ def product_detail(request, shop_slug, product_slug):
     primary = next((i for i in ready_images if i.is_primary), ready_images[0] if ready_images else None)
     url = absolute_url(product.get_absolute_url())
     image_url = absolute_url(rendition_url(primary, 800)) if primary else ""
-    return render(
-        request,
-        "catalog/product.html",
-        {
-            "product": product,
-            "shop": product.shop,
-            "images": images,
-            "primary": primary,
-            "variants": options_of(product),
-            "reviews": selectors.reviews_of(product),
-            "rating": {"average": product.rating_average, "count": product.rating_count or 0},
-            "shop_rating": shop_rating(request, product.shop),
-            "related_block": cached_fragment(
-                request,
-                "related",
-                (shop_slug, product_slug),
-                lambda: fragment(
-                    request, "catalog/_related.html", {"related": selectors.related_products(product)}
-                ),
+    context = {
+        "request": request,
+        "user": request.user,
+        "csrf_token": CSRF_TOKEN_HOLE,
+        "SITE_NAME": settings.SITE_NAME,
+        "product": product,
+        "shop": product.shop,
+        "images": images,
+        "primary": primary,
+        "variants": options_of(product),
+        "reviews": selectors.reviews_of(product),
+        "rating": {"average": product.rating_average, "count": product.rating_count or 0},
+        "shop_rating": shop_rating(request, product.shop),
+        "related_block": cached_fragment(
+            request,
+            "related",
+            (shop_slug, product_slug),
+            lambda: fragment(
+                request, "catalog/_related.html", {"related": selectors.related_products(product)}
             ),
-            "whatsapp_url": ask_on_whatsapp_url(product, url),
-            "canonical_url": url,
-            "image_url": image_url,
-            "structured_data": structured_data(product, url, image_url),
-        },
-    )
+        ),
+        "whatsapp_url": ask_on_whatsapp_url(product, url),
+        "canonical_url": url,
+        "image_url": image_url,
+        "structured_data": structured_data(product, url, image_url),
+    }
+    return {
+        "title": product.name,
+        "description": Truncator(product.description).chars(160),
+        "head": mark_safe(render_to_string("catalog/_product_head.html", context)),  # noqa: S308
+        "content": mark_safe(render_to_string("catalog/_product_content.html", context)),  # noqa: S308
+    }
 
 
 def ask_on_whatsapp_url(product, url):

@@ -56,9 +56,11 @@ a cookie (a session that changed), a page without exactly one personal part, a r
 another visitor than the session named before the view ran.
 
 Everyone who misses the page cache gets pages put together from shared fragments (product
-cards, listing bodies, filter choices, home page blocks) stored under the same version, so the
-writes that refresh cached pages refresh those fragments too (`cached_fragment`,
-`cached_fragments`).
+cards, listing bodies, filter choices, home page blocks, the product page's own parts) stored
+under the same version, so the writes that refresh cached pages refresh those fragments too
+(`cached_fragment`, `cached_fragments`), and a product page follows the same rule for stock and
+reviews as a stored page. A fragment with forms keeps a hole where each visitor's CSRF token
+goes (`with_csrf_token`).
 
 The middleware sits near the top of MIDDLEWARE so that a hit skips the rest of the stack; what
 those middlewares add to a page (security headers, Content-Language, Vary) is stored with it.
@@ -79,6 +81,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.regex_helper import _lazy_re_compile
+from django.utils.safestring import SafeString, mark_safe
 
 from marketplace.compressed import CSRF_HOLE, PERSONAL_HOLE, compress_page, gzipped_page, has_hole, plain_page
 from marketplace.middleware import chosen_language
@@ -209,6 +212,27 @@ def cached_fragments(request, name, items, render):
         )
         found.update(rendered)
     return found
+
+
+# What {% csrf_token %} renders in a shared fragment (`csrf_token` set to CSRF_TOKEN_HOLE in its
+# context); `with_csrf_token` puts each visitor's own token there.
+CSRF_TOKEN_HOLE = CSRF_HOLE.decode()
+CSRF_FIELD_HOLE = f'name="csrfmiddlewaretoken" value="{CSRF_TOKEN_HOLE}"'
+
+
+def with_csrf_token(request, parts):
+    """A shared fragment's parts ({name: value}) with this visitor's CSRF token in their forms.
+
+    Only the hidden field as {% csrf_token %} renders it is filled: text that users typed is
+    escaped on the page, so it can never spell that field and be given someone's token."""
+    filled = None
+    result = {}
+    for name, value in parts.items():
+        if isinstance(value, SafeString) and CSRF_FIELD_HOLE in value:
+            filled = filled or f'name="csrfmiddlewaretoken" value="{get_token(request)}"'
+            value = mark_safe(value.replace(CSRF_FIELD_HOLE, filled))  # noqa: S308
+        result[name] = value
+    return result
 
 
 # --- Visitors with a session: the shared page plus their own header ---------------------------
