@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import inlineformset_factory
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MAX_IMAGES_PER_PRODUCT, MAX_PRICE, Category, Product, ProductVariant
@@ -239,6 +240,39 @@ SORT_CHOICES = [
 assert {value for value, _label in SORT_CHOICES if value} == set(SORTS)
 
 
+class QuickSelect(forms.Select):
+    """A <select> of flat choices written without a template per option, as Django's
+    select.html writes it: the province list alone is 39 option templates on every listing."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>\n',
+            (
+                (option["value"], html_attributes(option["attrs"]), option["label"])
+                for _name, group, _index in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', widget["name"], html_attributes(widget["attrs"]), options
+        )
+
+
+def html_attributes(attrs):
+    """Attributes as Django's attrs.html writes them: in order, True as a bare name, False left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
 class ListingFilterForm(forms.Form):
     """Filters in the query string, so a filtered listing can be shared on WhatsApp."""
 
@@ -248,12 +282,12 @@ class ListingFilterForm(forms.Form):
     max_price = forms.IntegerField(
         label=_("Highest price"), required=False, min_value=0, validators=[MinValueValidator(0)]
     )
-    province = forms.ChoiceField(label=_("Province"), required=False)
-    regency = forms.ChoiceField(label=_("Regency or city"), required=False)
-    community = forms.ChoiceField(label=_("Community"), required=False)
+    province = forms.ChoiceField(label=_("Province"), required=False, widget=QuickSelect)
+    regency = forms.ChoiceField(label=_("Regency or city"), required=False, widget=QuickSelect)
+    community = forms.ChoiceField(label=_("Community"), required=False, widget=QuickSelect)
     halal = forms.BooleanField(label=_("Halal certified only"), required=False)
     in_stock = forms.BooleanField(label=_("In stock"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=QuickSelect)
 
     def __init__(self, data, *, choices):
         regencies = {code for code, _name in choices["regencies"]}

@@ -8,7 +8,7 @@ that share most of the query's trigrams ("kripik" for "Keripik", "Padan" for "Pa
 """
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 TABLE = "catalog_product_search"
@@ -82,7 +82,7 @@ def word_similarity(word, text):
 def matching(products, words):
     """(matches, order): products with every word as a substring, or failing that near spellings.
 
-    `order(matches)` ranks at most `limit` matches; an explicit sort ignores it.
+    `order(matches, limit)` gives the ids of at most `limit` matches, the best first.
     """
     long_words = [w for w in words if len(w) >= 3]
     exact = products
@@ -119,18 +119,10 @@ def ranks(expression, ids):
         return dict(cursor.fetchall())
 
 
-def in_order(ids):
-    """The products with these ids, in this order."""
-    from catalog.models import Product
-
-    position = Case(*[When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)], output_field=IntegerField())
-    return Product.objects.filter(pk__in=ids).annotate(search_position=position).order_by("search_position")
-
-
 def by_rank(matches, expression, limit):
     candidates = list(matches.order_by("-id").values_list("pk", flat=True)[:limit])
     rank = ranks(expression, candidates)
-    return in_order(sorted(candidates, key=lambda pk: (rank.get(pk, 0.0), -pk)))
+    return sorted(candidates, key=lambda pk: (rank.get(pk, 0.0), -pk))
 
 
 def near_spellings(products, words):
@@ -146,7 +138,7 @@ def near_spellings(products, words):
     ]
 
     def order(matches, limit):
-        return in_order([pk for pk, _ in scored(list(matches.values_list("pk", flat=True)[:limit]), words)])
+        return [pk for pk, _ in scored(list(matches.values_list("pk", flat=True)[:limit]), words)]
 
     return products.filter(pk__in=close), order
 

@@ -41,17 +41,27 @@ class Filters:
     sort: str = ""
 
 
+# What templates/catalog/_product_card.html reads; any other field would cost a query per card.
+CARD_FIELDS = (
+    "name", "slug", "price", "stock", "sold_count", "halal_certificate",
+    "shop__name", "shop__slug", "shop__district__regency__name",
+)  # fmt: skip
+
+
 def with_card_data(products):
     """What a product card shows, in two queries whatever the number of products.
 
-    The rating comes from subqueries in the listing's own query rather than a query per card.
+    The rating comes from subqueries in the listing's own query rather than a query per card;
+    only the card's own columns are read (a description and a search vector weigh more than
+    the rest of the card).
     """
     primary = ProductImage.objects.filter(is_primary=True).only(
         "id", "product_id", "renditions", "status", "width", "height", "alt_text", "is_primary"
     )
     reviews = Review.objects.filter(product=OuterRef("pk")).order_by().values("product")
     return (
-        products.select_related("shop__district__regency", "category")
+        products.select_related("shop__district__regency")
+        .only(*CARD_FIELDS)
         .prefetch_related(Prefetch("images", queryset=primary, to_attr="primary_images"))
         .annotate(
             rating_average=Subquery(reviews.annotate(average=Avg("rating")).values("average")[:1]),
@@ -104,43 +114,76 @@ def search_products(query: str, filters: Filters = Filters()):
     products = filtered(visible_products(), filters)
     if not words:
         return with_card_data(sorted_products(products, filters.sort))
+    sort = SORTS.get(filters.sort)
     if connection.vendor == "postgresql":
-        matches, relevance = matching(products, words)
-        order = lambda matches: ranked(matches, relevance)  # noqa: E731
+        matches, ids = matching(products, words, rank=sort is None)
     else:
-        matches, sqlite_order = search.matching(products, words)
-        order = lambda matches: sqlite_order(matches, RANKED_CANDIDATES)  # noqa: E731
-    if filters.sort in SORTS:
-        return with_card_data(matches.order_by(*SORTS[filters.sort]))
-    return with_card_data(order(matches))
+        matches, order = search.matching(products, words)
+        ids = candidates(matches) if sort else order(matches, RANKED_CANDIDATES)
+    if sort:
+        return Found(ids, with_card_data(matches.order_by(*sort)))
+    return Found(ids)
 
 
-def matching(products, words):
+def matching(products, words, *, rank=True):
     """Products with every word as a prefix in the stored vector; failing that, near spellings.
 
     Full-text search runs first because it is exact and cheap on its GIN index; only when it
     finds nothing does the trigram index look for names close to the query ("kripik" for
-    "keripik"). Returns the matches and the expression that ranks them.
+    "keripik"). Returns the matches and the ids of their candidates (see `candidates`).
     """
     tsquery = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
     exact = products.filter(search_vector=tsquery)
-    if exact.exists():
-        return exact, SearchRank(F("search_vector"), tsquery)
+    found = candidates(exact, SearchRank(F("search_vector"), tsquery) if rank else None)
+    if found:
+        return exact, found
     text = " ".join(words)
-    return products.filter(name__trigram_word_similar=text), TrigramWordSimilarity(text, "name")
+    near = products.filter(name__trigram_word_similar=text)
+    return near, candidates(near, TrigramWordSimilarity(text, "name") if rank else None)
 
 
-def ranked(matches, relevance):
-    """The best matches first, ranking at most RANKED_CANDIDATES of them.
+def candidates(matches, relevance=None):
+    """Ids of the first RANKED_CANDIDATES matches the index yields, the most relevant first
+    when `relevance` is given.
 
     A word found in 10,000 products would cost a rank computation for each, and the count and
-    the page would each find them again; the first candidates the index yields are fetched
-    once and ranked instead. Filters narrow the candidates before the cut.
+    the page would each find them again; the first candidates are fetched once with their rank
+    instead, so the count is theirs and a page reads only its own cards. Filters narrow the
+    candidates before the cut.
     """
-    candidates = list(matches.order_by().values_list("pk", flat=True)[:RANKED_CANDIDATES])
-    return (
-        Product.objects.filter(pk__in=candidates).annotate(relevance=relevance).order_by("-relevance", "-id")
-    )
+    matches = matches.order_by()
+    if relevance is None:
+        return list(matches.values_list("pk", flat=True)[:RANKED_CANDIDATES])
+    rows = matches.annotate(relevance=relevance).values_list("pk", "relevance")[:RANKED_CANDIDATES]
+    return [pk for pk, _ in sorted(rows, key=lambda row: (-row[1], -row[0]))]
+
+
+class Found:
+    """Search results for the paginator: counted from the candidates' ids without a query, and
+    each page reads only its own cards, in the candidates' order or, with a sort, from
+    `sorted_matches`."""
+
+    def __init__(self, ids, sorted_matches=None):
+        self.ids = ids
+        self.sorted_matches = sorted_matches
+
+    def count(self):
+        return len(self.ids)
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, window: slice):
+        if self.sorted_matches is not None:
+            return list(self.sorted_matches[window])
+        return cards_in_order(self.ids[window])
+
+
+def cards_in_order(ids):
+    if not ids:
+        return []
+    by_id = {product.pk: product for product in with_card_data(Product.objects.filter(pk__in=ids).order_by())}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class CappedPaginator(Paginator):
@@ -150,6 +193,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
+        if isinstance(self.object_list, Found):
+            return min(self.object_list.count(), self.CAP)
         return self.object_list.order_by().values("pk")[: self.CAP].count()
 
     @property

@@ -56,7 +56,12 @@ try:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Product search forgives typos such as "kripik" for "keripik" (0.57) and "Padan" for
         # "Pandan" (0.44); pg_trgm's default is 0.6, and "kopi" for "kapi" is 0.25.
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.4"
+        # A search reads the first candidates its scan yields (catalog.selectors.candidates); a
+        # scan that joins one already running starts mid-table, so the same search would find
+        # other products from one request to the next, and its second page repeat the first's.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            "-c pg_trgm.word_similarity_threshold=0.4 -c synchronize_seqscans=off"
+        )
 
     AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
     # KTP photos and payment proofs: best a bucket of their own that is never public.

@@ -50,16 +50,17 @@ def product_picture(
             '<span class="placeholder {}" role="img" aria-label="{}"></span>', css_class, label
         )
     renditions = image.renditions
-    srcset = ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in renditions)
-    fallback = renditions[min(1, len(renditions) - 1)]
+    urls = [default_storage.url(r["name"]) for r in renditions]
+    srcset = ", ".join(f"{url} {r['width']}w" for url, r in zip(urls, renditions, strict=True))
+    fallback = min(1, len(renditions) - 1)
     return format_html(
         '<img class="{}" src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="{}" decoding="async">',
         css_class,
-        default_storage.url(fallback["name"]),
+        urls[fallback],
         srcset,
         sizes,
-        fallback["width"],
-        fallback["height"],
+        renditions[fallback]["width"],
+        renditions[fallback]["height"],
         alt_text(image.alt_text or alt, link_text),
         loading,
     )

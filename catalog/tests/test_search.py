@@ -93,6 +93,38 @@ def test_listings_say_more_than_when_the_count_is_capped(db, client, shop_a, mon
     assert "Lebih dari 3 produk" in client.get("/cari/").text
 
 
+def test_the_second_page_of_a_search_goes_on_where_the_first_stopped(database, client, shop_a):
+    for n in range(20):
+        make_product(shop_a, name=f"Keripik Pisang {n}")
+    for n in range(10):
+        make_product(shop_a, name=f"Dodol {n}", description="Cocok dengan keripik.")
+
+    first = client.get("/cari/", {"q": "keripik"})
+    second = client.get("/cari/", {"q": "keripik", "page": 2})
+
+    names = [p.name for p in first.context["products"]] + [p.name for p in second.context["products"]]
+    assert len(set(names)) == 30
+    assert all(name.startswith("Keripik") for name in names[:20])
+    assert "30 produk" in first.text
+
+
+def test_a_search_finds_its_candidates_once_and_reads_only_the_cards_it_shows(
+    postgres, client, shop_a, django_assert_num_queries
+):
+    for _ in range(30):
+        make_product(shop_a)
+
+    # The filter choices (provinces, communities), the ranked candidates, the page's cards and
+    # their photos; the count is the candidates'.
+    with django_assert_num_queries(5):
+        client.get("/cari/", {"q": "keripik"})
+    with django_assert_num_queries(5):
+        client.get("/cari/", {"q": "keripik", "sort": "price_asc", "page": 2})
+    # A near spelling is looked for only once no exact match is found.
+    with django_assert_num_queries(6):
+        client.get("/cari/", {"q": "kripik"})
+
+
 def test_suggestions_offer_visible_product_names_by_word_prefix(database, client, shop_a):
     make_product(shop_a, name="Keripik Singkong Balado")
     make_product(shop_a, name="Kerupuk Ikan")
