@@ -238,15 +238,16 @@ def vocabulary():
     return {word for name in names for word in WORD.findall(name.lower()) if len(word) >= 3}
 
 
-def nearest_spellings(query: str, limit=3) -> list[str]:
+def nearest_spellings(query: str, known=None, limit=3) -> list[str]:
     """Queries close to `query` spelled as the catalogue spells them ("kerpik" → "keripik").
 
-    Each unknown word is replaced by its closest known word; with one word, the few closest.
+    Each unknown word is replaced by its closest known word (from `known`, the `vocabulary()` by
+    default); with one word, the few closest.
     """
     words = WORD.findall(query.lower())[:8]
     if not words:
         return []
-    known = vocabulary()
+    known = vocabulary() if known is None else known
     options = [
         [w] if w in known else difflib.get_close_matches(w, known, n=limit, cutoff=0.6) or [w] for w in words
     ]

@@ -83,22 +83,26 @@ def filter_choices(request):
 
 def listing_fragments(request, name, search=""):
     """The fragments a listing reads, to be fetched together with the page's other ones."""
-    query = listing_query(request.GET)
-    return [("filter-choices", (province_of(request),)), ("listing", (*name, search, sorted(query.lists())))]
+    return [("listing-body", listing_parts(request, name, search))]
+
+
+def listing_parts(request, name, search):
+    return (*name, search, sorted(listing_query(request.GET).lists()))
 
 
 def listing_context(request, products_for, *, name, search="", more=None):
-    """Filter form, the chosen filters and the listing's body (filters, count, cards, pages).
+    """The listing's body (filters, count, cards, pages) and the region its filters name.
 
     The body depends on the listing (`name`: the view and its object) and the parameters the
     form reads, nothing else: it is one fragment shared by every visitor, whatever other
-    parameters (tracking) a link carries. `more(page)` adds what a page shows around its cards.
+    parameters (tracking) a link carries, and the filter form is built only to render it.
+    `more(page)` adds what a page shows around its cards.
     """
-    form = ListingFilterForm(request.GET, choices=filter_choices(request))
-    filters = form.filters()
     query = listing_query(request.GET)
 
     def body():
+        form = ListingFilterForm(request.GET, choices=filter_choices(request))
+        filters = form.filters()
         page = selectors.page_of(products_for(filters), request.GET.get("page"))
         context = {
             "filter_form": form,
@@ -109,10 +113,13 @@ def listing_context(request, products_for, *, name, search="", more=None):
             "query": search,
             **(more(page) if more else {}),
         }
-        return fragment(request, "catalog/_listing.html", context)
+        return {
+            "html": fragment(request, "catalog/_listing.html", context),
+            "region": filters.regency or filters.province,
+        }
 
-    parts = (*name, search, sorted(query.lists()))
-    return {"filters": filters, "listing": cached_fragment(request, "listing", parts, body)}
+    listing = cached_fragment(request, "listing-body", listing_parts(request, name, search), body)
+    return {"region": listing["region"], "listing": listing["html"]}
 
 
 def listing_query(params):
@@ -126,8 +133,7 @@ def listing_query(params):
     return query
 
 
-def remember_region(request, response, filters):
-    region = filters.regency or filters.province
+def remember_region(response, region):
     # Set whenever the URL names a region, even the remembered one: the page cache stores the
     # cookie with the page and gives it to everyone who opens the same URL.
     if region:
@@ -150,7 +156,7 @@ def category(request, slug):
     response = render(
         request, "catalog/category.html", {**context, "category": category, "children": children}
     )
-    return remember_region(request, response, context["filters"])
+    return remember_region(response, context["region"])
 
 
 @require_GET
@@ -177,9 +183,13 @@ def search(request):
     def nothing_found(page):
         if not query or page.paginator.count:
             return {}
+        # Neither the words nor the categories depend on the query: shared by every search.
+        known = cached_fragment(request, "vocabulary", (), selectors.vocabulary)
         return {
-            "spellings": selectors.nearest_spellings(query),
-            "popular_categories": selectors.popular_categories(),
+            "spellings": selectors.nearest_spellings(query, known),
+            "popular_categories": cached_fragment(
+                request, "popular-categories", (), selectors.popular_categories
+            ),
         }
 
     prefetch_fragments(request, listing_fragments(request, ("search",), query))
@@ -191,7 +201,7 @@ def search(request):
         more=nothing_found,
     )
     response = render(request, "catalog/search.html", {**context, "query": query})
-    return remember_region(request, response, context["filters"])
+    return remember_region(response, context["region"])
 
 
 @require_GET
