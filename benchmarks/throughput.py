@@ -13,7 +13,10 @@ marketplace, each under gunicorn `--workers 2 --threads 4 --worker-class gthread
 
 - anon-hit: visitors without cookies on the production set-up (whole-page cache on, warmed);
 - anon-miss: the same visitors with the page cache off (PAGE_CACHE_SECONDS=0 on a second
-  marketplace server): a first view, a filtered listing, an expired page;
+  marketplace server): a first view, a filtered listing, an expired page. Shared fragments stay
+  on (FRAGMENT_CACHE_SECONDS, 60 s): a listing body or a product page asked for within the last
+  minute is put together from them, anything older or changed since is rendered again, as on a
+  real site; search_latency.py's every-query row measures pages with no fragment at all;
 - buyer: logged-in buyers with a non-empty cart (real accounts and sessions, one per request in
   turn), on the production set-up.
 
