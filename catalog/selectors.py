@@ -170,9 +170,6 @@ class Found:
     def count(self):
         return len(self.ids)
 
-    def __len__(self):
-        return len(self.ids)
-
     def __getitem__(self, window: slice):
         if self.sorted_matches is not None:
             return list(self.sorted_matches[window])

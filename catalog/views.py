@@ -247,7 +247,6 @@ def product_page(request, shop_slug, product_slug):
     url = absolute_url(product.get_absolute_url())
     image_url = absolute_url(rendition_url(primary, 800)) if primary else ""
     context = {
-        "request": request,
         "user": request.user,
         "csrf_token": CSRF_TOKEN_HOLE,
         "SITE_NAME": settings.SITE_NAME,
@@ -275,8 +274,8 @@ def product_page(request, shop_slug, product_slug):
     return {
         "title": product.name,
         "description": Truncator(product.description).chars(160),
-        "head": mark_safe(render_to_string("catalog/_product_head.html", context)),  # noqa: S308
-        "content": mark_safe(render_to_string("catalog/_product_content.html", context)),  # noqa: S308
+        "head": fragment(request, "catalog/_product_head.html", context),
+        "content": fragment(request, "catalog/_product_content.html", context),
     }
 
 
