@@ -41,7 +41,8 @@ class Filters:
     sort: str = ""
 
 
-# What templates/catalog/_product_card.html reads; any other field would cost a query per card.
+# What a product card (catalog.templatetags.catalog.product_card) reads; any other field would
+# cost a query per card.
 CARD_FIELDS = (
     "name", "slug", "price", "stock", "sold_count", "halal_certificate",
     "shop__name", "shop__slug", "shop__district__regency__name",
