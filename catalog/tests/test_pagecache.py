@@ -4,11 +4,12 @@ import gzip
 import re
 
 import pytest
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, _get_new_csrf_string, _unmask_cipher_token
 from django.test import Client
 
 from catalog.tests.factories import make_product
 from catalog.transitions import take_down
-from marketplace.pagecache import storefront_changed
+from marketplace.pagecache import masked, storefront_changed
 from vendors import services
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,15 @@ def test_a_product_change_is_seen_at_once_on_the_shop_page(shop, django_capture_
         take_down(product=product, actor=None, reason="Klaim palsu")
 
     assert "Keripik Pedas Level 5" not in Client().get(SHOP_URL).text
+
+
+def test_a_replayed_token_is_masked_as_django_masks_it_with_a_new_mask_each_time():
+    secret = _get_new_csrf_string()
+
+    tokens = [masked(secret) for _ in range(200)]
+
+    assert all(_unmask_cipher_token(token) == secret for token in tokens)
+    assert all(len(token) == 64 and set(token) <= set(CSRF_ALLOWED_CHARS) for token in tokens)
+    assert len({token[:32] for token in tokens}) == 200
+    # Every character is used as a mask character: no part of the alphabet is left out.
+    assert set("".join(token[:32] for token in tokens)) == set(CSRF_ALLOWED_CHARS)

@@ -52,3 +52,29 @@ def test_any_page_and_any_fill_round_trip(pieces, tail, token, header):
 
     assert gzip.decompress(gzipped_page(stored, fill)) == expected
     assert plain_page(stored, fill) == expected
+
+
+@given(
+    st.lists(st.tuples(parts, st.sampled_from([CSRF_HOLE, PERSONAL_HOLE])), max_size=4),
+    parts,
+    st.lists(st.tuples(parts, st.just(CSRF_HOLE)), max_size=2),
+    parts,
+    parts,
+)
+def test_a_stored_header_goes_in_with_its_own_token(pieces, tail, header_pieces, header_tail, token):
+    page = b"".join(segment + hole for segment, hole in pieces) + tail
+    header = b"".join(segment + hole for segment, hole in header_pieces) + header_tail
+    fill = {CSRF_HOLE: token, PERSONAL_HOLE: compress_page(header)}
+    expected = page.replace(CSRF_HOLE, token).replace(PERSONAL_HOLE, header.replace(CSRF_HOLE, token))
+
+    stored = compress_page(page)
+
+    assert gzip.decompress(gzipped_page(stored, fill)) == expected
+    assert plain_page(stored, fill) == expected
+
+
+def test_a_part_longer_than_one_uncompressed_block_goes_in_whole():
+    token = bytes(range(256)) * 600  # 153,600 bytes: three stored blocks
+    stored = compress_page(b"<form>" + CSRF_HOLE + b"</form>")
+
+    assert gzip.decompress(gzipped_page(stored, {CSRF_HOLE: token})) == b"<form>" + token + b"</form>"
