@@ -13,9 +13,10 @@ pages shared by many shops (home, search, categories, communities, expos), so pe
 would be moved together with the global one nearly every time and would only add lookups.
 
 Orders move the version only when a product sells out or comes back (checkout, cancellation):
-sales counts and reviews on a cached page may be up to PAGE_CACHE_SECONDS old, which is
-harmless because the cart and the checkout always read the database. A version change on every
-checkout would leave a busy marketplace without a cache.
+sales counts and reviews on a cached page may be up to PAGE_CACHE_SECONDS old, plus the age of
+the fragments it was put together from (below), which is harmless because the cart and the
+checkout always read the database. A version change on every checkout would leave a busy
+marketplace without a cache.
 
 A visitor without a session gets the stored page as it is. The one per-visitor part of such a
 page, the CSRF token of its forms, is stored as a placeholder and filled in for each visitor; a

@@ -80,6 +80,28 @@ def test_a_replayed_page_carries_a_csrf_token_that_works_for_its_visitor(shop):
     assert "Keripik Pedas Level 5" in visitor.get("/keranjang/").text
 
 
+def test_a_visitor_who_already_has_a_csrf_cookie_gets_a_new_mask_of_the_same_secret(shop):
+    product = make_product(shop, name="Keripik Pedas Level 5", stock=5)
+    url = f"{SHOP_URL}{product.slug}/"
+    Client().get(url)
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.get(url)
+    secret = visitor.cookies["csrftoken"].value
+
+    page = visitor.get(url)
+    token = re.search(
+        r'id="add-to-cart"><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', page.text
+    )
+    response = visitor.post(
+        "/keranjang/tambah/", {"product": product.pk, "quantity": 1, "csrfmiddlewaretoken": token[1]}
+    )
+
+    assert page["X-Page-Cache"] == "hit"
+    assert _unmask_cipher_token(token[1]) == secret
+    assert page.cookies["csrftoken"].value == secret  # sent again, as Django does, to renew it
+    assert response.status_code == 302
+
+
 def test_a_stored_page_is_sent_compressed_with_the_visitors_own_token(shop):
     product = make_product(shop, name="Keripik Pedas Level 5", stock=5)
     url = f"{SHOP_URL}{product.slug}/"
