@@ -273,6 +273,7 @@ def visitor_version_key(kind, ident):
 
 
 def personal_header_key(kind, ident, language):
+    # Stored compressed (compress_page); headers stored plain, under "header:", are never read.
     return f"personal:{kind}:{ident}:{language}"
 
 
