@@ -5,6 +5,7 @@ from django.dispatch import receiver
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
+from marketplace.context_processors import site_settings
 from marketplace.pagecache import shared_query
 
 register = template.Library()
@@ -49,10 +50,7 @@ class OnceNode(template.Node):
         key = (get_language(), get_script_prefix(), _settings_generation)
         text = self.rendered.get(key)
         if text is None or settings.DEBUG:
-            site = template.Context(
-                {name: getattr(settings, name) for name in ("SITE_NAME", "SITE_REGION", "SITE_URL")},
-                autoescape=context.autoescape,
-            )
+            site = template.Context(site_settings(), autoescape=context.autoescape)
             site.template = context.template
             text = self.rendered[key] = self.nodelist.render(site)
         return text

@@ -57,7 +57,7 @@ def test_links_follow_overridden_settings():
     assert before != moved
 
 
-def test_rendered_once_per_language(monkeypatch):
+def test_content_is_rendered_once_then_reused(monkeypatch):
     template = engines["django"].from_string("{% load pages %}{% once %}{{ SITE_NAME }}{% endonce %}")
     calls = []
     node = template.template.nodelist[-1]
