@@ -60,7 +60,9 @@ Everyone who misses the page cache gets pages put together from shared fragments
 cards, listing bodies, filter choices, home page blocks, the product page's own parts) stored
 under the same version, so the writes that refresh cached pages refresh those fragments too
 (`cached_fragment`, `cached_fragments`), and a product page follows the same rule for stock and
-reviews as a stored page. A fragment with forms keeps a hole where each visitor's CSRF token
+reviews as a stored page. Like a stored page, a fragment records its version, and a page's
+first fragment read brings the current version along: a page put together from fragments costs
+one cache round trip. A fragment with forms keeps a hole where each visitor's CSRF token
 goes (`with_csrf_token`).
 
 The middleware sits near the top of MIDDLEWARE so that a hit skips the rest of the stack; what
@@ -168,17 +170,33 @@ def remembered_region(request):
     return code if REGION_CODE.fullmatch(code) else ""
 
 
-def fragment_key(request, name, parts):
+def fragment_key(name, parts):
+    # The storefront version is not in the key but in the stored value, so that a page's first
+    # fragment read also fetches the version (`read_fragments`): one round trip, not two.
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"fragment:{storefront_version(request)}:{translation.get_language()}:{name}:{digest}"
+    return f"fragment:{translation.get_language()}:{name}:{digest}"
+
+
+def read_fragments(request, keys):
+    """(the storefront version, {key: fragment} of those stored under it) in one round trip;
+    the version is read along unless this request already knows it."""
+    version = getattr(request, "_storefront_version", None)
+    if version is None:
+        found = cache.get_many([VERSION_KEY, *keys])
+        version = found.pop(VERSION_KEY, 0)
+        if request is not None:
+            request._storefront_version = version
+    else:
+        found = cache.get_many(keys)
+    return version, {key: stored[1] for key, stored in found.items() if stored[0] == version}
 
 
 def prefetch_fragments(request, wanted):
     """Read the fragments a page is about to ask for, [(name, parts), ...], in one round trip."""
     if settings.FRAGMENT_CACHE_SECONDS <= 0:
         return
-    keys = [fragment_key(request, name, parts) for name, parts in wanted]
-    found = cache.get_many(keys)
+    keys = [fragment_key(name, parts) for name, parts in wanted]
+    found = read_fragments(request, keys)[1]
     request._fragments = {**getattr(request, "_fragments", {}), **{key: found.get(key) for key in keys}}
 
 
@@ -190,12 +208,16 @@ def cached_fragment(request, name, parts, render):
     """
     if settings.FRAGMENT_CACHE_SECONDS <= 0:
         return render()
-    key = fragment_key(request, name, parts)
+    key = fragment_key(name, parts)
     prefetched = getattr(request, "_fragments", {})
-    value = prefetched[key] if key in prefetched else cache.get(key)
+    if key in prefetched:
+        version, value = storefront_version(request), prefetched[key]
+    else:
+        version, found = read_fragments(request, [key])
+        value = found.get(key)
     if value is None:
         value = render()
-        cache.set(key, value, settings.FRAGMENT_CACHE_SECONDS)
+        cache.set(key, (version, value), settings.FRAGMENT_CACHE_SECONDS)
     return value
 
 
@@ -204,13 +226,14 @@ def cached_fragments(request, name, items, render):
     {part: fragment} for the parts the cache did not have."""
     if settings.FRAGMENT_CACHE_SECONDS <= 0:
         return render(list(items))
-    keys = {fragment_key(request, name, part): part for part in items}
-    found = {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
+    keys = {fragment_key(name, part): part for part in items}
+    version, stored = read_fragments(request, list(keys))
+    found = {keys[key]: value for key, value in stored.items()}
     missing = [part for part in items if part not in found]
     if missing:
         rendered = render(missing)
         cache.set_many(
-            {fragment_key(request, name, part): rendered[part] for part in missing},
+            {fragment_key(name, part): (version, rendered[part]) for part in missing},
             settings.FRAGMENT_CACHE_SECONDS,
         )
         found.update(rendered)

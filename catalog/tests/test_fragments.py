@@ -5,9 +5,11 @@ the writes of the catalogue replace at once; links that differ only in tracking 
 visitors who remembered a region, share cached pages.
 """
 
+import contextlib
 import pickle
 import re
 import uuid
+from unittest import mock
 
 import pytest
 from django.core.cache import caches
@@ -103,6 +105,41 @@ def test_no_fragment_holds_anything_of_the_visitor_who_built_it(buyer_with_a_car
         assert private not in text
     # Forms keep a hole where each visitor's own CSRF token goes.
     assert set(re.findall(r'csrfmiddlewaretoken" value="([^"]*)"', text)) <= {CSRF_TOKEN_HOLE}
+
+
+@contextlib.contextmanager
+def cache_reads():
+    """The keys of each cache read, one list per round trip (a get_many is one, even where the
+    local-memory cache reads its keys one by one inside it)."""
+    cache, reads, inside = caches["default"], [], []
+    get, get_many = cache.get, cache.get_many
+
+    def read_one(key, *args, **kwargs):
+        if not inside:
+            reads.append([key])
+        return get(key, *args, **kwargs)
+
+    def read_many(keys, *args, **kwargs):
+        reads.append(list(keys))
+        inside.append(keys)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    with mock.patch.object(cache, "get", read_one), mock.patch.object(cache, "get_many", read_many):
+        yield reads
+
+
+def test_a_page_put_together_from_fragments_reads_the_cache_once(client, catalogue):
+    """The storefront version comes in the same round trip as the page's fragments."""
+    for url in listing_urls(catalogue):
+        client.get(url)
+        with cache_reads() as reads:
+            assert client.get(url).status_code == 200
+
+        assert len(reads) == 1, (url, reads)
+        assert "storefront:version" in reads[0], url
 
 
 @pytest.mark.parametrize("audience", ["anonymous", "buyer with a cart"])
