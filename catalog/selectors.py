@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
@@ -98,7 +98,10 @@ def visible_products():
 
 
 def products_in_category(category, filters: Filters):
-    products = visible_products().filter(Q(category=category) | Q(category__parent=category))
+    # The category and its subcategories by id: an OR across the join to the categories would
+    # make PostgreSQL read every product, where a list of ids walks the listing index.
+    ids = [category.pk, *Category.objects.filter(parent=category).values_list("pk", flat=True)]
+    products = visible_products().filter(category__in=ids)
     return with_card_data(sorted_products(filtered(products, filters), filters.sort))
 
 
