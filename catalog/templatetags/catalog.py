@@ -1,11 +1,13 @@
 from django import template
 from django.core.files.storage import default_storage
+from django.db.models import QuerySet
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from catalog import selectors
 from marketplace.money import format_rupiah
 from marketplace.pagecache import cached_fragments, shared_query
 
@@ -19,19 +21,32 @@ def product_grid(context, products):
     """A grid of product cards, each card's HTML shared by every page that shows the product.
 
     The cards of one grid are read from the cache in one round trip; only the missing ones are
-    rendered.
+    rendered. Given a query (a listing's page), the grid reads its products' ids first and the
+    card data of the missing cards only: where every card is cached, that is one small query.
     """
-    products = list(products)
-    if not products:
+    ids, cards_of = card_source(products)
+    if not ids:
         return format_html('<p class="empty">{}</p>', _("No products found."))
-    parts = [(product.pk, number >= EAGER_CARDS) for number, product in enumerate(products)]
-    by_part = dict(zip(parts, products, strict=True))
+    parts = [(pk, number >= EAGER_CARDS) for number, pk in enumerate(ids)]
 
     def render(missing):
-        return {part: product_card(by_part[part], lazy=part[1]) for part in missing}
+        by_id = {product.pk: product for product in cards_of([pk for pk, _ in missing])}
+        # A product removed since its id was read has no card.
+        return {
+            part: product_card(by_id[part[0]], lazy=part[1]) if part[0] in by_id else "" for part in missing
+        }
 
     cards = cached_fragments(context.get("request"), "card", parts, render)
     return mark_safe('<ul class="grid">' + "".join(cards[part] for part in parts) + "</ul>")  # noqa: S308
+
+
+def card_source(products):
+    """(the products' ids in order, a function giving the products of some of those ids with
+    what their cards show)."""
+    if isinstance(products, QuerySet):
+        return list(products.values_list("pk", flat=True)), selectors.cards_in_order
+    by_id = {product.pk: product for product in products}
+    return list(by_id), lambda ids: [by_id[pk] for pk in ids]
 
 
 def product_card(product, *, lazy):

@@ -13,7 +13,9 @@ from unittest import mock
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from catalog import services, stock
 from catalog.models import Category, Review
@@ -140,6 +142,45 @@ def test_a_page_put_together_from_fragments_reads_the_cache_once(client, catalog
 
         assert len(reads) == 1, (url, reads)
         assert "storefront:version" in reads[0], url
+
+
+def card_queries(queries):
+    return [q["sql"] for q in queries.captured_queries if "catalog_productimage" in q["sql"]]
+
+
+def test_a_listing_whose_cards_are_cached_reads_only_its_products_ids(client, catalogue):
+    client.get("/kategori/makanan-ringan/")  # every card of the first page is cached
+
+    # Another listing body (one more filter) with the same products in the same places.
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/kategori/makanan-ringan/?in_stock=on")
+
+    assert page.text.count('class="card"') == 24
+    assert not card_queries(queries)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/kategori/makanan-ringan/?page=2")  # cards not seen yet
+
+    assert len(card_queries(queries)) == 1
+
+
+def test_a_product_taken_away_between_a_listings_ids_and_its_cards_leaves_no_gap(client, catalogue):
+    gone = catalogue[-1]  # the newest: first on the page
+    taken = []
+
+    def take_it_away_after_the_ids(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not taken and sql.startswith('SELECT "catalog_product"."id" AS "pk"') and "ORDER BY" in sql:
+            taken.append(sql)
+            type(gone).objects.filter(pk=gone.pk).delete()
+        return result
+
+    with connection.execute_wrapper(take_it_away_after_the_ids):
+        page = client.get("/kategori/makanan-ringan/")
+
+    assert taken
+    assert page.status_code == 200
+    assert page.text.count('class="card"') == 23
+    assert gone.name not in page.text
 
 
 @pytest.mark.parametrize("audience", ["anonymous", "buyer with a cart"])
