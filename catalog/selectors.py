@@ -176,8 +176,22 @@ class Found:
 
     def __getitem__(self, window: slice):
         if self.sorted_matches is not None:
-            return list(self.sorted_matches[window])
-        return cards_in_order(self.ids[window])
+            return self.sorted_matches[window]
+        return Cards(self.ids[window])
+
+
+class Cards:
+    """Products known by their ids, in that order; what their cards show is read only when they
+    are iterated, so a grid whose cards are all cached reads nothing more."""
+
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __iter__(self):
+        return iter(cards_in_order(self.ids))
+
+    def __len__(self):
+        return len(self.ids)
 
 
 def cards_in_order(ids):

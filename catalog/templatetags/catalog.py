@@ -21,8 +21,9 @@ def product_grid(context, products):
     """A grid of product cards, each card's HTML shared by every page that shows the product.
 
     The cards of one grid are read from the cache in one round trip; only the missing ones are
-    rendered. Given a query (a listing's page), the grid reads its products' ids first and the
-    card data of the missing cards only: where every card is cached, that is one small query.
+    rendered. Given a listing's page (a query, or search results known by id), the grid reads
+    what the cards show for the missing cards only: where every card is cached, that is at most
+    one small query, for the page's ids.
     """
     ids, cards_of = card_source(products)
     if not ids:
@@ -45,6 +46,8 @@ def card_source(products):
     what their cards show)."""
     if isinstance(products, QuerySet):
         return list(products.values_list("pk", flat=True)), selectors.cards_in_order
+    if isinstance(products, selectors.Cards):
+        return products.ids, selectors.cards_in_order
     by_id = {product.pk: product for product in products}
     return list(by_id), lambda ids: [by_id[pk] for pk in ids]
 
