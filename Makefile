@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev migrate worker beat stack lint messages clean bench bench-quick bench-checkout bench-search
+.PHONY: run test setup setup-dev migrate worker beat stack lint messages clean bench bench-quick bench-checkout bench-search bench-templates
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,9 @@ bench: setup
 
 bench-checkout: setup
 	$(PY) benchmarks/checkout.py
+
+bench-templates: setup-dev
+	$(PY) benchmarks/template_engines.py
 
 bench-search: setup
 	$(PY) benchmarks/search_latency.py
