@@ -32,14 +32,6 @@ from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 JINJA_TEMPLATES = Path(__file__).resolve().parent / "jinja2"
-CONTEXT_PROCESSORS = [
-    "django.template.context_processors.request",
-    "django.template.context_processors.i18n",
-    "django.contrib.auth.context_processors.auth",
-    "django.contrib.messages.context_processors.messages",
-    "marketplace.context_processors.site",
-    "orders.context_processors.cart",
-]
 
 
 def environment(**options):
@@ -84,6 +76,8 @@ def jinja_environment(options, remember):
 
 
 def jinja_engine(environment="environment"):
+    """Django's Jinja2 backend over the copy, with the site's own context processors."""
+    from django.conf import settings
     from django.template.backends.jinja2 import Jinja2
 
     return Jinja2(
@@ -93,7 +87,7 @@ def jinja_engine(environment="environment"):
             "APP_DIRS": False,
             "OPTIONS": {
                 "environment": f"benchmarks.template_engines.{environment}",
-                "context_processors": CONTEXT_PROCESSORS,
+                "context_processors": settings.TEMPLATES[0]["OPTIONS"]["context_processors"],
                 "auto_reload": False,
             },
         }
@@ -176,6 +170,9 @@ def main():
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
+    from benchmarks import loadtools
+
+    loadtools.collectstatic(loadtools.base_env())  # the hashed static files production serves
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-never-used-in-production")
