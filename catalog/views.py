@@ -105,8 +105,7 @@ def listing_context(request, products_for, *, name, search="", more=None):
         filters = form.filters()
         page = selectors.page_of(products_for(filters), request.GET.get("page"))
         context = {
-            "filter_form": form,
-            "filtering": any(request.GET.get(field) for field in form.fields),
+            "filters": filters_block(request, form, search),
             "page": page,
             "products": page.object_list,
             "listing_query": query,
@@ -120,6 +119,23 @@ def listing_context(request, products_for, *, name, search="", more=None):
 
     listing = cached_fragment(request, "listing-body", listing_parts(request, name, search), body)
     return {"region": listing["region"], "listing": listing["html"]}
+
+
+def filters_block(request, form, search):
+    """The filter form, the same for every listing and page that has the same filters and
+    search: a category's pages and every shop's page share one."""
+    chosen = sorted((field, request.GET.getlist(field)) for field in form.fields if field in request.GET)
+    context = {
+        "filter_form": form,
+        "filtering": any(request.GET.get(field) for field in form.fields),
+        "query": search,
+    }
+    return cached_fragment(
+        request,
+        "listing-filters",
+        (search, chosen),
+        lambda: fragment(request, "catalog/_filters.html", context),
+    )
 
 
 def listing_query(params):

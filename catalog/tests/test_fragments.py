@@ -164,6 +164,32 @@ def test_a_listing_whose_cards_are_cached_reads_only_its_products_ids(client, ca
     assert len(card_queries(queries)) == 1
 
 
+def templates_of(response):
+    return [template.name for template in response.templates]
+
+
+def test_listings_with_the_same_filters_share_one_filter_form(client, catalogue):
+    client.get("/kategori/makanan-ringan/")
+
+    # Another category, another page, a shop: new listing bodies, the same filter form.
+    for url in ["/kategori/makanan-minuman/", "/kategori/makanan-ringan/?page=2", SHOP_URL]:
+        page = client.get(url)
+        assert "catalog/_listing.html" in templates_of(page), url
+        assert "catalog/_filters.html" not in templates_of(page), url
+        assert '<details class="filters">' in page.text
+        assert 'name="min_price"' in page.text
+
+    # Other filters or another search: a form of their own, showing what was chosen.
+    filtered = client.get("/kategori/makanan-ringan/?province=32&sort=price_asc")
+    searched = client.get("/cari/?q=keripik")
+    assert "catalog/_filters.html" in templates_of(filtered)
+    assert '<details class="filters" open>' in filtered.text
+    assert '<option value="32" selected>' in filtered.text
+    assert '<option value="price_asc" selected>' in filtered.text
+    assert "catalog/_filters.html" in templates_of(searched)
+    assert '<input type="hidden" name="q" value="keripik">' in searched.text
+
+
 def test_a_product_taken_away_between_a_listings_ids_and_its_cards_leaves_no_gap(client, catalogue):
     gone = catalogue[-1]  # the newest: first on the page
     taken = []
