@@ -97,10 +97,12 @@ def visible_products():
     return Product.objects.visible()
 
 
-def products_in_category(category, filters: Filters):
-    # The category and its subcategories by id: an OR across the join to the categories would
-    # make PostgreSQL read every product, where a list of ids walks the listing index.
-    ids = [category.pk, *Category.objects.filter(parent=category).values_list("pk", flat=True)]
+def products_in_category(category, children, filters: Filters):
+    """The category's and its subcategories' products (`children`, as `category_with_children`
+    gives them: the listing has them from its cached fragment)."""
+    # By ids: an OR across the join to the categories would make PostgreSQL read every product,
+    # where a list of ids walks the listing index.
+    ids = [category.pk, *(child.pk for child in children)]
     products = visible_products().filter(category__in=ids)
     return with_card_data(sorted_products(filtered(products, filters), filters.sort))
 

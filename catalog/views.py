@@ -166,7 +166,7 @@ def category(request, slug):
     )
     context = listing_context(
         request,
-        lambda filters: selectors.products_in_category(category, filters),
+        lambda filters: selectors.products_in_category(category, children, filters),
         name=name,
     )
     response = render(

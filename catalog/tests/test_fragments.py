@@ -190,6 +190,16 @@ def test_listings_with_the_same_filters_share_one_filter_form(client, catalogue)
     assert '<input type="hidden" name="q" value="keripik">' in searched.text
 
 
+def test_a_categorys_new_listing_body_takes_its_subcategories_from_the_cache(client, catalogue):
+    client.get("/kategori/makanan-minuman/")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/kategori/makanan-minuman/?sort=price_asc")
+
+    assert page.text.count('class="card"') == 24  # the products of its subcategory "makanan-ringan"
+    assert not [q["sql"] for q in queries.captured_queries if 'FROM "catalog_category"' in q["sql"]]
+
+
 def test_a_product_taken_away_between_a_listings_ids_and_its_cards_leaves_no_gap(client, catalogue):
     gone = catalogue[-1]  # the newest: first on the page
     taken = []
