@@ -16,10 +16,13 @@ read from the HTML: token, address, shipping, payment, seen total) and the order
 Stock is realistic: 12 popular products have 3 to 15 units and sell out during the run (buyers
 pick them more often), 28 others have 40 to 400. A buyer who loses the last unit is sent back to
 the cart with a clear message: counted as "sold out", not as an error, and the buyer empties the
-cart and picks again. A buyer whose product page already says it is sold out (its button is
-disabled) picks another product, as people do: counted as "seen sold out". Errors are answers of 500 and above, unexpected answers and connection
-errors. After the run the database is checked: units sold per product never exceed its initial
-stock, and the stock left plus the units sold equals the initial stock ("units oversold" must be 0).
+cart. A buyer whose product page already says it is sold out (its button is disabled) counts it
+as "seen sold out". Either way the buyer picks another product and, as people do, does not open
+that one again (until 2026-12-05 buyers opened the same sold-out product again and again: about
+two wasted product pages for every order). Errors are answers of 500 and above, unexpected
+answers and connection errors. After the run the database is checked: units sold per product
+never exceed its initial stock, and the stock left plus the units sold equals the initial stock
+("units oversold" must be 0).
 
 By default buyers go on at once after every answer, which is far harsher than 50 people on
 phones: each keeps a request in flight all the time, so latency is mostly waiting in line.
@@ -170,15 +173,30 @@ class Browser:
 
 def buyer_loop(browser, products, weights, deadline, seed, record):
     rng = random.Random(seed)
+    sold_out = set()  # what this buyer saw sold out: people do not open it again and again
     while time.monotonic() < deadline:
-        product = rng.choices(products, weights)[0]
+        product = pick(products, weights, sold_out, rng)
         try:
             outcome = one_purchase(browser, product, rng, record)
         except (OSError, http.client.HTTPException):
             outcome = "error"
         record("outcome", outcome)
+        if outcome in ("sold-out", "seen-sold-out"):
+            sold_out.add(product["pk"])
         if outcome in ("sold-out", "error", "retry"):
             empty_cart(browser)
+
+
+def pick(products, weights, sold_out, rng):
+    """A product, popular ones more often, among those the buyer has not seen sold out."""
+    left = [
+        (product, weight)
+        for product, weight in zip(products, weights, strict=True)
+        if product["pk"] not in sold_out
+    ]
+    if not left:
+        return rng.choices(products, weights)[0]
+    return rng.choices([product for product, _ in left], [weight for _, weight in left])[0]
 
 
 def timed(record, step, call):

@@ -191,3 +191,14 @@ def test_a_product_page_that_says_sold_out_is_recognised(client, django_user_mod
     product.save(update_fields=["stock"])
 
     assert checkout.SOLD_OUT_BUTTON.search(client.get(url).content.decode())
+
+
+def test_a_buyer_does_not_open_again_a_product_seen_sold_out():
+    products = [{"pk": 1}, {"pk": 2}, {"pk": 3}]
+    rng = random.Random(3)
+
+    picked = {checkout.pick(products, [6, 6, 1], {1, 2}, rng)["pk"] for _ in range(50)}
+    everything_gone = {checkout.pick(products, [6, 6, 1], {1, 2, 3}, rng)["pk"] for _ in range(50)}
+
+    assert picked == {3}
+    assert everything_gone == {1, 2, 3}  # the run goes on rather than stopping the buyer
