@@ -20,7 +20,6 @@ from marketplace.pagecache import (
     cached_fragment,
     prefetch_fragments,
     remembered_region,
-    shared_query,
     with_csrf_token,
 )
 from marketplace.phones import whatsapp_link
@@ -127,7 +126,7 @@ def filters_block(request, form, search):
     chosen = sorted((field, request.GET.getlist(field)) for field in form.fields if field in request.GET)
     context = {
         "filter_form": form,
-        "filtering": any(request.GET.get(field) for field in form.fields),
+        "filtering": any(values[-1] for _, values in chosen),
         "query": search,
     }
     return cached_fragment(
@@ -243,9 +242,10 @@ def options_of(product):
 @require_GET
 def product_detail(request, shop_slug, product_slug):
     """The product page: shared by every visitor of the same audience until the storefront
-    changes, with the visitor's own CSRF token put back in its forms."""
+    changes, with the visitor's own CSRF token put back in its forms. Nothing on it reads the
+    query string, so a link with any (`?ref=wa`) shares it too."""
     audience = "member" if request.user.is_authenticated else "guest"
-    parts = (shop_slug, product_slug, audience, shared_query(request.GET).urlencode())
+    parts = (shop_slug, product_slug, audience)
     page = cached_fragment(
         request, "product-page", parts, lambda: product_page(request, shop_slug, product_slug)
     )

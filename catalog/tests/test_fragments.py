@@ -488,3 +488,16 @@ def test_two_sites_sharing_one_redis_never_see_each_others_pages(page_cache_on, 
 
     settings.CACHES = site("batam")
     assert "X-Page-Cache" not in Client().get(SHOP_URL)
+
+
+def test_a_product_page_linked_with_any_query_string_is_the_shared_one(client, catalogue):
+    product = catalogue[0]
+    first = client.get(product.get_absolute_url() + "?ref=wa")
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(product.get_absolute_url() + "?ref=ig&x=1")
+
+    assert [query["sql"] for query in queries if "catalog_product" in query["sql"]] == []
+    main = re.compile(r"<main.*</main>", re.S)
+    assert without_tokens(main.search(first.text)[0]) == without_tokens(main.search(again.text)[0])
+    assert f'name="next" value="{product.get_absolute_url()}"' in again.text
