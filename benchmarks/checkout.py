@@ -193,9 +193,7 @@ def pick(products, weights, sold_out, rng):
         (product, weight)
         for product, weight in zip(products, weights, strict=True)
         if product["pk"] not in sold_out
-    ]
-    if not left:
-        return rng.choices(products, weights)[0]
+    ] or list(zip(products, weights, strict=True))
     return rng.choices([product for product, _ in left], [weight for _, weight in left])[0]
 
 

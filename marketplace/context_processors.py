@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.conf import settings
 
 from marketplace.notifications import unread_count
@@ -16,7 +18,8 @@ def site(request):
     context = site_settings()
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["unread_notifications"] = unread_count(user)
-        # Lazy: read only where the header shows "My shop" or "Start selling".
-        context["has_shop"] = lambda: user.shop_memberships.exists()
+        # Lazy, each read at most once: a page whose header comes from the page cache
+        # (marketplace.pagecache) reads neither.
+        context["unread_notifications"] = cache(lambda: unread_count(user))
+        context["has_shop"] = cache(lambda: user.shop_memberships.exists())
     return context

@@ -51,7 +51,10 @@ checkout), notification delivery and marking read, shop membership (a new shop, 
 invitation, a removed member) and every save of the user (name, e-mail, password, activity,
 language). Log-in and log-out give a new session, so a new key by themselves, and the header
 also records the session's password hash, so a session that a password change ended is never
-shown its old header. Anything unusual goes through the whole stack and is not stored: a POST,
+shown its old header. A page rendered anew for a visitor whose header is stored and current
+(a search nobody made before, a page whose stored copy expired) takes that header too
+(`{% personal %}`), once the request is known to still be that visitor's: the header's own
+queries (cart units, unread notifications, "My shop") run once per change, not once per page. Anything unusual goes through the whole stack and is not stored: a POST,
 messages waiting (a `messages` cookie or in the session), another cookie, a response that sets
 a cookie (a session that changed), a page without exactly one personal part, a response made for
 another visitor than the session named before the view ran.
@@ -421,6 +424,19 @@ def served_as(request, kind, ident):
     return not user.is_authenticated and str(session.get(GUEST_CART_SESSION_KEY) or "") == ident
 
 
+def stored_personal_header(request):
+    """The visitor's stored header, their CSRF token put in, for a page rendered anew
+    (`{% personal %}`); None unless the page cache found it current and the request is still
+    that visitor's (a session that a password change or a deactivation ended is not)."""
+    stored = getattr(request, "_stored_personal_header", None)
+    if stored is None:
+        return None
+    kind, ident, content = stored
+    if not served_as(request, kind, ident):
+        return None
+    return mark_safe(plain_page(content, {CSRF_HOLE: get_token(request).encode()}).decode())  # noqa: S308
+
+
 def csrf_token(request):
     """What django.middleware.csrf.get_token() gives a form, for a stored page's forms.
 
@@ -504,18 +520,22 @@ class AnonymousPageCacheMiddleware:
         if mine is not None and (mine["version"] != version or mine["auth"] != auth_hash):
             mine = None
         cached = current_page(request, found, page)
-        if cached is not None and mine is not None and version is not None:
-            return self.replay(request, cached, mine["content"])
+        if mine is not None and version is not None:
+            if cached is not None:
+                return self.replay(request, cached, mine["content"])
+            # The page is rendered anew; its header is this one ({% personal %}).
+            request._stored_personal_header = (kind, ident, mine["content"])
         response = self.get_response(request)
         if version is not None and is_storable(response) and served_as(request, kind, ident):
             parts = None if showed_messages(request) else personal_snapshot(request, response)
             if parts is not None:
                 if cached is None:
                     cache.set(page, parts[0], settings.PAGE_CACHE_SECONDS)
-                mine = {"version": version, "auth": auth_hash, "content": compress_page(parts[1])}
-                # Writes keep it fresh; the expiry bounds what a write made while the cache
-                # was away (its version could not move) leaves stale, as for pages.
-                cache.set(header, mine, settings.PAGE_CACHE_SECONDS)
+                if mine is None:
+                    mine = {"version": version, "auth": auth_hash, "content": compress_page(parts[1])}
+                    # Writes keep it fresh; the expiry bounds what a write made while the cache
+                    # was away (its version could not move) leaves stale, as for pages.
+                    cache.set(header, mine, settings.PAGE_CACHE_SECONDS)
         return response
 
     def replay(self, request, cached, personal=None):

@@ -6,7 +6,7 @@ from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
 from marketplace.context_processors import site_settings
-from marketplace.pagecache import shared_query
+from marketplace.pagecache import shared_query, stored_personal_header
 
 register = template.Library()
 
@@ -64,3 +64,28 @@ def once(parser, token):
     nodelist = parser.parse(("endonce",))
     parser.delete_first_token()
     return OnceNode(nodelist)
+
+
+# --- {% personal %}: the visitor's own part of the header -----------------------------------
+
+
+class PersonalNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        stored = stored_personal_header(context.get("request"))
+        if stored is not None:
+            return stored
+        return f"<!--personal-->{self.nodelist.render(context)}<!--/personal-->"
+
+
+@register.tag
+def personal(parser, token):
+    """{% personal %}…{% endpersonal %}: the account links, cart and notifications, marked for
+    the page cache (marketplace.pagecache), which stores them per visitor. A page rendered anew
+    for a visitor whose header is stored and current takes that instead: the header's queries
+    (the cart's units, unread notifications, "My shop") run once per change, not once per page."""
+    nodelist = parser.parse(("endpersonal",))
+    parser.delete_first_token()
+    return PersonalNode(nodelist)
