@@ -54,10 +54,11 @@ also records the session's password hash, so a session that a password change en
 shown its old header. A page rendered anew for a visitor whose header is stored and current
 (a search nobody made before, a page whose stored copy expired) takes that header too
 (`{% personal %}`), once the request is known to still be that visitor's: the header's own
-queries (cart units, unread notifications, "My shop") run once per change, not once per page. Anything unusual goes through the whole stack and is not stored: a POST,
-messages waiting (a `messages` cookie or in the session), another cookie, a response that sets
-a cookie (a session that changed), a page without exactly one personal part, a response made for
-another visitor than the session named before the view ran.
+queries (cart units, unread notifications, "My shop") run once per change, not once per page.
+Anything unusual goes through the whole stack and is not stored: a POST, messages waiting (a
+`messages` cookie or in the session), another cookie, a response that sets a cookie (a session
+that changed), a page without exactly one personal part, a response made for another visitor
+than the session named before the view ran.
 
 Everyone who misses the page cache gets pages put together from shared fragments (product
 cards, listing bodies, filter choices, home page blocks, the product page's own parts) stored
