@@ -7,6 +7,7 @@ silently skips them.
 
 import importlib
 import os
+import re
 import shutil
 import time
 
@@ -205,6 +206,16 @@ def screenshot(page):
             (target or page).screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
     return save
+
+
+# --- Pages compared ----------------------------------------------------------------------
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def without_tokens(html):
+    """The page without its forms' CSRF tokens, which differ with every answer."""
+    return CSRF_FIELD.sub("", html)
 
 
 # --- The cast ---------------------------------------------------------------------------

@@ -20,13 +20,13 @@ from django.test.utils import CaptureQueriesContext
 from catalog import services, stock
 from catalog.models import Category, Review
 from catalog.tests.factories import make_product
+from conftest import without_tokens
 from marketplace.pagecache import CSRF_TOKEN_HOLE, new_storefront_version
 from orders.tests.factories import cart_with
 
 pytestmark = pytest.mark.django_db
 
 SHOP_URL = "/toko/dapur-bu-ani/"
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
 
 @pytest.fixture(autouse=True)
@@ -60,10 +60,6 @@ def listing_urls(catalogue):
         SHOP_URL,
         product.get_absolute_url(),
     ]
-
-
-def without_tokens(html):
-    return CSRF.sub("", html)
 
 
 # --- What a buyer sees ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from catalog.categories import seed_categories
 from catalog.models import Category
-from conftest import make_user
+from conftest import make_user, without_tokens
 from marketplace import notifications
 from orders.models import Cart
 from orders.tests.factories import cart_with, make_product, make_shop
@@ -290,15 +290,10 @@ def test_a_changed_password_ends_the_stored_header_of_old_sessions(
 # visitor's stored header when it is current: the header's own queries run once per change.
 
 HEADER_TABLES = ("orders_cartitem", "marketplace_notification", "vendors_shopmember")
-CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]+"')
 
 
 def tables_read(queries):
     return {table for table in HEADER_TABLES if any(table in query["sql"] for query in queries)}
-
-
-def without_tokens(text):
-    return CSRF_VALUE.sub("csrf", text)
 
 
 @pytest.mark.parametrize("page", ["category", "search", "product", "shop"])
