@@ -360,3 +360,19 @@ def test_a_page_rendered_anew_for_a_session_that_ended_shows_no_stored_header(wo
 
     assert buyer.email not in response.text
     assert f'href="{reverse("account_login")}"' in response.text
+
+
+def test_a_page_rendered_anew_takes_a_guests_stored_header_without_reading_the_cart(
+    world, django_capture_on_commit_callbacks
+):
+    guest = Client()
+    add_to_cart(guest, world["product"], 3, django_capture_on_commit_callbacks)
+    guest.get("/")  # shows "Added to your cart."
+    guest.get("/")  # stores the guest's header
+
+    with CaptureQueriesContext(connection) as queries:
+        response = guest.get("/cari/?q=keripik")
+
+    assert "X-Page-Cache" not in response
+    assert tables_read(queries) == set()
+    assert cart_count(response) == 3
