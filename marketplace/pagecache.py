@@ -22,7 +22,8 @@ A visitor without a session gets the stored page as it is. The one per-visitor p
 page, the CSRF token of its forms, is stored as a placeholder and filled in for each visitor; a
 response that sets any cookie but the CSRF one and the remembered region is never stored. Pages
 are stored compressed as well (`marketplace.compressed`), so a hit compresses only the parts
-that are the visitor's own.
+that are the visitor's own, and the answer to the view that stored a page is made from those
+compressed segments too, not compressed a second time by the GZip middleware.
 
 Links shared on Facebook or in a campaign carry tracking parameters (`fbclid`, `utm_source`,
 ...) that change nothing on the page: the key leaves them out, so such links share one entry.
@@ -495,7 +496,9 @@ class AnonymousPageCacheMiddleware:
             return self.replay(request, cached)
         response = self.get_response(request)
         if is_storable(response) and is_plain(response):
-            cache.set(key, snapshot(request, response), settings.PAGE_CACHE_SECONDS)
+            stored = snapshot(request, response)
+            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+            return self.compressed_as_stored(request, response, stored["body"])
         return response
 
     def personal(self, request):
@@ -537,19 +540,18 @@ class AnonymousPageCacheMiddleware:
                     # Writes keep it fresh; the expiry bounds what a write made while the cache
                     # was away (its version could not move) leaves stale, as for pages.
                     cache.set(header, mine, settings.PAGE_CACHE_SECONDS)
+                return self.compressed_as_stored(request, response, parts[0]["body"], mine["content"])
         return response
 
     def replay(self, request, cached, personal=None):
         """The stored page for this visitor: their CSRF token and header put in, compressed
         when the browser accepts it (the GZip middleware leaves an encoded answer alone)."""
-        body, fill = cached["body"], {}
-        uses_csrf = has_hole(body, CSRF_HOLE) or (personal is not None and has_hole(personal, CSRF_HOLE))
+        body = cached["body"]
+        uses_csrf = uses_csrf_token(body, personal)
         if uses_csrf:
             self.csrf.process_request(request)
-            fill[CSRF_HOLE] = csrf_token(request).encode()
-        if personal is not None:
-            fill[PERSONAL_HOLE] = personal
-        if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        fill = holes_filled(request, uses_csrf, personal)
+        if accepts_gzip(request):
             response = HttpResponse(gzipped_page(body, fill))
             response["Content-Encoding"] = "gzip"
         else:
@@ -564,3 +566,34 @@ class AnonymousPageCacheMiddleware:
         if uses_csrf:
             response = self.csrf.process_response(request, response)
         return response
+
+    def compressed_as_stored(self, request, response, body, personal=None):
+        """A page just rendered and stored, compressed from the segments stored for it: the GZip
+        middleware would compress the whole page a second time (about 0.13 ms for 20 KB)."""
+        if not accepts_gzip(request):
+            return response
+        # The CSRF middleware has answered already: a token the page used has its cookie set.
+        fill = holes_filled(request, uses_csrf_token(body, personal), personal)
+        response.content = gzipped_page(body, fill)
+        response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(response.content))
+        patch_vary_headers(response, ("Accept-Encoding",))
+        return response
+
+
+def accepts_gzip(request):
+    return ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
+
+
+def uses_csrf_token(body, personal):
+    return has_hole(body, CSRF_HOLE) or (personal is not None and has_hole(personal, CSRF_HOLE))
+
+
+def holes_filled(request, uses_csrf, personal):
+    """{hole: what goes in it} of a stored page for this request: its CSRF token, the header."""
+    fill = {}
+    if uses_csrf:
+        fill[CSRF_HOLE] = csrf_token(request).encode()
+    if personal is not None:
+        fill[PERSONAL_HOLE] = personal
+    return fill

@@ -9,6 +9,7 @@ from django.test import Client
 
 from catalog.tests.factories import make_product
 from catalog.transitions import take_down
+from conftest import without_tokens
 from marketplace.pagecache import masked, storefront_changed
 from vendors import services
 
@@ -117,6 +118,34 @@ def test_a_stored_page_is_sent_compressed_with_the_visitors_own_token(shop):
         assert int(response["Content-Length"]) == len(response.content)
         assert "Keripik Pedas Level 5" in html and "__csrf" not in html
     assert len(tokens) == 2
+
+
+def not_twice(content, **kwargs):
+    raise AssertionError("the GZip middleware compressed a page the page cache had compressed")
+
+
+def test_a_page_stored_on_its_first_view_is_sent_compressed_once_with_a_token_that_works(shop, monkeypatch):
+    product = make_product(shop, name="Keripik Pedas Level 5", stock=5)
+    url = f"{SHOP_URL}{product.slug}/"
+    monkeypatch.setattr("django.middleware.gzip.compress_string", not_twice)
+    visitor = Client(enforce_csrf_checks=True, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    first = visitor.get(url)
+    html = gzip.decompress(first.content).decode()
+    token = re.search(
+        r'id="add-to-cart"><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', html
+    )
+    added = visitor.post(
+        "/keranjang/tambah/", {"product": product.pk, "quantity": 1, "csrfmiddlewaretoken": token[1]}
+    )
+
+    assert "X-Page-Cache" not in first
+    assert first["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in first["Vary"]
+    assert int(first["Content-Length"]) == len(first.content)
+    assert without_tokens(html) == without_tokens(Client().get(url).text)  # the stored page
+    assert _unmask_cipher_token(token[1]) == visitor.cookies["csrftoken"].value
+    assert added.status_code == 302
 
 
 def test_pages_without_forms_of_their_own_set_no_cookie(shop):

@@ -1,6 +1,7 @@
 """Visitors with a session (logged-in buyers, guests with a cart) get the stored storefront page
 with their own header put in (marketplace/pagecache.py): never anybody else's, always current."""
 
+import gzip
 import re
 
 import pytest
@@ -376,3 +377,28 @@ def test_a_page_rendered_anew_takes_a_guests_stored_header_without_reading_the_c
     assert "X-Page-Cache" not in response
     assert tables_read(queries) == set()
     assert cart_count(response) == 3
+
+
+def test_a_buyers_page_rendered_and_stored_is_sent_compressed_once_with_their_header(
+    world, buyer, monkeypatch
+):
+    cart_with(buyer, (world["product"], 2))
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_ENCODING="gzip")
+    client.force_login(buyer)
+    monkeypatch.setattr(
+        "django.middleware.gzip.compress_string",
+        lambda *args, **kwargs: pytest.fail("the GZip middleware compressed a stored page again"),
+    )
+
+    first = client.get("/")  # neither the page nor the header stored yet
+    anew = client.get("/cari/?q=keripik")  # a page rendered anew, with the stored header
+
+    for response in (first, anew):
+        html = gzip.decompress(response.content).decode()
+        assert "X-Page-Cache" not in response
+        assert response["Content-Encoding"] == "gzip"
+        assert buyer.email in html
+        assert CART_COUNT.search(html).group(1) == "2"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert _unmask_cipher_token(token) == client.cookies["csrftoken"].value
+    assert client.post(reverse("account_logout"), {"csrfmiddlewaretoken": token}).status_code == 302
