@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -150,6 +151,25 @@ class Server:
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in path.read_text().split()]
 
+    def connections_per_worker(self):
+        """How many client connections each worker holds now, most first: gunicorn's gthread
+        workers keep a keep-alive connection for good, whichever accepted it first."""
+        established = set()
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == self.port and fields[3] == "01":
+                established.add(fields[9])  # the socket's inode
+        counts = []
+        for pid in self.worker_pids():
+            sockets = set()
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    target = os.readlink(fd)
+                    if target.startswith("socket:["):
+                        sockets.add(target[len("socket:[") : -1])
+            counts.append(len(sockets & established))
+        return sorted(counts, reverse=True)
+
     def cpu_seconds(self):
         total = 0
         for pid in [self.process.pid, *self.worker_pids()]:
@@ -172,6 +192,7 @@ class WrkResult:
     hits: int  # answers served from the whole-page cache
     generator_cpu: float = 0.0  # CPU seconds wrk itself used
     server_cpu: float = 0.0  # CPU seconds the gunicorn workers used
+    connections: list = field(default_factory=list)  # per worker, halfway through the run
 
     @property
     def rate(self):
@@ -225,9 +246,13 @@ def run_wrk(server, paths, *, seconds, connections=32, threads=2, cookies=()):
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
     command += ["-s", str(LUA), server.base, "--", paths_file, cookies_file]
     cpu_before = server.cpu_seconds()
+    connections = []
+    halfway = threading.Timer(seconds / 2, lambda: connections.extend(server.connections_per_worker()))
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    halfway.start()
     # wait4 gives the CPU time of wrk alone: the check that the generator is not the bottleneck.
     _pid, status, usage = os.wait4(process.pid, 0)
+    halfway.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     output, errors = process.stdout.read(), process.stderr.read()
     os.unlink(paths_file)
@@ -238,6 +263,7 @@ def run_wrk(server, paths, *, seconds, connections=32, threads=2, cookies=()):
     result = parse_wrk(output)
     result.generator_cpu = usage.ru_utime + usage.ru_stime
     result.server_cpu = server.cpu_seconds() - cpu_before
+    result.connections = connections
     return result
 
 

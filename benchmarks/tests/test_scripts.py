@@ -3,8 +3,10 @@
 No timings are asserted: these check that the scripts measure what they say they measure.
 """
 
+import os
 import random
 import shutil
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -103,7 +105,13 @@ def test_the_wrk_script_cycles_paths_and_cookies_and_counts_hits_and_errors():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     target = type(
-        "Target", (), {"base": f"http://127.0.0.1:{server.server_port}", "cpu_seconds": lambda self: 0}
+        "Target",
+        (),
+        {
+            "base": f"http://127.0.0.1:{server.server_port}",
+            "cpu_seconds": lambda self: 0,
+            "connections_per_worker": lambda self: [2],
+        },
     )()
     try:
         result = loadtools.run_wrk(
@@ -120,6 +128,22 @@ def test_the_wrk_script_cycles_paths_and_cookies_and_counts_hits_and_errors():
     fresh = [path for path in paths if path.startswith("/p?fbclid=")]
     assert len(fresh) > 1 and "{rand}" not in "".join(fresh), "a new number per request"
     assert {cookie for _, cookie in Handler.seen} == {"a=1", "b=2"}
+    assert result.connections == [2]  # asked halfway through the run
+
+
+def test_the_connections_each_worker_holds_are_counted_from_the_system_tables():
+    listener = socket.create_server(("127.0.0.1", 0))
+    clients = [socket.create_connection(listener.getsockname()) for _ in range(3)]
+    accepted = [listener.accept()[0] for _ in range(3)]
+    server = loadtools.Server("app", listener.getsockname()[1], {})
+    server.worker_pids = lambda: [os.getpid()]  # this process plays the one worker
+    try:
+        assert server.connections_per_worker() == [3]  # the clients' own ends are not counted
+        accepted.pop().close()
+        assert server.connections_per_worker() == [2]
+    finally:
+        for connection in [*clients, *accepted, listener]:
+            connection.close()
 
 
 def shop_with_product(django_user_model, stock):
