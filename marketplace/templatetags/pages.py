@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
@@ -35,6 +36,24 @@ def forget_rendered_once(**kwargs):
     _settings_generation += 1
 
 
+def rendered_once(rendered, render):
+    """`render()`'s text, kept in `rendered` per language and URL prefix for later requests."""
+    key = (get_language(), get_script_prefix(), _settings_generation)
+    text = rendered.get(key)
+    if text is None or settings.DEBUG:
+        text = rendered[key] = render()
+    return text
+
+
+def without_blocks(nodelist, tag):
+    """The content of a tag whose node hides it from {% extends %}: {% extends %} looks for
+    {% block %} tags through every node of the layout on each render (5 % of a page put together
+    from cached fragments); the two big tags of base.html need not be walked if they hold none."""
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError(f"{{% {tag} %}} cannot hold a {{% block %}}")
+    return nodelist
+
+
 class OnceNode(template.Node):
     """Its content rendered once per language and URL prefix, then reused by every request.
 
@@ -42,18 +61,19 @@ class OnceNode(template.Node):
     visitor or the page: a variable about them renders empty, so nobody's data is shared.
     """
 
+    child_nodelists = ()  # without_blocks
+
     def __init__(self, nodelist):
         self.nodelist = nodelist
         self.rendered = {}
 
     def render(self, context):
-        key = (get_language(), get_script_prefix(), _settings_generation)
-        text = self.rendered.get(key)
-        if text is None or settings.DEBUG:
-            site = template.Context(site_settings(), autoescape=context.autoescape)
-            site.template = context.template
-            text = self.rendered[key] = self.nodelist.render(site)
-        return text
+        return rendered_once(self.rendered, lambda: self.render_for_the_site(context))
+
+    def render_for_the_site(self, context):
+        site = template.Context(site_settings(), autoescape=context.autoescape)
+        site.template = context.template
+        return self.nodelist.render(site)
 
 
 @register.tag
@@ -63,21 +83,39 @@ def once(parser, token):
     about 0.35 ms, a sixth of a page built from cached fragments."""
     nodelist = parser.parse(("endonce",))
     parser.delete_first_token()
-    return OnceNode(nodelist)
+    return OnceNode(without_blocks(nodelist, "once"))
 
 
 # --- {% personal %}: the visitor's own part of the header -----------------------------------
 
 
 class PersonalNode(template.Node):
+    child_nodelists = ()  # without_blocks
+
     def __init__(self, nodelist):
         self.nodelist = nodelist
+        self.rendered_for_nobody = {}
 
     def render(self, context):
-        stored = stored_personal_header(context.get("request"))
+        request = context.get("request")
+        stored = stored_personal_header(request)
         if stored is not None:
             return stored
+        if is_nobody(request):
+            return rendered_once(self.rendered_for_nobody, lambda: self.render_marked(context))
+        return self.render_marked(context)
+
+    def render_marked(self, context):
         return f"<!--personal-->{self.nodelist.render(context)}<!--/personal-->"
+
+
+def is_nobody(request):
+    """A visitor not logged in and without a session, so without a cart either (as
+    orders.selectors.cart_count reads it): their header is everyone else's in their language."""
+    if request is None:
+        return False
+    user, session = getattr(request, "user", None), getattr(request, "session", None)
+    return user is not None and not user.is_authenticated and session is not None and not session.session_key
 
 
 @register.tag
@@ -85,7 +123,8 @@ def personal(parser, token):
     """{% personal %}…{% endpersonal %}: the account links, cart and notifications, marked for
     the page cache (marketplace.pagecache), which stores them per visitor. A page rendered anew
     for a visitor whose header is stored and current takes that instead: the header's queries
-    (the cart's units, unread notifications, "My shop") run once per change, not once per page."""
+    (the cart's units, unread notifications, "My shop") run once per change, not once per page.
+    A visitor without a session and not logged in gets the header rendered once per language."""
     nodelist = parser.parse(("endpersonal",))
     parser.delete_first_token()
-    return PersonalNode(nodelist)
+    return PersonalNode(without_blocks(nodelist, "personal"))

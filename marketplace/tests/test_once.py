@@ -1,8 +1,10 @@
 """{% once %}: the layout's visitor-independent parts are rendered once and reused."""
 
+import re
+
 import pytest
-from django.template import engines
-from django.test import override_settings
+from django.template import Context, Engine, TemplateSyntaxError, engines
+from django.test import Client, override_settings
 from django.utils import translation
 
 
@@ -77,3 +79,45 @@ def test_search_box_and_language_form_keep_the_request_parts(client):
     assert 'name="q" value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in response.text
     assert 'name="next" type="hidden" value="/cari/?q=' in response.text
     assert "utm_source" not in response.text.split('name="next"')[1].split(">")[0]
+
+
+@pytest.mark.parametrize("tag", ["once", "personal"])
+def test_a_block_inside_once_or_personal_is_refused_when_the_template_is_read(tag):
+    # {% extends %} does not look inside them for blocks (they hide their content from it).
+    with pytest.raises(TemplateSyntaxError, match="cannot hold a {% block %}"):
+        engines["django"].from_string(
+            f"{{% load pages %}}{{% {tag} %}}{{% block x %}}{{% endblock %}}{{% end{tag} %}}"
+        )
+
+
+def test_blocks_beside_once_and_personal_are_still_filled_by_the_page():
+    parent = (
+        "{% load pages %}{% once %}[{% endonce %}{% block a %}-{% endblock %}{% personal %}{% endpersonal %}]"
+    )
+    loader = {"parent.html": parent, "child.html": "{% extends 'parent.html' %}{% block a %}A{% endblock %}"}
+    engine = Engine(
+        loaders=[("django.template.loaders.locmem.Loader", loader)],
+        libraries={"pages": "marketplace.templatetags.pages"},
+    )
+
+    assert engine.get_template("child.html").render(Context({})) == "[A<!--personal--><!--/personal-->]"
+
+
+@pytest.mark.django_db
+def test_visitors_without_a_session_share_one_header_per_language_and_others_get_their_own(
+    client, buyer, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # every page rendered
+    header = re.compile(r"<!--personal-->.*?<!--/personal-->", re.S)
+    english = Client()
+    english.cookies["django_language"] = "en"
+    logged_in = Client()
+    logged_in.force_login(buyer)
+
+    first, again, in_english = (header.search(c.get("/").text)[0] for c in (Client(), Client(), english))
+    theirs = header.search(logged_in.get("/").text)[0]
+
+    assert first == again
+    assert "Masuk" in first and "Log in" in in_english
+    assert buyer.email in theirs and buyer.email not in first
+    assert header.search(Client().get("/").text)[0] == first  # after a logged-in render too
