@@ -227,7 +227,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "marketplace.pagecache.AnonymousPageCacheMiddleware",
     # Below the page cache: stored pages keep the policy header, so a hit need not build it.
-    "csp.middleware.CSPMiddleware",
+    "marketplace.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "marketplace.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
