@@ -112,10 +112,10 @@ class PersonalNode(template.Node):
 def is_nobody(request):
     """A visitor not logged in and without a session, so without a cart either (as
     orders.selectors.cart_count reads it): their header is everyone else's in their language."""
-    if request is None:
-        return False
     user, session = getattr(request, "user", None), getattr(request, "session", None)
-    return user is not None and not user.is_authenticated and session is not None and not session.session_key
+    if user is None or session is None:
+        return False
+    return not user.is_authenticated and not session.session_key
 
 
 @register.tag
