@@ -4,6 +4,7 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware
@@ -33,6 +34,18 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         response.headers.setdefault("Content-Language", translation.get_language())
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, taking the session the page cache already read for this request
+    (`pagecache.load_session`): a buyer's page rendered anew read it twice before."""
+
+    def process_request(self, request):
+        session = getattr(request, "_read_session", None)
+        if session is None:
+            super().process_request(request)
+        else:
+            request.session = session
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -318,10 +318,15 @@ def visitor_of(session_data):
     return "cart", str(session_data.get(GUEST_CART_SESSION_KEY) or "")
 
 
-def load_session(session_key):
-    """The session's data, read the way SessionMiddleware will (a cache read with cached_db)."""
+def load_session(request):
+    """The session's data (a cache read with cached_db), read once for the whole request: the
+    session middleware further down takes this store rather than reading it again."""
     engine = import_module(settings.SESSION_ENGINE)
-    return engine.SessionStore(session_key).load()
+    session = engine.SessionStore(request.COOKIES[settings.SESSION_COOKIE_NAME])
+    # What the store's first access does, without marking the session as used (Vary: Cookie).
+    session._session_cache = session.load()
+    request._read_session = session
+    return session._session_cache
 
 
 def is_storefront_get(request):
@@ -509,7 +514,7 @@ class AnonymousPageCacheMiddleware:
         visitor's version; no query. Anything else is rendered as usual and, when it is a plain
         page for the visitor the session named, stored in its two parts.
         """
-        data = load_session(request.COOKIES[settings.SESSION_COOKIE_NAME])
+        data = load_session(request)
         if MESSAGES_SESSION_KEY in data:
             return self.get_response(request)
         kind, ident = visitor_of(data)

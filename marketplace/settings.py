@@ -228,7 +228,7 @@ MIDDLEWARE = [
     "marketplace.pagecache.AnonymousPageCacheMiddleware",
     # Below the page cache: stored pages keep the policy header, so a hit need not build it.
     "marketplace.middleware.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "marketplace.middleware.SessionMiddleware",
     "marketplace.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -3,6 +3,7 @@ with their own header put in (marketplace/pagecache.py): never anybody else's, a
 
 import gzip
 import re
+from importlib import import_module
 
 import pytest
 from django.db import connection
@@ -319,6 +320,24 @@ def test_a_page_rendered_anew_takes_the_buyers_stored_header_without_its_queries
         rendered_whole = client.get(url)
     assert tables_read(queries) == set(HEADER_TABLES)
     assert without_tokens(response.text) == without_tokens(rendered_whole.text)
+
+
+@pytest.mark.parametrize("page", ["category", "search", "product"])
+def test_a_page_rendered_anew_reads_the_buyers_session_once(
+    page, world, buyer, password, settings, monkeypatch
+):
+    client = logged_in(buyer, password)
+    client.get("/")  # stores the buyer's header
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    read = []
+    load = store.load
+    monkeypatch.setattr(store, "load", lambda session: read.append(session.session_key) or load(session))
+
+    response = client.get(storefront_urls(world)[page])
+
+    assert "X-Page-Cache" not in response
+    assert buyer.email in response.text
+    assert read == [client.cookies[settings.SESSION_COOKIE_NAME].value]
 
 
 def test_the_stored_header_in_a_page_rendered_anew_has_a_csrf_token_that_works(world, buyer, password):
