@@ -118,6 +118,7 @@ class Server:
     port: int
     env: dict
     health: str = "/"
+    options: tuple = ()  # more gunicorn options, after the shared ones
     process: subprocess.Popen = field(default=None, repr=False)
 
     @property
@@ -125,7 +126,8 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self):
-        command = [sys.executable, *GUNICORN, "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"]
+        command = [sys.executable, *GUNICORN, *self.options, "--bind", f"127.0.0.1:{self.port}"]
+        command += ["--log-level", "warning"]
         self.process = subprocess.Popen([*command, self.app], cwd=ROOT, env=self.env)
         for _ in range(150):
             try:

@@ -3,6 +3,7 @@
 No timings are asserted: these check that the scripts measure what they say they measure.
 """
 
+import http.client
 import os
 import random
 import shutil
@@ -144,6 +145,29 @@ def test_the_connections_each_worker_holds_are_counted_from_the_system_tables():
     finally:
         for connection in [*clients, *accepted, listener]:
             connection.close()
+
+
+def free_port():
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        return probe.getsockname()[1]
+
+
+def test_with_reuse_port_the_kernel_spreads_keep_alive_connections_over_both_workers():
+    server = loadtools.Server(
+        "benchmarks.bare_site:application", free_port(), loadtools.base_env(), options=("--reuse-port",)
+    ).start()
+    clients = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=10) for _ in range(32)]
+    try:
+        for client in clients:  # kept open, as wrk keeps its connections
+            client.request("GET", "/")
+            assert client.getresponse().read().startswith(b"<!DOCTYPE html>")
+        held = server.connections_per_worker()
+    finally:
+        for client in clients:
+            client.close()
+        server.stop()
+    assert len(held) == 2 and sum(held) == 32
+    assert min(held) > 0  # all 32 on one socket would have odds of one in two billion
 
 
 def shop_with_product(django_user_model, stock):
