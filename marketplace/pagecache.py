@@ -80,6 +80,7 @@ import re
 import secrets
 import string
 import uuid
+from functools import wraps
 from importlib import import_module
 
 from django.conf import settings
@@ -441,7 +442,71 @@ def stored_personal_header(request):
     kind, ident, content = stored
     if not served_as(request, kind, ident):
         return None
+    return filled_header(request, content)
+
+
+def filled_header(request, content):
+    """A stored header (compressed, its CSRF token a hole) with this visitor's token put in."""
     return mark_safe(plain_page(content, {CSRF_HOLE: csrf_token(request).encode()}).decode())  # noqa: S308
+
+
+def is_current(stored_header, version, auth_hash):
+    """The stored header was made under the visitor's current version and for a session their
+    password still lets in."""
+    return (
+        stored_header is not None
+        and stored_header["version"] == version
+        and stored_header["auth"] == auth_hash
+    )
+
+
+# --- The same header on pages the page cache does not keep ------------------------------------
+
+
+def reuses_stored_header(view):
+    """For a view whose pages the page cache does not keep (the cart, checkout, orders) and whose
+    GET changes nothing the header shows: its {% personal %} takes the visitor's stored header
+    when current, else stores the one it renders (`kept_header`). The header's queries (cart
+    units, unread notifications, "My shop") and its rendering then run once per change, not
+    on every such page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request._keeps_header = request.method in ("GET", "HEAD")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def kept_header(request, render):
+    """The header of a `reuses_stored_header` page, `render()` giving it rendered anew; None
+    when the page must render its own (the cache off, another kind of page or visitor).
+
+    Looked up when the template gets to the header, so a version that the view's own writes
+    moved (after their commit) is already the one compared."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or not getattr(request, "_keeps_header", False):
+        return None
+    session = request.session
+    kind, ident = visitor_of(session)
+    if not session.session_key or (
+        kind == "user" and session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS
+    ):
+        return None
+    auth_hash = session.get(HASH_SESSION_KEY, "")
+    header = personal_header_key(kind, ident, chosen_language(request))
+    version_key = visitor_version_key(kind, ident)
+    found = cache.get_many([header, version_key])
+    version = found.get(version_key) or start_visitor_version(version_key)
+    if version is None or not served_as(request, kind, ident):
+        return None
+    if is_current(found.get(header), version, auth_hash):
+        return filled_header(request, found[header]["content"])
+    rendered = render()
+    content = compress_page(without_csrf(rendered.encode())[0])
+    cache.set(
+        header, {"version": version, "auth": auth_hash, "content": content}, settings.PAGE_CACHE_SECONDS
+    )
+    return rendered
 
 
 def csrf_token(request):
@@ -527,7 +592,7 @@ class AnonymousPageCacheMiddleware:
         found = read_with_version(request, [page, header, version_key])
         version = found.get(version_key) or start_visitor_version(version_key)
         mine = found.get(header)
-        if mine is not None and (mine["version"] != version or mine["auth"] != auth_hash):
+        if not is_current(mine, version, auth_hash):
             mine = None
         cached = current_page(request, found, page)
         if mine is not None and version is not None:

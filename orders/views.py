@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.money import format_rupiah
+from marketplace.pagecache import reuses_stored_header
 from marketplace.phones import whatsapp_link
 from marketplace.storage import private_file_response
 from orders import pricing, selectors, services, tracking, transitions
@@ -23,6 +24,7 @@ from orders.models import Checkout, PaymentMethod
 # --- Cart -------------------------------------------------------------------------------------
 
 
+@reuses_stored_header
 def cart(request):
     lines = selectors.cart_lines(services.cart_for(request))
     groups = selectors.group_by_shop(lines)
@@ -88,6 +90,7 @@ def safe_next(request):
 
 
 @login_required
+@reuses_stored_header
 def checkout(request):
     if done := already_placed(request):
         return redirect("orders:checkout_done", done.pk)
@@ -256,6 +259,7 @@ def chosen_address(request, addresses):
 
 
 @login_required
+@reuses_stored_header
 def checkout_done(request, pk):
     done = get_object_or_404(Checkout.objects.filter(buyer=request.user), pk=pk)
     orders = done.orders.select_related("shop").prefetch_related("shop__bank_accounts")
@@ -266,6 +270,7 @@ def checkout_done(request, pk):
 
 
 @login_required
+@reuses_stored_header
 def address_list(request):
     return render(request, "orders/addresses.html", {"addresses": selectors.addresses_of(request.user)})
 
@@ -308,11 +313,13 @@ def address_default(request, pk):
 
 
 @login_required
+@reuses_stored_header
 def order_list(request):
     return render(request, "orders/order_list.html", {"orders": selectors.buyer_orders(request.user)[:100]})
 
 
 @login_required
+@reuses_stored_header
 def order_detail(request, number, proof_form=None):
     order = selectors.order_with_details(selectors.buyer_order(request.user, number))
     context = {

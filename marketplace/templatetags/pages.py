@@ -7,7 +7,7 @@ from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
 from marketplace.context_processors import site_settings
-from marketplace.pagecache import shared_query, stored_personal_header
+from marketplace.pagecache import kept_header, shared_query, stored_personal_header
 
 register = template.Library()
 
@@ -103,7 +103,8 @@ class PersonalNode(template.Node):
             return stored
         if is_nobody(request):
             return rendered_once(self.rendered_for_nobody, lambda: self.render_marked(context))
-        return self.render_marked(context)
+        kept = kept_header(request, lambda: self.render_marked(context))
+        return kept if kept is not None else self.render_marked(context)
 
     def render_marked(self, context):
         return f"<!--personal-->{self.nodelist.render(context)}<!--/personal-->"
