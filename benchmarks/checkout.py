@@ -7,9 +7,9 @@
 Runs on its own database (BENCH_CHECKOUT_DATABASE_URL, default warung_bench_checkout; created and
 migrated if missing, emptied of shops, products, carts and orders at each run) with Redis db 11
 (BENCH_CHECKOUT_REDIS_URL) as cache and broker. It starts the marketplace under gunicorn
-(`--workers 2 --threads 4 --worker-class gthread`) and a Celery worker, then several load
-processes (--processes, default 5), each running a share of the buyers as threads over
-keep-alive HTTP connections. Every buyer is a real account with an address and a session, and
+(loadtools.GUNICORN: `--workers 2 --threads 4 --worker-class gthread --reuse-port`) and a Celery
+worker, then several load processes (--processes, default 5), each running a share of the buyers
+as threads over keep-alive HTTP connections. Every buyer is a real account with an address and a session, and
 goes through what a phone does: the product page, "add to cart", the checkout page (its form
 read from the HTML: token, address, shipping, payment, seen total) and the order button.
 

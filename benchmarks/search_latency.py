@@ -4,9 +4,9 @@
     .venv/bin/python benchmarks/search_latency.py --quick   # 10 s per audience
 
 Needs PostgreSQL, Redis and wrk. Builds or reuses the 100,000-product catalogue (`warung_bench_100k`,
-see throughput.py), starts the marketplace under gunicorn (`--workers 2 --threads 4 --worker-class
-gthread`) with the whole-page cache off, so every request runs the search view and its template,
-and loads it with wrk (2 threads, 32 connections) over the search URLs of throughput.py: whole
+see throughput.py), starts the marketplace under gunicorn (loadtools.GUNICORN: `--workers 2
+--threads 4 --worker-class gthread --reuse-port`) with the whole-page cache off, so every request
+runs the search view and its template, and loads it with wrk (2 threads, 32 connections) over the search URLs of throughput.py: whole
 words, several words, short words (`ker`, `ik`), typos (`kripik`, `kopi robsta`), second pages
 and sorts. Three rows:
 
@@ -20,14 +20,12 @@ and sorts. Three rows:
 Our target: p95 ≤ 50 ms on an otherwise idle machine.
 
 The last column gives the client connections each gunicorn worker held halfway through the run.
-wrk keeps its 32 connections open, and a gthread worker keeps every connection it accepted, so
-when one worker took most of them at the start, its clients queue behind each other on one core
-while the other worker's few are served at once: p95 is then set by that split.
+wrk keeps its 32 connections open and a gthread worker keeps every connection it accepted; with
+--reuse-port the kernel spreads them between the workers' sockets (splits like 18/14), where
+without it one worker often took all 32 (until 2026-12-06).
 
-With `--reuse-port` every worker listens on a socket of its own and the kernel spreads the
-connections between them. That evens out the split. It does not help the first row, whose p95
-comes from its first searches: their fragments are gone after FRAGMENT_CACHE_SECONDS (60 s),
-so each of them runs the search and renders all 24 cards again.
+The first row's p95 comes from its first searches: their fragments are gone after
+FRAGMENT_CACHE_SECONDS (60 s), so each of them runs the search and renders all 24 cards again.
 
 Ends with `search <audience> p50 <ms> p95 <ms>` lines.
 """
@@ -52,12 +50,6 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--catalogue", default=CATALOGUE, choices=sorted(loadtools.CATALOGUES))
     parser.add_argument("--quick", action="store_true", help="10 s per audience")
-    parser.add_argument(
-        "--reuse-port",
-        action="store_true",
-        help="gunicorn --reuse-port: each worker listens on its own socket and the kernel spreads "
-        "the connections between them",
-    )
     args = parser.parse_args()
     seconds = args.seconds or (10 if args.quick else 30)
     print(f"benchmarks/search_latency.py {' '.join(sys.argv[1:])}: {loadtools.machine()}", flush=True)
@@ -70,10 +62,9 @@ def main():
         REDIS_URL=loadtools.redis_url(args.catalogue),
         PAGE_CACHE_SECONDS=0,
     )
-    options = ("--reuse-port",) if args.reuse_port else ()
-    site = loadtools.Server("marketplace.wsgi:application", PORT, env, "/healthz", options).start()
+    site = loadtools.Server("marketplace.wsgi:application", PORT, env, health="/healthz").start()
     uncached = loadtools.Server(
-        "marketplace.wsgi:application", PORT + 1, {**env, "FRAGMENT_CACHE_SECONDS": "0"}, "/healthz", options
+        "marketplace.wsgi:application", PORT + 1, {**env, "FRAGMENT_CACHE_SECONDS": "0"}, health="/healthz"
     ).start()
     lines = []
     try:

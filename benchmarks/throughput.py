@@ -8,8 +8,8 @@ Needs PostgreSQL, Redis and wrk (Debian package `wrk`). The catalogues are built
 marketplace caches in Redis db 10 and 11 (BENCH_REDIS_URL_10K, BENCH_REDIS_URL_100K).
 
 What runs: the yardstick (`bare_site.py`, 24 static cards, no middleware, no database) and the
-marketplace, each under gunicorn `--workers 2 --threads 4 --worker-class gthread`, loaded by wrk
-(2 threads, 32 connections) over loopback. Three audiences:
+marketplace, each under gunicorn `--workers 2 --threads 4 --worker-class gthread --reuse-port`
+(loadtools.GUNICORN), loaded by wrk (2 threads, 32 connections) over loopback. Three audiences:
 
 - anon-hit: visitors without cookies on the production set-up (whole-page cache on, warmed);
 - anon-miss: the same visitors with the page cache off (PAGE_CACHE_SECONDS=0 on a second
@@ -316,8 +316,9 @@ def measure_catalogue(catalogue, bare, plan, args, ports):
                     runs.setdefault(key, []).append((result, reference))
                 runs.setdefault("bare", []).append((bare_after, reference))
                 print(
-                    f"{catalogue} round {round_ + 1}/{args.rounds} {audience}: bare {bare_before.rate:.0f} → "
-                    f"{bare_after.rate:.0f} req/s; load {loadtools.load_average()}",
+                    f"{catalogue} round {round_ + 1}/{args.rounds} {audience}: bare {bare_before.rate:.0f} "
+                    f"({split(bare_before)}) → {bare_after.rate:.0f} ({split(bare_after)}) req/s; "
+                    f"load {loadtools.load_average()}",
                     flush=True,
                 )
                 bare_before = bare_after
@@ -325,6 +326,11 @@ def measure_catalogue(catalogue, bare, plan, args, ports):
     finally:
         site.stop()
         uncached.stop()
+
+
+def split(result):
+    """The client connections each gunicorn worker held during a run, as "18/14"."""
+    return "/".join(map(str, result.connections))
 
 
 def summarise(catalogue, runs, plan):
