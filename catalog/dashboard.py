@@ -21,6 +21,7 @@ from catalog.forms import (
     VariantFormSet,
 )
 from catalog.models import MAX_IMAGES_PER_PRODUCT, Product, ProductImage, ProductVariant
+from marketplace.pagecache import reuses_stored_header
 from vendors.permissions import shop_member_required
 
 
@@ -34,6 +35,7 @@ def own_product(request, pk):
 
 
 @shop_member_required
+@reuses_stored_header
 def product_list(request):
     form = ProductSearchForm(request.GET)
     products = own_products(request).order_by("-updated_at", "-id")

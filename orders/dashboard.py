@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.pagecache import reuses_stored_header
 from marketplace.phones import whatsapp_link
 from orders import labels, selectors, tracking, transitions
 from orders.forms import ReasonForm, ShipForm
@@ -24,6 +25,7 @@ S = OrderStatus
 
 
 @shop_member_required
+@reuses_stored_header
 def overview(request):
     """The dashboard's home: vendors' tiles plus what orders know (this app reads both)."""
     checklist = selectors.setup_checklist(request.shop, is_owner=request.is_shop_owner)
@@ -46,6 +48,7 @@ def weightless_products(shop, shown=5):
 
 
 @shop_member_required
+@reuses_stored_header
 def order_list(request):
     status = request.GET.get("status", "")
     counts = selectors.status_counts(request.shop)
@@ -104,6 +107,7 @@ def allowed_actions(order, user):
 
 
 @shop_member_required
+@reuses_stored_header
 def order_detail(request, number):
     return render_detail(request, number)
 

@@ -559,3 +559,31 @@ def test_the_stored_header_on_the_cart_page_has_a_csrf_token_that_works(world, b
 def header_of_raw(response):
     (part,) = PERSONAL_PART.findall(response.text)
     return part
+
+
+@pytest.mark.parametrize("page", ["overview", "orders", "order", "products"])
+def test_a_vendors_dashboard_pages_take_the_stored_header(
+    page, world, buyer, password, settings, django_capture_on_commit_callbacks
+):
+    owner, shop = world["owner"], world["shop"]
+    make_address(buyer)
+    order = buy(buyer, (world["product"], 1)).orders.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(user=owner, title="Pesanan baru")
+    client = logged_in(owner, "correct-horse-battery")
+    client.get("/")  # stores the vendor's header
+    url = {
+        "overview": reverse("orders:dashboard", args=[shop.slug]),
+        "orders": reverse("orders:shop_orders", args=[shop.slug]),
+        "order": reverse("orders:shop_order", args=[shop.slug, order.number]),
+        "products": reverse("catalog:dashboard_products", args=[shop.slug]),
+    }[page]
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert "marketplace_notification" not in tables_read(queries)
+    assert f"{notifications.unread_count(owner)} belum dibaca" in response.text
+    settings.PAGE_CACHE_SECONDS = 0
+    assert header_of(response) == header_of(client.get(url))
