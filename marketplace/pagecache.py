@@ -56,6 +56,8 @@ shown its old header. A page rendered anew for a visitor whose header is stored 
 (a search nobody made before, a page whose stored copy expired) takes that header too
 (`{% personal %}`), once the request is known to still be that visitor's: the header's own
 queries (cart units, unread notifications, "My shop") run once per change, not once per page.
+Pages never stored (the cart, checkout, orders, the shop dashboard) take it the same way, and
+store the header they render (`reuses_stored_header`).
 Anything unusual goes through the whole stack and is not stored: a POST, messages waiting (a
 `messages` cookie or in the session), another cookie, a response that sets a cookie (a session
 that changed), a page without exactly one personal part, a response made for another visitor
