@@ -84,6 +84,7 @@ import string
 import uuid
 from functools import wraps
 from importlib import import_module
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -313,6 +314,41 @@ def start_visitor_version(key):
     return cache.get(key)
 
 
+class VisitorHeader(NamedTuple):
+    """Where the header of the visitor a session names is kept, and what makes it current."""
+
+    kind: str  # "user" or "cart"
+    ident: str
+    auth: str  # the session's password hash
+    key: str  # the stored header, in the request's language
+    version_key: str
+
+
+def visitor_header(request, session_data):
+    """The VisitorHeader of the visitor `session_data` names; None for a session of an
+    authentication backend no longer configured."""
+    kind, ident = visitor_of(session_data)
+    if kind == "user" and session_data.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    return VisitorHeader(
+        kind,
+        ident,
+        session_data.get(HASH_SESSION_KEY, ""),
+        personal_header_key(kind, ident, chosen_language(request)),
+        visitor_version_key(kind, ident),
+    )
+
+
+def store_header(visitor, version, part):
+    """Keep a header as rendered (`part`, bytes, its CSRF token a hole) for the visitor's next
+    pages; returns what was stored."""
+    stored = {"version": version, "auth": visitor.auth, "content": compress_page(part)}
+    # Writes keep it fresh; the expiry bounds what a write made while the cache was away (its
+    # version could not move) leaves stale, as for pages.
+    cache.set(visitor.key, stored, settings.PAGE_CACHE_SECONDS)
+    return stored
+
+
 def visitor_of(session_data):
     """("user", id) for a logged-in visitor, else ("cart", the guest's cart token or "")."""
     user_id = session_data.get(SESSION_KEY)
@@ -488,26 +524,17 @@ def kept_header(request, render):
     moved (after their commit) is already the one compared."""
     if settings.PAGE_CACHE_SECONDS <= 0 or not getattr(request, "_keeps_header", False):
         return None
-    session = request.session
-    kind, ident = visitor_of(session)
-    if not session.session_key or (
-        kind == "user" and session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS
-    ):
+    visitor = visitor_header(request, request.session) if request.session.session_key else None
+    if visitor is None:
         return None
-    auth_hash = session.get(HASH_SESSION_KEY, "")
-    header = personal_header_key(kind, ident, chosen_language(request))
-    version_key = visitor_version_key(kind, ident)
-    found = cache.get_many([header, version_key])
-    version = found.get(version_key) or start_visitor_version(version_key)
-    if version is None or not served_as(request, kind, ident):
+    found = cache.get_many([visitor.key, visitor.version_key])
+    version = found.get(visitor.version_key) or start_visitor_version(visitor.version_key)
+    if version is None or not served_as(request, visitor.kind, visitor.ident):
         return None
-    if is_current(found.get(header), version, auth_hash):
-        return filled_header(request, found[header]["content"])
+    if is_current(found.get(visitor.key), version, visitor.auth):
+        return filled_header(request, found[visitor.key]["content"])
     rendered = render()
-    content = compress_page(without_csrf(rendered.encode())[0])
-    cache.set(
-        header, {"version": version, "auth": auth_hash, "content": content}, settings.PAGE_CACHE_SECONDS
-    )
+    store_header(visitor, version, without_csrf(rendered.encode())[0])
     return rendered
 
 
@@ -582,37 +609,29 @@ class AnonymousPageCacheMiddleware:
         page for the visitor the session named, stored in its two parts.
         """
         data = load_session(request)
-        if MESSAGES_SESSION_KEY in data:
+        visitor = visitor_header(request, data)
+        if MESSAGES_SESSION_KEY in data or visitor is None:
             return self.get_response(request)
-        kind, ident = visitor_of(data)
-        if kind == "user" and data.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
-            return self.get_response(request)
-        auth_hash = data.get(HASH_SESSION_KEY, "")
-        page = page_key(request, "member" if kind == "user" else "guest")
-        header = personal_header_key(kind, ident, chosen_language(request))
-        version_key = visitor_version_key(kind, ident)
-        found = read_with_version(request, [page, header, version_key])
-        version = found.get(version_key) or start_visitor_version(version_key)
-        mine = found.get(header)
-        if not is_current(mine, version, auth_hash):
+        page = page_key(request, "member" if visitor.kind == "user" else "guest")
+        found = read_with_version(request, [page, visitor.key, visitor.version_key])
+        version = found.get(visitor.version_key) or start_visitor_version(visitor.version_key)
+        mine = found.get(visitor.key)
+        if not is_current(mine, version, visitor.auth):
             mine = None
         cached = current_page(request, found, page)
         if mine is not None and version is not None:
             if cached is not None:
                 return self.replay(request, cached, mine["content"])
             # The page is rendered anew; its header is this one ({% personal %}).
-            request._stored_personal_header = (kind, ident, mine["content"])
+            request._stored_personal_header = (visitor.kind, visitor.ident, mine["content"])
         response = self.get_response(request)
-        if version is not None and is_storable(response) and served_as(request, kind, ident):
+        if version is not None and is_storable(response) and served_as(request, visitor.kind, visitor.ident):
             parts = None if showed_messages(request) else personal_snapshot(request, response)
             if parts is not None:
                 if cached is None:
                     cache.set(page, parts[0], settings.PAGE_CACHE_SECONDS)
                 if mine is None:
-                    mine = {"version": version, "auth": auth_hash, "content": compress_page(parts[1])}
-                    # Writes keep it fresh; the expiry bounds what a write made while the cache
-                    # was away (its version could not move) leaves stale, as for pages.
-                    cache.set(header, mine, settings.PAGE_CACHE_SECONDS)
+                    mine = store_header(visitor, version, parts[1])
                 return compressed_as_stored(request, response, parts[0]["body"], mine["content"])
         return response
 

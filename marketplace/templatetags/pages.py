@@ -101,10 +101,10 @@ class PersonalNode(template.Node):
         stored = stored_personal_header(request)
         if stored is not None:
             return stored
+        render = lambda: self.render_marked(context)  # noqa: E731
         if is_nobody(request):
-            return rendered_once(self.rendered_for_nobody, lambda: self.render_marked(context))
-        kept = kept_header(request, lambda: self.render_marked(context))
-        return kept if kept is not None else self.render_marked(context)
+            return rendered_once(self.rendered_for_nobody, render)
+        return kept_header(request, render) or render()
 
     def render_marked(self, context):
         return f"<!--personal-->{self.nodelist.render(context)}<!--/personal-->"

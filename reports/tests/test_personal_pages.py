@@ -294,6 +294,15 @@ def test_a_changed_password_ends_the_stored_header_of_old_sessions(
 HEADER_TABLES = ("orders_cartitem", "marketplace_notification", "vendors_shopmember")
 
 
+def with_a_stored_header(buyer, password, django_capture_on_commit_callbacks):
+    """A client of `buyer`, who has an unread notification, after a page stored their header."""
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(user=buyer, title="Pesanan dikirim")
+    client = logged_in(buyer, password)
+    client.get("/")
+    return client
+
+
 def tables_read(queries):
     return {table for table in HEADER_TABLES if any(table in query["sql"] for query in queries)}
 
@@ -303,10 +312,7 @@ def test_a_page_rendered_anew_takes_the_buyers_stored_header_without_its_queries
     page, world, buyer, password, settings, django_capture_on_commit_callbacks
 ):
     cart_with(buyer, (world["product"], 2))
-    with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify(user=buyer, title="Pesanan dikirim")
-    client = logged_in(buyer, password)
-    client.get("/")  # stores the buyer's header
+    client = with_a_stored_header(buyer, password, django_capture_on_commit_callbacks)
     url = storefront_urls(world)[page]
 
     with CaptureQueriesContext(connection) as queries:
@@ -431,8 +437,12 @@ PERSONAL_PART = re.compile(r"<!--personal-->.*?<!--/personal-->", re.S)
 
 
 def header_of(response):
+    return without_tokens(personal_part(response))
+
+
+def personal_part(response):
     (part,) = PERSONAL_PART.findall(response.text)
-    return without_tokens(part)
+    return part
 
 
 @pytest.fixture
@@ -458,10 +468,7 @@ def own_pages(order):
 def test_the_buyers_own_pages_take_the_stored_header_without_its_queries(
     page, world, buyer, password, settings, with_an_order, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify(user=buyer, title="Pesanan dikirim")
-    client = logged_in(buyer, password)
-    client.get("/")  # stores the buyer's header
+    client = with_a_stored_header(buyer, password, django_capture_on_commit_callbacks)
     url = own_pages(with_an_order)[page]
 
     with CaptureQueriesContext(connection) as queries:
@@ -548,17 +555,12 @@ def test_the_stored_header_on_the_cart_page_has_a_csrf_token_that_works(world, b
     client.force_login(buyer)
     client.get("/")  # stores the header
     page = client.get(reverse("orders:cart"))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', header_of_raw(page)).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', personal_part(page)).group(1)
 
     response = client.post(reverse("account_logout"), {"csrfmiddlewaretoken": token})
 
     assert response.status_code == 302
     assert buyer.email not in client.get("/").text
-
-
-def header_of_raw(response):
-    (part,) = PERSONAL_PART.findall(response.text)
-    return part
 
 
 @pytest.mark.parametrize("page", ["overview", "orders", "order", "products"])
