@@ -3,7 +3,7 @@
 import json
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.html import mark_safe
@@ -86,7 +86,7 @@ def listing_fragments(request, name, search=""):
 
 
 def listing_parts(request, name, search):
-    return (*name, search, sorted(listing_query(request.GET).lists()))
+    return (*name, search, sorted(listing_query(request).lists()))
 
 
 def listing_context(request, products_for, *, name, search="", more=None):
@@ -97,7 +97,7 @@ def listing_context(request, products_for, *, name, search="", more=None):
     parameters (tracking) a link carries, and the filter form is built only to render it.
     `more(page)` adds what a page shows around its cards.
     """
-    query = listing_query(request.GET)
+    query = listing_query(request)
 
     def body():
         form = ListingFilterForm(request.GET, choices=filter_choices(request))
@@ -137,12 +137,20 @@ def filters_block(request, form, search):
     )
 
 
-def listing_query(params):
-    """The parameters a listing reads, as the visitor sent them: its links keep only these."""
-    query = params.copy()
-    for key in list(query):
-        if key not in ListingFilterForm.base_fields and key not in ("q", "page"):
-            del query[key]
+def listing_query(request):
+    """The parameters a listing reads, as the visitor sent them: its links keep only these.
+    Worked out once per request: the fragment keys and the listing body both ask."""
+    query = getattr(request, "_listing_query", None)
+    if query is None:
+        query = request._listing_query = params_a_listing_reads(request.GET)
+    return query
+
+
+def params_a_listing_reads(params):
+    query = QueryDict(mutable=True, encoding=params.encoding)
+    for key, values in params.lists():
+        if key in ListingFilterForm.base_fields or key in ("q", "page"):
+            query.setlist(key, list(values))
     if "q" in query:
         query["q"] = query["q"].strip()[:100]
     return query

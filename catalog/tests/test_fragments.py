@@ -12,8 +12,10 @@ import uuid
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -325,6 +327,21 @@ def test_a_shared_product_page_gives_each_visitor_their_own_working_csrf_token(
     )
     assert added.status_code == 302
     assert "Keripik Singkong 0" in second.get("/keranjang/").text
+
+
+def test_each_first_visit_gets_a_secret_of_its_own_as_its_cookie_and_tokens_that_mask_it(catalogue):
+    """Visitors without a CSRF cookie (a link opened from a chat) get a new secret, drawn as
+    Django draws one: 32 characters of its alphabet, each visitor's different."""
+    url = catalogue[0].get_absolute_url()
+    secrets = set()
+    for _ in range(20):
+        client = Client(enforce_csrf_checks=True)
+        tokens = csrf_tokens(client.get(url))
+        secret = client.cookies[settings.CSRF_COOKIE_NAME].value
+        assert len(secret) == CSRF_SECRET_LENGTH and set(secret) <= set(CSRF_ALLOWED_CHARS)
+        assert tokens and all(_unmask_cipher_token(token) == secret for token in tokens)
+        secrets.add(secret)
+    assert len(secrets) == 20
 
 
 def test_text_spelling_the_csrf_hole_never_receives_a_token(shop_a):
