@@ -97,12 +97,11 @@ def visible_products():
     return Product.objects.visible()
 
 
-def products_in_category(category, children, filters: Filters):
-    """The category's and its subcategories' products (`children`, as `category_with_children`
-    gives them: the listing has them from its cached fragment)."""
+def products_in_categories(ids, filters: Filters):
+    """The products of a category and its subcategories, by their ids (the listing has them
+    from its cached heading, `category_heading`)."""
     # By ids: an OR across the join to the categories would make PostgreSQL read every product,
     # where a list of ids walks the listing index.
-    ids = [category.pk, *(child.pk for child in children)]
     products = visible_products().filter(category__in=ids)
     return with_card_data(sorted_products(filtered(products, filters), filters.sort))
 

@@ -167,19 +167,33 @@ def remember_region(response, region):
 @require_GET
 def category(request, slug):
     name = ("category", slug)
-    prefetch_fragments(request, [("category", (slug,)), *listing_fragments(request, name)])
-    category, children = cached_fragment(
-        request, "category", (slug,), lambda: selectors.category_with_children(slug)
-    )
+    prefetch_fragments(request, [("category-heading", (slug,)), *listing_fragments(request, name)])
+    shown = cached_fragment(request, "category-heading", (slug,), lambda: category_heading(request, slug))
     context = listing_context(
         request,
-        lambda filters: selectors.products_in_category(category, children, filters),
+        lambda filters: selectors.products_in_categories(shown["ids"], filters),
         name=name,
     )
     response = render(
-        request, "catalog/category.html", {**context, "category": category, "children": children}
+        request,
+        "catalog/category.html",
+        {**context, "category_name": shown["name"], "heading": shown["html"]},
     )
     return remember_region(response, context["region"])
+
+
+def category_heading(request, slug):
+    """A category's name, its heading (crumbs, title, subcategories) and the categories its
+    listing shows: plain values, so a page put together from fragments renders no link and
+    unpickles no model for them."""
+    category, children = selectors.category_with_children(slug)
+    return {
+        "name": category.name,
+        "html": fragment(
+            request, "catalog/_category_heading.html", {"category": category, "children": children}
+        ),
+        "ids": [category.pk, *(child.pk for child in children)],
+    }
 
 
 @require_GET
