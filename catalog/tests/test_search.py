@@ -1,6 +1,8 @@
 """Search, the same specification on SQLite (FTS5 trigrams) and PostgreSQL (tsvector, pg_trgm):
 every test asking for `database` runs on both (see conftest.pytest_generate_tests)."""
 
+import pytest
+
 from catalog.models import Product
 from catalog.tests.factories import category, make_product
 
@@ -137,10 +139,12 @@ def test_suggestions_offer_visible_product_names_by_word_prefix(database, client
     assert client.get("/cari/saran/", {"q": "k"}).json() == {"suggestions": []}
 
 
-def test_the_suggestion_script_is_deferred(db, client):
-    html = client.get("/cari/").text
+@pytest.mark.parametrize("url", ["/cari/", "/", "/keranjang/", "/accounts/login/"])
+def test_every_page_with_the_search_box_defers_the_suggestion_script(db, client, url):
+    html = client.get(url).text
 
-    assert 'src="/static/js/suggest.js" data-url="/cari/saran/" defer' in html
+    assert 'id="site-search"' in html
+    assert html.count('src="/static/js/suggest.js" data-url="/cari/saran/" defer') == 1
 
 
 def test_typos_in_snack_and_spice_names_are_forgiven(database, client, shop_a):
