@@ -193,7 +193,9 @@ def main():
         sys.exit("The Jinja2 copy no longer renders the same page: update benchmarks/jinja2/.")
 
     print(f"benchmarks/template_engines.py: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
-    print(f"a category page's layout around its cached heading and listing body: {len(reference) / 1024:.1f} KB of HTML")
+    print(
+        f"a category page's layout around its cached heading and listing body: {len(reference) / 1024:.1f} KB of HTML"
+    )
     print("| engine | ms per render (median of rounds) | share of a whole page |")
     print("| --- | ---: | ---: |")
     for name, render in renders.items():

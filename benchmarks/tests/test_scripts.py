@@ -250,3 +250,16 @@ def test_a_buyer_does_not_open_again_a_product_seen_sold_out():
 
     assert picked == {3}
     assert everything_gone == {1, 2, 3}  # the run goes on rather than stopping the buyer
+
+
+def test_the_in_process_harness_times_real_pages_and_stops_at_any_other_answer(db):
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from benchmarks import in_process
+
+    handler = WSGIHandler()
+    times = in_process.timings_ms(handler, ["/", "/cari/?q=keripik&fbclid=IwAR1"], [], requests=6)
+
+    assert len(times) == 6 and all(ms > 0 for ms in times)
+    with pytest.raises(SystemExit, match="404"):
+        in_process.request_once(handler, "/kategori/tidak-ada/")

@@ -1,0 +1,132 @@
+"""Storefront pages timed in one process, through Django's WSGI handler: no server, no network
+client, so a change of a few percent shows through the noise of a shared machine.
+
+    .venv/bin/python benchmarks/in_process.py                       # every group, both audiences
+    .venv/bin/python benchmarks/in_process.py --groups category product --requests 5000
+
+Needs PostgreSQL and Redis, like throughput.py, and uses its catalogue (10k) and its URL plan
+(the first `--urls` URLs of each group; the plan's 32 logged-in buyers with a cart). Two
+audiences, each on the production settings otherwise:
+
+- anon-miss: visitors without cookies, the whole-page cache off (PAGE_CACHE_SECONDS=0), shared
+  fragments on and warmed by two rounds over the URLs first: what throughput.py's anon-miss rows
+  serve, without gunicorn;
+- buyer: the plan's buyers, one per request in turn, the page cache on and warmed.
+
+Every answer must be a 200. Prints `in-process <group> <audience> median <ms> p90 <ms>` lines.
+To compare two versions of the code, run the script of each in turn, several times: the
+machine's speed moves between runs more than a small change does.
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from io import BytesIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import loadtools  # noqa: E402
+import throughput  # noqa: E402
+
+CATALOGUE = "10k"
+AUDIENCES = ("anon-miss", "buyer")
+
+
+def environ(path, cookie=None):
+    """The WSGI environ of a GET of `path` (with its query) from a browser that accepts gzip."""
+    path_info, _, query = path.partition("?")
+    env = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path_info,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "HTTP_ACCEPT_ENCODING": "gzip, deflate",
+        "wsgi.input": BytesIO(b""),
+        "wsgi.url_scheme": "http",
+    }
+    if cookie:
+        env["HTTP_COOKIE"] = cookie
+    return env
+
+
+def request_once(handler, path, cookie=None):
+    statuses = []
+    response = handler(environ(path, cookie), lambda status, headers, exc_info=None: statuses.append(status))
+    try:
+        b"".join(response)
+    finally:
+        response.close()
+    if not statuses[0].startswith("200"):
+        raise SystemExit(f"{path}: {statuses[0]}")
+
+
+def timings_ms(handler, paths, cookies, requests):
+    """Each request's time, after two untimed rounds over the paths (fragments and pages warm)."""
+    for _ in range(2):
+        for n, path in enumerate(paths):
+            request_once(handler, path, cookies[n % len(cookies)] if cookies else None)
+    times = []
+    for n in range(requests):
+        cookie = cookies[n % len(cookies)] if cookies else None
+        started = time.perf_counter()
+        request_once(handler, paths[n % len(paths)], cookie)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def measure(audience, plan_path, groups, urls, requests):
+    """Child process: Django on the production settings for `audience`, prints one line per group."""
+    import json
+
+    import django
+    from django.core.handlers.wsgi import WSGIHandler
+
+    sys.path.insert(0, str(loadtools.ROOT))
+    django.setup()
+    plan = json.loads(Path(plan_path).read_text())
+    handler = WSGIHandler()
+    cookies = plan["cookies"] if audience == "buyer" else []
+    for group in groups:
+        times = timings_ms(handler, plan["groups"][group][:urls], cookies, requests)
+        p90 = statistics.quantiles(times, n=10)[-1]
+        print(
+            f"in-process {group} {audience} median {statistics.median(times):.3f} p90 {p90:.3f}", flush=True
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--groups", nargs="+", default=list(throughput.GROUPS))
+    parser.add_argument("--audiences", nargs="+", default=list(AUDIENCES), choices=AUDIENCES)
+    parser.add_argument("--urls", type=int, default=20, help="per group")
+    parser.add_argument("--requests", type=int, default=3000, help="timed, per group and audience")
+    parser.add_argument("--measure", nargs=2, metavar=("AUDIENCE", "PLAN"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure[0], args.measure[1], args.groups, args.urls, args.requests)
+        return
+    print(f"benchmarks/in_process.py {' '.join(sys.argv[1:])}: {loadtools.machine()}", flush=True)
+    env = loadtools.base_env(
+        DATABASE_URL=loadtools.database_url(CATALOGUE),
+        REDIS_URL=loadtools.redis_url(CATALOGUE),
+        DJANGO_SETTINGS_MODULE="marketplace.settings",
+    )
+    loadtools.collectstatic(env)
+    loadtools.ensure_catalogue(CATALOGUE)
+    throughput.plan_for(CATALOGUE)  # the URLs and fresh buyers, in /tmp/warung-bench-plan-10k.json
+    plan = f"/tmp/warung-bench-plan-{CATALOGUE}.json"
+    for audience in args.audiences:
+        page_cache = "0" if audience == "anon-miss" else "3600"
+        command = [sys.executable, __file__, "--measure", audience, plan, "--groups", *args.groups]
+        command += ["--urls", str(args.urls), "--requests", str(args.requests)]
+        subprocess.run(command, cwd=loadtools.ROOT, env={**env, "PAGE_CACHE_SECONDS": page_cache}, check=True)
+    print(f"{loadtools.machine()}")
+
+
+if __name__ == "__main__":
+    main()
