@@ -252,7 +252,21 @@ def test_a_buyer_does_not_open_again_a_product_seen_sold_out():
     assert everything_gone == {1, 2, 3}  # the run goes on rather than stopping the buyer
 
 
-def test_the_in_process_harness_times_real_pages_and_stops_at_any_other_answer(db):
+@pytest.fixture
+def connections_kept_open():
+    """A test's database connection holds its transaction: a WSGIHandler called directly would
+    close it at the end of each request (as the test client prevents for its own requests)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_the_in_process_harness_times_real_pages_and_stops_at_any_other_answer(db, connections_kept_open):
     from django.core.handlers.wsgi import WSGIHandler
 
     from benchmarks import in_process
