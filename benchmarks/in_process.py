@@ -23,8 +23,8 @@ import statistics
 import subprocess
 import sys
 import time
-from io import BytesIO
 from pathlib import Path
+from wsgiref.util import setup_testing_defaults
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -38,19 +38,10 @@ AUDIENCES = ("anon-miss", "buyer")
 def environ(path, cookie=None):
     """The WSGI environ of a GET of `path` (with its query) from a browser that accepts gzip."""
     path_info, _, query = path.partition("?")
-    env = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path_info,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "HTTP_HOST": "127.0.0.1:8000",
-        "HTTP_ACCEPT_ENCODING": "gzip, deflate",
-        "wsgi.input": BytesIO(b""),
-        "wsgi.url_scheme": "http",
-    }
+    env = {"PATH_INFO": path_info, "QUERY_STRING": query, "HTTP_ACCEPT_ENCODING": "gzip, deflate"}
     if cookie:
         env["HTTP_COOKIE"] = cookie
+    setup_testing_defaults(env)  # GET, host 127.0.0.1, an empty body
     return env
 
 
@@ -67,14 +58,17 @@ def request_once(handler, path, cookie=None):
 
 def timings_ms(handler, paths, cookies, requests):
     """Each request's time, after two untimed rounds over the paths (fragments and pages warm)."""
+
+    def cookie(n):
+        return cookies[n % len(cookies)] if cookies else None
+
     for _ in range(2):
         for n, path in enumerate(paths):
-            request_once(handler, path, cookies[n % len(cookies)] if cookies else None)
+            request_once(handler, path, cookie(n))
     times = []
     for n in range(requests):
-        cookie = cookies[n % len(cookies)] if cookies else None
         started = time.perf_counter()
-        request_once(handler, paths[n % len(paths)], cookie)
+        request_once(handler, paths[n % len(paths)], cookie(n))
         times.append((time.perf_counter() - started) * 1000)
     return times
 
@@ -118,8 +112,8 @@ def main():
     )
     loadtools.collectstatic(env)
     loadtools.ensure_catalogue(CATALOGUE)
-    throughput.plan_for(CATALOGUE)  # the URLs and fresh buyers, in /tmp/warung-bench-plan-10k.json
-    plan = f"/tmp/warung-bench-plan-{CATALOGUE}.json"
+    throughput.plan_for(CATALOGUE)  # the URLs and fresh buyers, kept at plan_path for the children
+    plan = str(throughput.plan_path(CATALOGUE))
     for audience in args.audiences:
         page_cache = "0" if audience == "anon-miss" else "3600"
         command = [sys.executable, __file__, "--measure", audience, plan, "--groups", *args.groups]

@@ -267,8 +267,12 @@ def start_servers(catalogue, ports):
     return site, uncached
 
 
+def plan_path(catalogue):
+    return Path(f"/tmp/warung-bench-plan-{catalogue}.json")
+
+
 def plan_for(catalogue, per_group=220):
-    output = Path(f"/tmp/warung-bench-plan-{catalogue}.json")
+    output = plan_path(catalogue)
     env = loadtools.base_env(
         DATABASE_URL=loadtools.database_url(catalogue),
         REDIS_URL=loadtools.redis_url(catalogue),

@@ -3,7 +3,7 @@
 import json
 
 from django.conf import settings
-from django.http import JsonResponse, QueryDict
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.html import mark_safe
@@ -19,6 +19,7 @@ from marketplace.pagecache import (
     REGION_COOKIE,
     cached_fragment,
     prefetch_fragments,
+    query_keeping,
     remembered_region,
     with_csrf_token,
 )
@@ -147,10 +148,7 @@ def listing_query(request):
 
 
 def params_a_listing_reads(params):
-    query = QueryDict(mutable=True, encoding=params.encoding)
-    for key, values in params.lists():
-        if key in ListingFilterForm.base_fields or key in ("q", "page"):
-            query.setlist(key, list(values))
+    query = query_keeping(params, lambda key: key in ListingFilterForm.base_fields or key in ("q", "page"))
     if "q" in query:
         query["q"] = query["q"].strip()[:100]
     return query
