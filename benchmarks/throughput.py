@@ -188,6 +188,7 @@ def make_buyers(count):
         )
         assert response.status_code == 302, response.status_code
         client.get("/keranjang/")  # shows and so clears the "added" message
+        client.get("/")  # as a browser keeps it: the cookie naming the visitor (pagecache.VISITOR_COOKIE)
         assert user.cart.items.exists(), "the buyer's cart stayed empty"
         cookies.append("; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items()))
     return cookies

@@ -37,10 +37,14 @@ cart units, unread notifications, "My shop", the account links and the log-out f
 stored with a placeholder there, and that part is stored on its own, per visitor (a user, or a
 guest's cart token) and language. Nothing else on a storefront page depends on the visitor but
 being logged in or not (the product page's report form), so there is one stored page per
-audience ("guest", "member") besides the anonymous one. A hit costs the session read (the
-sessions are `cached_db`: a cache read, written through to the database so a cache outage loses
-none) and one cache round trip for the storefront version, the page, the header and the
-visitor's version: no query.
+audience ("guest", "member") besides the anonymous one. A hit costs one cache round trip for
+the session (the sessions are `cached_db`: a cache read, written through to the database so a
+cache outage loses none), the storefront version, the page, the header and the visitor's
+version: no query. The header's keys depend on whom the session names, so that round trip
+takes them from a hint cookie (`VISITOR_COOKIE`) that the visitor's previous page set: an
+opaque name for the visitor, never trusted. What the session names is checked against it, and
+when they differ (no hint yet, a log-in, a forged cookie) the header is read in a second round
+trip under the session's own name, as if there had been no hint.
 
 A stored page records the storefront version it was rendered under and is read in the same
 round trip as the current version; a page of an older version is a miss and is overwritten.
@@ -89,12 +93,13 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import CSRF_SECRET_LENGTH, CsrfViewMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import salted_hmac
 from django.utils.regex_helper import _lazy_re_compile
 from django.utils.safestring import SafeString, mark_safe
 
@@ -116,8 +121,12 @@ TRACKING_PREFIXES = ("utm_",)
 CSRF_PLACEHOLDER = CSRF_HOLE
 # What {% csrf_token %} renders; each form gets its own masked copy of the visitor's secret.
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
+# The name of the visitor the session named on their previous storefront page (visitor_name):
+# a hint for reading their header with their session, checked before it is used.
+VISITOR_COOKIE = "pengunjung"
+VISITOR_NAME = re.compile(r"(user|cart)\.[0-9a-f]{32}")
 # Cookies that do not make a visitor's page their own.
-NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, REGION_COOKIE}
+NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, REGION_COOKIE, VISITOR_COOKIE}
 STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary", "Content-Security-Policy")
 # Cookies a stored page may set for everyone who gets it: the region is the URL's own filter.
 STORED_COOKIES = {REGION_COOKIE}
@@ -287,9 +296,9 @@ def visitor_changed(*, user_id=None, cart_token=None):
     storefront version, so a header rendered from the old rows is never stored as new."""
     keys = []
     if user_id is not None:
-        keys.append(visitor_version_key("user", str(user_id)))
+        keys.append(visitor_version_key(visitor_name("user", str(user_id))))
     if cart_token:
-        keys.append(visitor_version_key("cart", str(cart_token)))
+        keys.append(visitor_version_key(visitor_name("cart", str(cart_token))))
     if keys:
         transaction.on_commit(lambda: new_visitor_versions(keys))
 
@@ -308,13 +317,25 @@ def new_visitor_versions(keys):
         logger.warning("Could not move a visitor's header version", exc_info=True)
 
 
-def visitor_version_key(kind, ident):
-    return f"visitor:{kind}:{ident}"
+def visitor_name(kind, ident):
+    """The visitor's name in their cache keys and hint cookie: "user." or "cart." and a keyed
+    digest, so neither a user's id nor a guest's cart token (the key to their cart) is sent."""
+    digest = salted_hmac("marketplace.pagecache.visitor", f"{kind}:{ident}", algorithm="sha256")
+    return f"{kind}.{digest.hexdigest()[:32]}"
 
 
-def personal_header_key(kind, ident, language):
-    # Stored compressed (compress_page); headers stored plain, under "header:", are never read.
-    return f"personal:{kind}:{ident}:{language}"
+def visitor_version_key(name):
+    return f"visitor:{name}"
+
+
+def personal_header_key(name, language):
+    # Stored compressed (compress_page); keys of other forms are from older releases, never read.
+    return f"personal:{name}:{language}"
+
+
+def audience(name):
+    """Whose stored page a visitor gets: "member" (logged in) or "guest"."""
+    return "member" if name.startswith("user.") else "guest"
 
 
 def start_visitor_version(key):
@@ -328,6 +349,7 @@ class VisitorHeader(NamedTuple):
     kind: str  # "user" or "cart"
     ident: str
     auth: str  # the session's password hash
+    name: str  # visitor_name(kind, ident)
     key: str  # the stored header, in the request's language
     version_key: str
 
@@ -338,13 +360,46 @@ def visitor_header(request, session_data):
     kind, ident = visitor_of(session_data)
     if kind == "user" and session_data.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
         return None
+    name = visitor_name(kind, ident)
     return VisitorHeader(
         kind,
         ident,
         session_data.get(HASH_SESSION_KEY, ""),
-        personal_header_key(kind, ident, chosen_language(request)),
-        visitor_version_key(kind, ident),
+        name,
+        personal_header_key(name, chosen_language(request)),
+        visitor_version_key(name),
     )
+
+
+def hinted_visitor(request):
+    """The visitor name of the hint cookie, when it has the form of one; nothing more is known."""
+    hint = request.COOKIES.get(VISITOR_COOKIE, "")
+    return hint if VISITOR_NAME.fullmatch(hint) else None
+
+
+def hinted_keys(request, hint):
+    """The keys personal() reads for the visitor `hint` names: their page, header and version."""
+    if hint is None:
+        return []
+    return [
+        page_key(request, audience(hint)),
+        personal_header_key(hint, chosen_language(request)),
+        visitor_version_key(hint),
+    ]
+
+
+def remember_visitor(response, visitor, hint):
+    """Set the hint cookie to the visitor's name when the request did not carry it."""
+    if visitor.name != hint:
+        response.set_cookie(
+            VISITOR_COOKIE,
+            visitor.name,
+            max_age=settings.SESSION_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 def store_header(visitor, version, part):
@@ -365,15 +420,24 @@ def visitor_of(session_data):
     return "cart", str(session_data.get(GUEST_CART_SESSION_KEY) or "")
 
 
-def load_session(request):
-    """The session's data (a cache read with cached_db), read once for the whole request: the
-    session middleware further down takes this store rather than reading it again."""
+def load_session(request, keys):
+    """(the session's data, {key: value} for `keys` and the storefront version), the session
+    read once for the whole request: the session middleware further down takes this store
+    rather than reading it again. With cached_db sessions in the default cache, the session
+    comes in the same cache round trip as `keys`; the store reads it itself when it was not
+    there (a session the cache lost is read from the database and cached again)."""
     engine = import_module(settings.SESSION_ENGINE)
     session = engine.SessionStore(request.COOKIES[settings.SESSION_COOKIE_NAME])
+    in_default_cache = engine.__name__ == "django.contrib.sessions.backends.cached_db" and (
+        settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS
+    )
+    cached_as = session.cache_key if in_default_cache and session.session_key else None
+    found = read_with_version(request, [cached_as, *keys] if cached_as else keys)
+    data = found.pop(cached_as, None) if cached_as else None
     # What the store's first access does, without marking the session as used (Vary: Cookie).
-    session._session_cache = session.load()
+    session._session_cache = data if data is not None else session.load()
     request._read_session = session
-    return session._session_cache
+    return session._session_cache, found
 
 
 def is_storefront_get(request):
@@ -624,16 +688,22 @@ class AnonymousPageCacheMiddleware:
     def personal(self, request):
         """The shared page of this audience with the visitor's own header put in.
 
-        A hit costs the session read and one cache round trip for the page, the header and the
-        visitor's version; no query. Anything else is rendered as usual and, when it is a plain
-        page for the visitor the session named, stored in its two parts.
+        A hit costs one cache round trip for the session, the page, the header and the visitor's
+        version when the hint cookie names the visitor the session names, two otherwise; no
+        query. Anything else is rendered as usual and, when it is a plain page for the visitor
+        the session named, stored in its two parts.
         """
-        data = load_session(request)
+        hint = hinted_visitor(request)
+        data, found = load_session(request, hinted_keys(request, hint))
         visitor = visitor_header(request, data)
         if MESSAGES_SESSION_KEY in data or visitor is None:
             return self.get_response(request)
-        page = page_key(request, "member" if visitor.kind == "user" else "guest")
-        found = read_with_version(request, [page, visitor.key, visitor.version_key])
+        page = page_key(request, audience(visitor.name))
+        if visitor.name != hint:
+            found = read_with_version(request, [page, visitor.key, visitor.version_key])
+        return remember_visitor(self.personal_page(request, visitor, page, found), visitor, hint)
+
+    def personal_page(self, request, visitor, page, found):
         version = found.get(visitor.version_key) or start_visitor_version(visitor.version_key)
         mine = found.get(visitor.key)
         if not is_current(mine, version, visitor.auth):

@@ -6,6 +6,7 @@ import re
 from importlib import import_module
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
@@ -15,7 +16,8 @@ from django.urls import reverse
 from catalog.categories import seed_categories
 from catalog.models import Category
 from conftest import make_user, without_tokens
-from marketplace import notifications
+from marketplace import notifications, pagecache
+from marketplace.pagecache import VISITOR_COOKIE
 from orders.models import Cart
 from orders.tests.factories import buy, cart_with, make_address, make_product, make_shop
 from vendors import services as vendor_services
@@ -329,22 +331,152 @@ def test_a_page_rendered_anew_takes_the_buyers_stored_header_without_its_queries
     assert without_tokens(response.text) == without_tokens(rendered_whole.text)
 
 
+@pytest.fixture
+def cache_round_trips(monkeypatch):
+    """The keys of each read of the default cache (a get or a get_many), as a list per read."""
+    backend = caches["default"]
+    reads, depth = [], []
+
+    def counted(method, keys_of):
+        def read(*args, **kwargs):
+            if not depth:  # the local-memory cache's get_many calls get once per key
+                reads.append(keys_of(args))
+            depth.append(1)
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return read
+
+    monkeypatch.setattr(backend, "get", counted(backend.get, lambda args: [args[0]]))
+    monkeypatch.setattr(backend, "get_many", counted(backend.get_many, lambda args: list(args[0])))
+    return reads
+
+
+def session_cache_key(client, settings):
+    return (
+        import_module(settings.SESSION_ENGINE)
+        .SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value)
+        .cache_key
+    )
+
+
 @pytest.mark.parametrize("page", ["category", "search", "product"])
 def test_a_page_rendered_anew_reads_the_buyers_session_once(
-    page, world, buyer, password, settings, monkeypatch
+    page, world, buyer, password, settings, monkeypatch, cache_round_trips
 ):
     client = logged_in(buyer, password)
     client.get("/")  # stores the buyer's header
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    read = []
+    loads = []
     load = store.load
-    monkeypatch.setattr(store, "load", lambda session: read.append(session.session_key) or load(session))
+    monkeypatch.setattr(store, "load", lambda session: loads.append(session.session_key) or load(session))
+    cache_round_trips.clear()
 
     response = client.get(storefront_urls(world)[page])
 
     assert "X-Page-Cache" not in response
     assert buyer.email in response.text
-    assert read == [client.cookies[settings.SESSION_COOKIE_NAME].value]
+    session_key = session_cache_key(client, settings)
+    assert loads == []  # it came with the page cache's first read
+    assert [keys for keys in cache_round_trips if session_key in keys] == [cache_round_trips[0]]
+
+
+# --- The hint cookie: the session, page and header in one cache round trip --------------------
+
+
+@pytest.mark.parametrize("page", ["home", "category", "product"])
+def test_a_buyers_stored_page_costs_one_cache_round_trip_once_the_hint_is_set(
+    page, world, buyer, password, settings, cache_round_trips
+):
+    cart_with(buyer, (world["product"], 2))
+    client = logged_in(buyer, password)
+    url = storefront_urls(world)[page]
+    first = client.get(url)
+    hint = first.cookies[VISITOR_COOKIE]
+    assert hint["httponly"] and hint["samesite"] == "Lax"
+    cache_round_trips.clear()
+
+    response = client.get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert buyer.email in response.text and cart_count(response) == 2
+    assert len(cache_round_trips) == 1
+    assert session_cache_key(client, settings) in cache_round_trips[0]
+    assert VISITOR_COOKIE not in response.cookies  # already right: not sent again
+
+    del client.cookies[VISITOR_COOKIE]
+    cache_round_trips.clear()
+    without_hint = client.get(url)
+    assert without_hint["X-Page-Cache"] == "hit" and cart_count(without_hint) == 2
+    assert len(cache_round_trips) == 2
+    assert without_hint.cookies[VISITOR_COOKIE].value == hint.value
+
+
+def test_the_hint_names_the_visitor_without_their_id_or_cart_token(
+    world, buyer, password, django_capture_on_commit_callbacks
+):
+    member = logged_in(buyer, password)
+    guest = Client()
+    add_to_cart(guest, world["product"], 1, django_capture_on_commit_callbacks)
+    guest.get("/")  # shows the "added" message
+    guest.get("/")
+    token = str(Cart.objects.get(user=None).token)
+    names = {member.get("/").cookies[VISITOR_COOKIE].value, guest.cookies[VISITOR_COOKIE].value}
+    assert {name.split(".")[0] for name in names} == {"user", "cart"}
+    assert all(token not in name and str(buyer.pk) != name.split(".")[1] for name in names)
+
+
+def test_a_hint_naming_another_buyer_gets_nothing_of_theirs(world, password, cache_round_trips):
+    ana = make_user("ana@example.com", full_name="Ana")
+    budi = make_user("budi@example.com", full_name="Budi")
+    cart_with(budi, (world["product"], 4))
+    url = storefront_urls(world)["category"]
+    budis = logged_in(budi, password)
+    budis.get(url)
+    budis_hint = budis.get(url).cookies.get(VISITOR_COOKIE) or budis.cookies[VISITOR_COOKIE]
+    anas = logged_in(ana, password)
+    anas.get(url)
+    anas_hint = anas.cookies[VISITOR_COOKIE].value
+    assert anas_hint != budis_hint.value
+
+    anas.cookies[VISITOR_COOKIE] = budis_hint.value  # as if Ana had Budi's cookie
+    for _round in range(2):
+        response = anas.get(url)
+        assert response["X-Page-Cache"] == "hit"
+        assert ana.email in response.text and budi.email not in response.text
+        assert cart_count(response) == 0
+    assert anas.cookies[VISITOR_COOKIE].value == anas_hint  # set right again at once
+
+
+@pytest.mark.parametrize(
+    "hint", ["", "user.", "user.xyz", "admin." + "0" * 32, "user." + "0" * 32 + "; x", "é" * 50]
+)
+def test_a_broken_hint_is_ignored(hint, world, buyer, password):
+    client = logged_in(buyer, password)
+    url = storefront_urls(world)["product"]
+    client.get(url)
+    client.cookies[VISITOR_COOKIE] = hint
+
+    response = client.get(url)
+
+    assert response.status_code == 200 and buyer.email in response.text
+    assert response.cookies[VISITOR_COOKIE].value == pagecache.visitor_name("user", str(buyer.pk))
+
+
+def test_a_visitor_whose_session_ended_gets_the_shared_page_despite_the_hint(world, buyer, password):
+    url = storefront_urls(world)["category"]
+    hint = logged_in(buyer, password).get(url).cookies[VISITOR_COOKIE].value
+    client = Client()  # the session cookie expired; the hint is still there
+    client.cookies[VISITOR_COOKIE] = hint
+    client.get(url)
+
+    response = client.get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert buyer.email not in response.text
+    assert VISITOR_COOKIE not in response.cookies
 
 
 def test_the_stored_header_in_a_page_rendered_anew_has_a_csrf_token_that_works(world, buyer, password):
