@@ -1,19 +1,21 @@
-"""Storefront pages timed in one process, through Django's WSGI handler: no server, no network
+"""Storefront pages timed in one process, through the WSGI application: no server, no network
 client, so a change of a few percent shows through the noise of a shared machine.
 
     .venv/bin/python benchmarks/in_process.py                       # every group, both audiences
     .venv/bin/python benchmarks/in_process.py --groups category product --requests 5000
 
-Needs PostgreSQL and Redis, like throughput.py, and uses its catalogue (10k) and its URL plan
-(the first `--urls` URLs of each group; the plan's 32 logged-in buyers with a cart). Two
-audiences, each on the production settings otherwise:
+The application is marketplace.wsgi's, as gunicorn loads it (the collector frozen after its
+warm-up). Needs PostgreSQL and Redis, like throughput.py, and uses its catalogue (10k) and its
+URL plan (the first `--urls` URLs of each group; the plan's 32 logged-in buyers with a cart).
+Two audiences, each on the production settings otherwise:
 
 - anon-miss: visitors without cookies, the whole-page cache off (PAGE_CACHE_SECONDS=0), shared
   fragments on and warmed by two rounds over the URLs first: what throughput.py's anon-miss rows
   serve, without gunicorn;
 - buyer: the plan's buyers, one per request in turn, the page cache on and warmed.
 
-Every answer must be a 200. Prints `in-process <group> <audience> median <ms> p90 <ms>` lines.
+Every answer must be a 200. Prints `in-process <group> <audience> median <ms> p90 <ms> cpu <ms>`
+lines (cpu: the median of the thread's CPU time per request).
 To compare two versions of the code, run the script of each in turn, several times: the
 machine's speed moves between runs more than a small change does.
 """
@@ -57,7 +59,9 @@ def request_once(handler, path, cookie=None):
 
 
 def timings_ms(handler, paths, cookies, requests):
-    """Each request's time, after two untimed rounds over the paths (fragments and pages warm)."""
+    """Each request's (wall time, CPU time of the thread), after two untimed rounds over the
+    paths (fragments and pages warm). CPU time leaves out waiting for PostgreSQL and Redis, and
+    time the machine gave to other work."""
 
     def cookie(n):
         return cookies[n % len(cookies)] if cookies else None
@@ -67,9 +71,9 @@ def timings_ms(handler, paths, cookies, requests):
             request_once(handler, path, cookie(n))
     times = []
     for n in range(requests):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         request_once(handler, paths[n % len(paths)], cookie(n))
-        times.append((time.perf_counter() - started) * 1000)
+        times.append(((time.perf_counter() - started) * 1000, (time.thread_time() - cpu_started) * 1000))
     return times
 
 
@@ -77,19 +81,18 @@ def measure(audience, plan_path, groups, urls, requests):
     """Child process: Django on the production settings for `audience`, prints one line per group."""
     import json
 
-    import django
-    from django.core.handlers.wsgi import WSGIHandler
-
     sys.path.insert(0, str(loadtools.ROOT))
-    django.setup()
+    from marketplace.wsgi import application as handler  # what gunicorn serves, process set-up included
+
     plan = json.loads(Path(plan_path).read_text())
-    handler = WSGIHandler()
     cookies = plan["cookies"] if audience == "buyer" else []
     for group in groups:
         times = timings_ms(handler, plan["groups"][group][:urls], cookies, requests)
-        p90 = statistics.quantiles(times, n=10)[-1]
+        wall, cpu = [ms for ms, _ in times], [ms for _, ms in times]
         print(
-            f"in-process {group} {audience} median {statistics.median(times):.3f} p90 {p90:.3f}", flush=True
+            f"in-process {group} {audience} median {statistics.median(wall):.3f}"
+            f" p90 {statistics.quantiles(wall, n=10)[-1]:.3f} cpu {statistics.median(cpu):.3f}",
+            flush=True,
         )
 
 

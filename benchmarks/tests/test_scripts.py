@@ -274,6 +274,6 @@ def test_the_in_process_harness_times_real_pages_and_stops_at_any_other_answer(d
     handler = WSGIHandler()
     times = in_process.timings_ms(handler, ["/", "/cari/?q=keripik&fbclid=IwAR1"], [], requests=6)
 
-    assert len(times) == 6 and all(ms > 0 for ms in times)
+    assert len(times) == 6 and all(wall >= cpu > 0 for wall, cpu in times)
     with pytest.raises(SystemExit, match="404"):
         in_process.request_once(handler, "/kategori/tidak-ada/")
