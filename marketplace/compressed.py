@@ -13,12 +13,18 @@ about 0.1 ms, a tenth of a whole page-cache hit.
 
 Like Django's GZipMiddleware, each answer names a file of random length in the gzip header,
 which hides the compressed size from an attacker guessing secrets byte by byte (BREACH).
+
+Pages rendered anew are compressed here too (`gzipped`, for marketplace.middleware's GZip
+middleware). Everything is compressed by zlib-ng: the same deflate format as zlib's, at the
+same level and within 1 % of its size, in about half the CPU time (0.07 ms against 0.12-0.19 ms
+for a 20 KB page here).
 """
 
 import re
 import secrets
 import struct
-import zlib
+
+from zlib_ng import zlib_ng as zlib
 
 # Segments are split at these; the page cache puts them in place of the visitor's parts.
 CSRF_HOLE = b"__csrf_token_placeholder__"
@@ -27,10 +33,11 @@ _HOLES = re.compile(b"(" + re.escape(CSRF_HOLE) + b"|" + re.escape(PERSONAL_HOLE
 _FINAL_EMPTY_BLOCK = b"\x03\x00"  # what a raw deflate stream of nothing ends with
 _GZIP_FNAME_FLAG = 0x08
 MAX_RANDOM_BYTES = 100  # as Django's GZipMiddleware
+LEVEL = 6  # as Django's GZipMiddleware
 
 
 def _deflate_piece(data):
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
     return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
 
 
@@ -80,6 +87,15 @@ def gzipped_page(page, fill):
     deflated = _filled(page, fill, "deflated")
     return b"".join(
         [_gzip_header(), *deflated, _FINAL_EMPTY_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
+    )
+
+
+def gzipped(content):
+    """`content` as one gzip member, as Django's GZipMiddleware makes it (a file name of random
+    length in the header): what marketplace.middleware.GZipMiddleware sends."""
+    deflated = zlib.compress(content, LEVEL, wbits=-zlib.MAX_WBITS)
+    return b"".join(
+        [_gzip_header(), deflated, struct.pack("<II", zlib.crc32(content), len(content) & 0xFFFFFFFF)]
     )
 
 

@@ -7,9 +7,13 @@ from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
+from django.middleware.gzip import re_accepts_gzip
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from marketplace import compressed
 
 
 def chosen_language(request):
@@ -88,3 +92,28 @@ def settings_policies():
 def forget_policies(setting, **kwargs):
     if setting.startswith("CONTENT_SECURITY_POLICY"):
         settings_policies.cache_clear()
+
+
+class GZipMiddleware(DjangoGZipMiddleware):
+    """Django's GZip middleware, compressing with zlib-ng (`compressed.gzipped`): the same
+    answers, random-length file name included, in about half the CPU time. Streamed answers
+    go to Django's."""
+
+    def process_response(self, request, response):
+        if response.streaming:
+            return super().process_response(request, response)
+        if len(response.content) < 200 or response.has_header("Content-Encoding"):
+            return response
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            return response
+        content = compressed.gzipped(response.content)
+        if len(content) >= len(response.content):
+            return response
+        response.content = content
+        response.headers["Content-Length"] = str(len(content))
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag  # as Django's: a strong ETag made weak
+        response.headers["Content-Encoding"] = "gzip"
+        return response

@@ -223,7 +223,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Above the page cache, so cached pages are stored plain and compressed for each client
     # that accepts it; WhiteNoise's static files arrive already compressed and are left alone.
-    "django.middleware.gzip.GZipMiddleware",
+    "marketplace.middleware.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "marketplace.pagecache.AnonymousPageCacheMiddleware",
     # Below the page cache: stored pages keep the policy header, so a hit need not build it.

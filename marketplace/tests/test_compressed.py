@@ -6,7 +6,7 @@ import zlib
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketplace.compressed import CSRF_HOLE, PERSONAL_HOLE, compress_page, gzipped_page, plain_page
+from marketplace.compressed import CSRF_HOLE, PERSONAL_HOLE, compress_page, gzipped, gzipped_page, plain_page
 
 PAGE = (
     b"<html><header>" + PERSONAL_HOLE + b"</header><form>" + CSRF_HOLE + b"</form>" + b"<p>Keripik</p>" * 500
@@ -78,3 +78,39 @@ def test_a_part_longer_than_one_uncompressed_block_goes_in_whole():
     stored = compress_page(b"<form>" + CSRF_HOLE + b"</form>")
 
     assert gzip.decompress(gzipped_page(stored, {CSRF_HOLE: token})) == b"<form>" + token + b"</form>"
+
+
+# --- Pages rendered anew: marketplace.middleware.GZipMiddleware ------------------------------
+
+
+def test_a_page_rendered_anew_is_one_gzip_member_of_the_same_bytes_with_a_random_length_name():
+    page = "<li class='card'>Keripik Pedas · Rp15.000</li>".encode() * 200
+    answers = [gzipped(page) for _ in range(30)]
+
+    assert all(gzip.decompress(answer) == page for answer in answers)
+    assert all(answer[3] & 0x08 for answer in answers)  # a file name follows the header
+    assert len({len(answer) for answer in answers}) > 5  # BREACH: its length varies
+    assert max(len(answer) for answer in answers) < len(page) / 10
+
+
+def test_the_gzip_middleware_compresses_what_the_browser_accepts_and_leaves_the_rest(rf):
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    from marketplace.middleware import GZipMiddleware
+
+    page = b"<p>Dapur Bu Ani</p>" * 50
+    middleware = GZipMiddleware(lambda request: HttpResponse(page, headers={"ETag": '"v1"'}))
+
+    zipped = middleware(rf.get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br"))
+    plain = middleware(rf.get("/"))
+    short = GZipMiddleware(lambda request: HttpResponse(b"ok"))(rf.get("/", HTTP_ACCEPT_ENCODING="gzip"))
+    streamed = GZipMiddleware(lambda request: StreamingHttpResponse([page, page]))(
+        rf.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    )
+
+    assert zipped["Content-Encoding"] == "gzip" and gzip.decompress(zipped.content) == page
+    assert zipped["Content-Length"] == str(len(zipped.content))
+    assert zipped["Vary"] == "Accept-Encoding" and zipped["ETag"] == 'W/"v1"'
+    assert plain.content == page and "Content-Encoding" not in plain and plain["Vary"] == "Accept-Encoding"
+    assert short.content == b"ok" and "Content-Encoding" not in short
+    assert gzip.decompress(b"".join(streamed.streaming_content)) == page * 2
