@@ -431,9 +431,9 @@ def load_session(request, keys):
     in_default_cache = engine.__name__ == "django.contrib.sessions.backends.cached_db" and (
         settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS
     )
-    cached_as = session.cache_key if in_default_cache and session.session_key else None
-    found = read_with_version(request, [cached_as, *keys] if cached_as else keys)
-    data = found.pop(cached_as, None) if cached_as else None
+    cached_as = [session.cache_key] if in_default_cache and session.session_key else []
+    found = read_with_version(request, cached_as + keys) if cached_as or keys else {}
+    data = found.pop(cached_as[0], None) if cached_as else None
     # What the store's first access does, without marking the session as used (Vary: Cookie).
     session._session_cache = data if data is not None else session.load()
     request._read_session = session

@@ -721,3 +721,18 @@ def test_a_vendors_dashboard_pages_take_the_stored_header(
     assert f"{notifications.unread_count(owner)} belum dibaca" in response.text
     settings.PAGE_CACHE_SECONDS = 0
     assert header_of(response) == header_of(client.get(url))
+
+
+def test_with_sessions_in_the_database_only_a_buyer_still_gets_their_own_header(
+    world, buyer, password, settings
+):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    cart_with(buyer, (world["product"], 3))
+    client = logged_in(buyer, password)
+    url = storefront_urls(world)["category"]
+    client.get(url)
+
+    response = client.get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert buyer.email in response.text and cart_count(response) == 3
