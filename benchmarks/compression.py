@@ -31,6 +31,9 @@ import in_process  # noqa: E402
 import loadtools  # noqa: E402
 import throughput  # noqa: E402
 
+sys.path.insert(0, str(loadtools.ROOT))
+from marketplace.compressed import LEVEL  # noqa: E402
+
 LIBRARIES = {"zlib": zlib, "zlib-ng": zlib_ng}
 
 
@@ -44,6 +47,10 @@ def plain_page(handler, path):
         response.close()
 
 
+def deflated(library, page):
+    return library.compress(page, LEVEL, wbits=-library.MAX_WBITS)
+
+
 def compress_us(library, page, rounds=5, repeat=300):
     """The lowest of `rounds` medians of compressing `page` as marketplace.compressed does."""
     medians = []
@@ -51,7 +58,7 @@ def compress_us(library, page, rounds=5, repeat=300):
         times = []
         for _ in range(repeat):
             started = time.perf_counter()
-            library.compress(page, 6, wbits=-library.MAX_WBITS)
+            deflated(library, page)
             times.append((time.perf_counter() - started) * 1e6)
         medians.append(statistics.median(times))
     return min(medians)
@@ -81,7 +88,6 @@ def measure(plan_path, groups, urls, requests):
     """Child process: Django on the production settings, the page cache off."""
     import json
 
-    sys.path.insert(0, str(loadtools.ROOT))
     from marketplace.wsgi import application as handler
 
     plan = json.loads(Path(plan_path).read_text())
@@ -93,10 +99,10 @@ def measure(plan_path, groups, urls, requests):
         page = plain_page(handler, paths[0])
         timings = alternating_timings(handler, paths, requests)
         for name, library in LIBRARIES.items():
-            wall, cpu = [ms for ms, _ in timings[name]], [ms for _, ms in timings[name]]
+            wall, cpu = in_process.wall_and_cpu(timings[name])
             print(
                 f"compression {group} {name} page-us {compress_us(library, page):.0f}"
-                f" bytes {len(library.compress(page, 6, wbits=-library.MAX_WBITS))}"
+                f" bytes {len(deflated(library, page))}"
                 f" median {statistics.median(wall):.3f} cpu {statistics.median(cpu):.3f}",
                 flush=True,
             )
@@ -113,18 +119,10 @@ def main():
         measure(args.measure, args.groups, args.urls, args.requests)
         return
     print(f"benchmarks/compression.py {' '.join(sys.argv[1:])}: {loadtools.machine()}", flush=True)
-    env = loadtools.base_env(
-        DATABASE_URL=loadtools.database_url(in_process.CATALOGUE),
-        REDIS_URL=loadtools.redis_url(in_process.CATALOGUE),
-        DJANGO_SETTINGS_MODULE="marketplace.settings",
-        PAGE_CACHE_SECONDS="0",
-    )
-    loadtools.collectstatic(env)
-    loadtools.ensure_catalogue(in_process.CATALOGUE)
-    throughput.plan_for(in_process.CATALOGUE)
-    command = [sys.executable, __file__, "--measure", str(throughput.plan_path(in_process.CATALOGUE))]
-    command += ["--groups", *args.groups, "--urls", str(args.urls), "--requests", str(args.requests)]
-    subprocess.run(command, cwd=loadtools.ROOT, env=env, check=True)
+    env, plan = in_process.prepared()
+    command = [sys.executable, __file__, "--measure", plan, "--groups", *args.groups]
+    command += ["--urls", str(args.urls), "--requests", str(args.requests)]
+    subprocess.run(command, cwd=loadtools.ROOT, env={**env, "PAGE_CACHE_SECONDS": "0"}, check=True)
     print(f"{loadtools.machine()}")
 
 

@@ -77,6 +77,24 @@ def timings_ms(handler, paths, cookies, requests):
     return times
 
 
+def wall_and_cpu(times):
+    """([wall ms], [CPU ms]) of timings_ms's (wall, CPU) pairs."""
+    return [ms for ms, _ in times], [ms for _, ms in times]
+
+
+def prepared():
+    """The children's environment and the plan's path: catalogue, static files and plan ready."""
+    env = loadtools.base_env(
+        DATABASE_URL=loadtools.database_url(CATALOGUE),
+        REDIS_URL=loadtools.redis_url(CATALOGUE),
+        DJANGO_SETTINGS_MODULE="marketplace.settings",
+    )
+    loadtools.collectstatic(env)
+    loadtools.ensure_catalogue(CATALOGUE)
+    throughput.plan_for(CATALOGUE)  # the URLs and fresh buyers, kept at plan_path for the children
+    return env, str(throughput.plan_path(CATALOGUE))
+
+
 def measure(audience, plan_path, groups, urls, requests):
     """Child process: Django on the production settings for `audience`, prints one line per group."""
     import json
@@ -88,7 +106,7 @@ def measure(audience, plan_path, groups, urls, requests):
     cookies = plan["cookies"] if audience == "buyer" else []
     for group in groups:
         times = timings_ms(handler, plan["groups"][group][:urls], cookies, requests)
-        wall, cpu = [ms for ms, _ in times], [ms for _, ms in times]
+        wall, cpu = wall_and_cpu(times)
         print(
             f"in-process {group} {audience} median {statistics.median(wall):.3f}"
             f" p90 {statistics.quantiles(wall, n=10)[-1]:.3f} cpu {statistics.median(cpu):.3f}",
@@ -108,15 +126,7 @@ def main():
         measure(args.measure[0], args.measure[1], args.groups, args.urls, args.requests)
         return
     print(f"benchmarks/in_process.py {' '.join(sys.argv[1:])}: {loadtools.machine()}", flush=True)
-    env = loadtools.base_env(
-        DATABASE_URL=loadtools.database_url(CATALOGUE),
-        REDIS_URL=loadtools.redis_url(CATALOGUE),
-        DJANGO_SETTINGS_MODULE="marketplace.settings",
-    )
-    loadtools.collectstatic(env)
-    loadtools.ensure_catalogue(CATALOGUE)
-    throughput.plan_for(CATALOGUE)  # the URLs and fresh buyers, kept at plan_path for the children
-    plan = str(throughput.plan_path(CATALOGUE))
+    env, plan = prepared()
     for audience in args.audiences:
         page_cache = "0" if audience == "anon-miss" else "3600"
         command = [sys.executable, __file__, "--measure", audience, plan, "--groups", *args.groups]
