@@ -65,15 +65,19 @@ class CheckoutForm(TidyTextMixin, forms.Form):
     """
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    address = forms.ModelChoiceField(
-        queryset=None, label=gettext_lazy("Send to"), empty_label=None, widget=forms.RadioSelect
+    # Among the buyer's addresses the view has read (one of them is the page's), not read again.
+    address = forms.ChoiceField(
+        label=gettext_lazy("Send to"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": gettext_lazy("Choose one of your own addresses.")},
     )
     # The grand total the page showed, compared (never used) when the order is placed.
     seen_total = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, addresses, groups, options, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["address"].queryset = addresses
+        self.addresses = {str(address.pk): address for address in addresses}
+        self.fields["address"].choices = [(pk, str(address)) for pk, address in self.addresses.items()]
         self.groups = groups
         for group in groups:
             shop = group.shop
@@ -102,6 +106,9 @@ class CheckoutForm(TidyTextMixin, forms.Form):
                 max_length=300,
                 widget=forms.TextInput(attrs={"placeholder": _("e.g. not too spicy, please")}),
             )
+
+    def clean_address(self):
+        return self.addresses[self.cleaned_data["address"]]
 
     def shop_fields(self):
         """(group, shipping field, payment field) for the template."""

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from orders.models import ShippingMethod
 from shipping.couriers import Courier
+from shipping.parcels import line_for
 from shipping.selectors import options_for, parcel_for
 
 # What a sale is worth, for every sales figure: the goods, without shipping, so that sales by
@@ -199,8 +200,7 @@ def shipping_options(group, address) -> list[ShippingOption]:
     """What the shop of a cart group (`orders.selectors.ShopGroup`) offers to deliver its parcel
     to `address`: pick-up, own delivery and each enabled courier service, the unavailable ones
     included with the reason (the shipping app decides; the fees are read here, nowhere else)."""
-    items = [(line.item.product, line.item.variant, line.item.quantity) for line in group.lines]
-    parcel, problem = parcel_for(shop=group.shop, items=items)
+    parcel, problem = parcel_for(shop=group.shop, items=parcel_items(group))
     choices = options_for(
         shop=group.shop,
         destination_district=address.district,
@@ -223,8 +223,43 @@ def shipping_options(group, address) -> list[ShippingOption]:
     ]
 
 
-def shipping_options_for(groups, address) -> dict:
-    """shop id -> the options of every group of the cart."""
+def parcel_items(group) -> list:
+    return [(line.item.product, line.item.variant, line.item.quantity) for line in group.lines]
+
+
+@dataclass(frozen=True)
+class PricedShipping:
+    """A cart's shipping options read for one address, kept with the parcels they were read for."""
+
+    basis: tuple
+    options: dict  # shop id -> [ShippingOption]
+
+
+def shipping_basis(groups, address) -> tuple:
+    """What a cart's shipping options are read for: the address and each shop's parcel lines
+    (weights, sizes, values and quantities)."""
+    parcels = tuple(
+        (group.shop.pk, tuple(line_for(product=p, variant=v, quantity=q) for p, v, q in parcel_items(group)))
+        for group in groups
+    )
+    return (address.pk, address.district_id, address.postal_code, parcels)
+
+
+def price_shipping(groups, address) -> PricedShipping:
+    return PricedShipping(
+        basis=shipping_basis(groups, address), options=shipping_options_for(groups, address)
+    )
+
+
+def shipping_options_for(groups, address, *, priced: PricedShipping | None = None) -> dict:
+    """shop id -> the options of every group of the cart.
+
+    `priced`: options this request read a moment ago (the checkout form's check, before placing
+    the order re-reads the cart under its lock). They are reused when the cart still makes the
+    same parcels to the same address; anything else is read again.
+    """
+    if priced is not None and priced.basis == shipping_basis(groups, address):
+        return priced.options
     return {group.shop.pk: shipping_options(group, address) for group in groups}
 
 

@@ -253,7 +253,14 @@ def recently_placed(buyer_id) -> Checkout | None:
 
 
 def place_order(
-    *, buyer, cart, address, choices: dict, token: str, seen_total: int | None = None
+    *,
+    buyer,
+    cart,
+    address,
+    choices: dict,
+    token: str,
+    seen_total: int | None = None,
+    priced: pricing.PricedShipping | None = None,
 ) -> Checkout:
     """Turn the cart into one checkout with one order per shop, or raise CheckoutError.
 
@@ -261,7 +268,8 @@ def place_order(
     The same `token` (one per form shown) always gives the same checkout; one cart is checked
     out once whatever the number of tabs: the cart row is locked and its lines read under it.
     `seen_total` is the grand total the page showed: if today's total differs, nothing is
-    placed (code "total_changed").
+    placed (code "total_changed"). `priced` is the shipping the caller read for this cart in
+    this request (`pricing.shipping_options_for` says when it is reused).
     """
     token = (token or "").strip()[:64]
     if not token:
@@ -279,7 +287,7 @@ def place_order(
             # Two tabs (two tokens) posting one cart: the second waits here, then reads the
             # lines the first left, none, instead of buying the same lines again.
             Cart.objects.select_for_update().filter(pk=cart.pk).first()
-            lines, plans = plan_checkout(cart=cart, address=address, choices=choices)
+            lines, plans = plan_checkout(cart=cart, address=address, choices=choices, priced=priced)
             total = pricing.checkout_total(plan.total for plan in plans)
             check_seen_total(total, seen_total)
             # A second post of the same form waits here on the unique index until the first
@@ -325,7 +333,7 @@ def check_seen_total(total: pricing.CheckoutTotal, seen_total: int | None):
         )
 
 
-def plan_checkout(*, cart, address, choices) -> tuple[list, list[OrderPlan]]:
+def plan_checkout(*, cart, address, choices, priced=None) -> tuple[list, list[OrderPlan]]:
     """The cart's lines and one plan per shop, or CheckoutError saying what to change."""
     lines = selectors.cart_lines(cart)
     if not lines:
@@ -338,7 +346,7 @@ def plan_checkout(*, cart, address, choices) -> tuple[list, list[OrderPlan]]:
     groups = selectors.group_by_shop(lines)
     if set(choices) != {group.shop.pk for group in groups}:
         raise CheckoutError(_("Choose shipping and payment for every shop."), code="choices")
-    options = pricing.shipping_options_for(groups, address)
+    options = pricing.shipping_options_for(groups, address, priced=priced)
     return lines, [plan_order(group, options[group.shop.pk], choices[group.shop.pk]) for group in groups]
 
 

@@ -118,7 +118,8 @@ def checkout(request):
         messages.info(request, _("Add the address to send your order to."))
         return redirect(f"{reverse('orders:address_create')}?next=/checkout/")
     groups = selectors.group_by_shop(lines)
-    options = pricing.shipping_options_for(groups, address)
+    priced = pricing.price_shipping(groups, address)
+    options = priced.options
     build = partial(CheckoutForm, addresses=addresses, groups=groups, options=options)
     if request.method != "POST":
         form = build(initial={"token": secrets.token_urlsafe(24), "address": address.pk})
@@ -127,7 +128,7 @@ def checkout(request):
     else:
         form = build(request.POST)
         if form.is_valid():
-            if placed := place(request, form, cart_):
+            if placed := place(request, form, cart_, priced):
                 return placed
             # The total moved since the page was shown: ask again with everything the buyer typed.
             form = build(initial=kept_choices(request.POST, options))
@@ -164,7 +165,7 @@ def shipping_list(field, options) -> ShippingList:
     return ShippingList(field=field, options=options, chosen=str(field.value() or ""), notes=notes)
 
 
-def place(request, form, cart_):
+def place(request, form, cart_, priced):
     """Place the form's orders and redirect, or None when the buyer must look at a new total."""
     try:
         checkout_ = services.place_order(
@@ -174,6 +175,7 @@ def place(request, form, cart_):
             choices=form.choices(),
             token=form.cleaned_data["token"],
             seen_total=form.cleaned_data["seen_total"],
+            priced=priced,
         )
     except services.AlreadyCheckedOut as error:
         messages.info(request, error.messages[0])

@@ -12,10 +12,13 @@ import time
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from werkzeug import Response
 
 from catalog.models import ProductVariant
 from catalog.tests.factories import region
+from orders import pricing, selectors, services
 from orders.models import Checkout, Order
 from orders.tests.factories import BATAM, cart_with, courier_tariff, make_address, make_product, make_shop
 from orders.tests.test_checkout_totals import form_data, page_total, seen_total
@@ -291,6 +294,61 @@ def test_an_edited_tariff_between_page_and_submit_shows_the_new_total_and_asks_a
 
     assert post(buyer_client, asked).status_code == 302
     assert sorted(Order.objects.values_list("shipping_fee", flat=True)) == [9_000, 11_000]
+
+
+def test_placing_the_order_reads_each_shops_shipping_rows_once(
+    buyer_client, buyer, address, product_a, product_b
+):
+    cart_with(buyer, (product_a, 1), (product_b, 1))
+    page = buyer_client.get("/checkout/")
+
+    with CaptureQueriesContext(connection) as placing:
+        response = post(buyer_client, page)
+
+    assert response.status_code == 302
+    # The form's check read them; the cart under its lock makes the same parcels, so they are kept.
+    tariff_reads = [q for q in placing.captured_queries if 'FROM "shipping_tariff"' in q["sql"]]
+    assert len(tariff_reads) == 2
+
+
+def test_a_parcel_grown_after_the_forms_check_is_priced_again_under_the_cart_lock(buyer, address, product_b):
+    # Another tab adds units between the form's check and the cart lock: the fee is the new parcel's.
+    cart = cart_with(buyer, (product_b, 1))
+    priced = pricing.price_shipping(selectors.group_by_shop(selectors.cart_lines(cart)), address)
+    assert [o.fee for o in priced.options[product_b.shop_id] if o.key == "jne:REG"] == [9_000]
+    ProductVariant.objects.filter(product=product_b).update(stock=10)
+    cart.items.update(quantity=5)  # 5 × 400 g = 2 kg
+
+    checkout = services.place_order(
+        buyer=buyer,
+        cart=cart,
+        address=address,
+        choices={product_b.shop_id: services.ShopChoice("jne:REG", "transfer")},
+        token="grown",
+        priced=priced,
+    )
+
+    order = checkout.orders.get()
+    assert (order.shipping_fee, order.weight_grams) == (9_000 + 5_000, 2_000)
+
+
+def test_another_address_than_the_one_priced_is_priced_for_itself(buyer, address, product_b):
+    cart = cart_with(buyer, (product_b, 1))
+    priced = pricing.price_shipping(selectors.group_by_shop(selectors.cart_lines(cart)), address)
+    tegal = make_address(buyer, where=TEGAL)  # no tariff goes there
+
+    with pytest.raises(services.CheckoutError) as refused:
+        services.place_order(
+            buyer=buyer,
+            cart=cart,
+            address=tegal,
+            choices={product_b.shop_id: services.ShopChoice("jne:REG", "transfer")},
+            token="elsewhere",
+            priced=priced,
+        )
+
+    assert refused.value.code == "shipping"
+    assert not Checkout.objects.exists()
 
 
 def test_a_service_that_lost_its_rate_before_submit_is_refused_and_the_page_shown_again(

@@ -180,8 +180,8 @@ def test_checkout_creates_orders_and_shows_them(
 
     # Two orders, their items, events and notifications; the cart lock, the own-shop rule, the
     # listing figures and the sold-out check that moves the page-cache version; each shop's
-    # shipping priced twice (for the page, then again under the cart lock), 3 queries each time.
-    with django_assert_max_num_queries(54):
+    # shipping priced once, 3 queries (the lines under the cart lock make the same parcels).
+    with django_assert_max_num_queries(47):
         response = checkout_post(
             buyer_client,
             address,
@@ -252,6 +252,24 @@ def test_another_users_address_is_refused(buyer_client, buyer, address, product_
 
     assert response.status_code == 200
     assert response.context["form"].errors["address"]
+    assert not Checkout.objects.exists()
+
+
+@pytest.mark.parametrize("posted", ["abc", "999999", "1 OR 1=1", "<script>"])
+def test_an_address_that_is_not_the_buyers_gets_a_message_and_keeps_the_form(
+    buyer_client, buyer, address, product_a, posted
+):
+    cart_with(buyer, (product_a, 1))
+    sent = {"token": "form-1", "address": posted, f"shipping_{product_a.shop_id}": "pickup"}
+    sent[f"payment_{product_a.shop_id}"] = "transfer"
+    sent[f"note_{product_a.shop_id}"] = "Bungkus rapi"
+
+    response = buyer_client.post("/checkout/", sent)
+
+    assert response.status_code == 200
+    assert "Pilih salah satu alamat Anda sendiri." in response.text
+    assert "<script>" not in response.text
+    assert 'value="Bungkus rapi"' in response.text
     assert not Checkout.objects.exists()
 
 
