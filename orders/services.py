@@ -295,7 +295,7 @@ def place_order(
             checkout = Checkout.objects.create(buyer=buyer, token=token, total=total.total)
             for plan in plans:
                 create_order(checkout, plan, address)
-            tell_buyer_how_to_pay(checkout)
+            tell_buyer_and_shops(checkout)
             CartItem.objects.filter(pk__in=[line.item.pk for line in lines]).delete()
             cart_changed(cart)
             take_stock(lines)
@@ -441,7 +441,6 @@ def create_order(checkout, plan: OrderPlan, address) -> Order:
         for line in group.lines
     )
     OrderEvent.objects.create(order=order, actor=checkout.buyer, from_status="", to_status=status)
-    tell_shop_about_new_order(order)
     return order
 
 
@@ -458,11 +457,20 @@ def save_with_unique_number(order, now, attempts=8):
     raise IntegrityError("no free order number")
 
 
-def tell_buyer_how_to_pay(checkout):
-    """What was ordered, how much to pay to which account and by when: in the inbox and by e-mail."""
+def tell_buyer_and_shops(checkout):
+    """The buyer how to pay, each shop about its new order: from one read of the orders placed."""
     orders = list(
-        checkout.orders.select_related("shop").prefetch_related("items", "shop__bank_accounts").order_by("pk")
+        checkout.orders.select_related("shop", "buyer")
+        .prefetch_related("items", "shop__bank_accounts")
+        .order_by("pk")
     )
+    for order in orders:
+        tell_shop_about_new_order(order)
+    tell_buyer_how_to_pay(checkout, orders)
+
+
+def tell_buyer_how_to_pay(checkout, orders):
+    """What was ordered, how much to pay to which account and by when: in the inbox and by e-mail."""
     notifications.notify(
         user=checkout.buyer,
         title=gettext_lazy("Your order is placed: how to pay %(total)s"),
