@@ -311,41 +311,43 @@ def test_placing_the_order_reads_each_shops_shipping_rows_once(
     assert len(tariff_reads) == 2
 
 
+def priced_now(cart, address):
+    """The cart's shipping as the checkout form's check prices it."""
+    return pricing.price_shipping(selectors.group_by_shop(selectors.cart_lines(cart)), address)
+
+
+def place_by_courier(buyer, cart, address, priced):
+    shop_id = cart.items.get().product.shop_id
+    return services.place_order(
+        buyer=buyer,
+        cart=cart,
+        address=address,
+        choices={shop_id: services.ShopChoice("jne:REG", "transfer")},
+        token="placed",
+        priced=priced,
+    )
+
+
 def test_a_parcel_grown_after_the_forms_check_is_priced_again_under_the_cart_lock(buyer, address, product_b):
     # Another tab adds units between the form's check and the cart lock: the fee is the new parcel's.
     cart = cart_with(buyer, (product_b, 1))
-    priced = pricing.price_shipping(selectors.group_by_shop(selectors.cart_lines(cart)), address)
+    priced = priced_now(cart, address)
     assert [o.fee for o in priced.options[product_b.shop_id] if o.key == "jne:REG"] == [9_000]
     ProductVariant.objects.filter(product=product_b).update(stock=10)
     cart.items.update(quantity=5)  # 5 × 400 g = 2 kg
 
-    checkout = services.place_order(
-        buyer=buyer,
-        cart=cart,
-        address=address,
-        choices={product_b.shop_id: services.ShopChoice("jne:REG", "transfer")},
-        token="grown",
-        priced=priced,
-    )
+    order = place_by_courier(buyer, cart, address, priced).orders.get()
 
-    order = checkout.orders.get()
     assert (order.shipping_fee, order.weight_grams) == (9_000 + 5_000, 2_000)
 
 
 def test_another_address_than_the_one_priced_is_priced_for_itself(buyer, address, product_b):
     cart = cart_with(buyer, (product_b, 1))
-    priced = pricing.price_shipping(selectors.group_by_shop(selectors.cart_lines(cart)), address)
+    priced = priced_now(cart, address)
     tegal = make_address(buyer, where=TEGAL)  # no tariff goes there
 
     with pytest.raises(services.CheckoutError) as refused:
-        services.place_order(
-            buyer=buyer,
-            cart=cart,
-            address=tegal,
-            choices={product_b.shop_id: services.ShopChoice("jne:REG", "transfer")},
-            token="elsewhere",
-            priced=priced,
-        )
+        place_by_courier(buyer, cart, tegal, priced)
 
     assert refused.value.code == "shipping"
     assert not Checkout.objects.exists()
