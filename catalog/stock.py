@@ -118,11 +118,15 @@ def give_back(units) -> None:
     if not units:
         return
     product_ids = lock_products_of(u.variant_id for u in units)
+    sold_out = ProductVariant.objects.filter(pk__in=[u.variant_id for u in units], stock=0).exists()
     for unit in units:
         ProductVariant.objects.filter(pk=unit.variant_id).update(stock=F("stock") + unit.quantity)
     refresh_listing(product_ids)
-    # A product that had sold out is back on the shelves of cached pages.
-    storefront_changed()
+    if sold_out:
+        # A product or option that had sold out is back on the shelves of cached pages. Units
+        # back on a shelf that was never empty change no page beyond the count it shows, as a
+        # sale does not: every expired unpaid order would otherwise renew every stored page.
+        storefront_changed()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import pytest
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, _get_new_csrf_string, _unmask_cipher_token
 from django.test import Client
 
+from catalog import stock
 from catalog.tests.factories import make_product
 from catalog.transitions import take_down
 from conftest import without_tokens
@@ -172,6 +173,44 @@ def test_storefront_changed_starts_a_new_version_after_the_commit(shop, django_c
     with django_capture_on_commit_callbacks(execute=True):
         storefront_changed()
         assert Client().get(SHOP_URL)["X-Page-Cache"] == "hit"  # not yet committed
+    assert "X-Page-Cache" not in Client().get(SHOP_URL)
+
+
+def test_units_back_on_a_shelf_that_never_emptied_keep_the_stored_pages(
+    shop, django_capture_on_commit_callbacks
+):
+    # An expired unpaid order gives its units back: with the shelf never empty, no page changes
+    # but the count it shows (a sale does not renew pages either), so every stored page stays.
+    with django_capture_on_commit_callbacks(execute=True):
+        variant = make_product(shop, name="Kopi Robusta", stock=5).variants.get()
+    stock.take([stock.Units(variant.pk, 2)])
+    Client().get(SHOP_URL)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stock.give_back([stock.Units(variant.pk, 2)])
+
+    assert Client().get(SHOP_URL)["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("sold_out", ["product", "one option"])
+def test_units_back_on_an_empty_shelf_renew_the_stored_pages(
+    shop, django_capture_on_commit_callbacks, sold_out
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        product = make_product(
+            shop,
+            name="Kaos",
+            variants=[{"name": "S", "price": 50_000, "stock": 1}, {"name": "M", "price": 45_000, "stock": 3}],
+        )
+    small, medium = product.variants.order_by("pk")
+    sold = [stock.Units(small.pk, 1)] + ([stock.Units(medium.pk, 3)] if sold_out == "product" else [])
+    with django_capture_on_commit_callbacks(execute=True):
+        stock.take(sold)
+    Client().get(SHOP_URL)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stock.give_back([stock.Units(small.pk, 1)])
+
     assert "X-Page-Cache" not in Client().get(SHOP_URL)
 
 
