@@ -74,11 +74,7 @@ def alternating_timings(handler, paths, requests):
         for n in range(requests):
             name = names[n % len(names)]
             compressed.zlib = LIBRARIES[name]
-            started, cpu_started = time.perf_counter(), time.thread_time()
-            in_process.request_once(handler, paths[(n // len(names)) % len(paths)])
-            times[name].append(
-                ((time.perf_counter() - started) * 1000, (time.thread_time() - cpu_started) * 1000)
-            )
+            times[name].append(in_process.timed_request(handler, paths[(n // len(names)) % len(paths)]))
     finally:
         compressed.zlib = zlib_ng
     return times
@@ -93,9 +89,7 @@ def measure(plan_path, groups, urls, requests):
     plan = json.loads(Path(plan_path).read_text())
     for group in groups:
         paths = plan["groups"][group][:urls]
-        for _ in range(2):  # fragments warm
-            for path in paths:
-                in_process.request_once(handler, path)
+        in_process.warm(handler, paths)
         page = plain_page(handler, paths[0])
         timings = alternating_timings(handler, paths, requests)
         for name, library in LIBRARIES.items():

@@ -66,15 +66,22 @@ def timings_ms(handler, paths, cookies, requests):
     def cookie(n):
         return cookies[n % len(cookies)] if cookies else None
 
+    warm(handler, paths, cookie)
+    return [timed_request(handler, paths[n % len(paths)], cookie(n)) for n in range(requests)]
+
+
+def warm(handler, paths, cookie=lambda n: None):
+    """Two untimed rounds over the paths: fragments and pages in the cache."""
     for _ in range(2):
         for n, path in enumerate(paths):
             request_once(handler, path, cookie(n))
-    times = []
-    for n in range(requests):
-        started, cpu_started = time.perf_counter(), time.thread_time()
-        request_once(handler, paths[n % len(paths)], cookie(n))
-        times.append(((time.perf_counter() - started) * 1000, (time.thread_time() - cpu_started) * 1000))
-    return times
+
+
+def timed_request(handler, path, cookie=None):
+    """(wall ms, CPU ms of the thread) of one request."""
+    started, cpu_started = time.perf_counter(), time.thread_time()
+    request_once(handler, path, cookie)
+    return (time.perf_counter() - started) * 1000, (time.thread_time() - cpu_started) * 1000
 
 
 def wall_and_cpu(times):
