@@ -105,7 +105,7 @@ def listing_context(request, products_for, *, name, search="", more=None):
         filters = form.filters()
         page = selectors.page_of(products_for(filters), request.GET.get("page"))
         context = {
-            "filters": filters_block(request, form, search),
+            "filters": filters_block(request, form),
             "page": page,
             "products": page.object_list,
             "listing_query": query,
@@ -121,19 +121,16 @@ def listing_context(request, products_for, *, name, search="", more=None):
     return {"region": listing["region"], "listing": listing["html"]}
 
 
-def filters_block(request, form, search):
-    """The filter form, the same for every listing and page that has the same filters and
-    search: a category's pages and every shop's page share one."""
+def filters_block(request, form):
+    """The filter form, the same for every listing and page that has the same filters: a
+    category's pages, every shop's page and every search share one (the listing adds the
+    search words, so a search nobody made before does not render the form again)."""
     chosen = sorted((field, request.GET.getlist(field)) for field in form.fields if field in request.GET)
-    context = {
-        "filter_form": form,
-        "filtering": any(values[-1] for _, values in chosen),
-        "query": search,
-    }
+    context = {"filter_form": form, "filtering": any(values[-1] for _, values in chosen)}
     return cached_fragment(
         request,
         "listing-filters",
-        (search, chosen),
+        (chosen,),
         lambda: fragment(request, "catalog/_filters.html", context),
     )
 

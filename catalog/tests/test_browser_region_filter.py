@@ -24,3 +24,22 @@ def test_changing_the_province_resets_the_regency(live_server, page, shop_a, sho
     assert "regency" not in page.url  # the cleared list is not sent at all
     assert page.locator("select[name=regency] option[value='21.71']").count() == 1
     screenshot("region-filter-reset")
+
+
+def test_a_searchs_filter_form_keeps_the_search_words(live_server, page, shop_a, shop_b):
+    make_product(shop_a, name="Keripik Purwakarta", price=15000)
+    make_product(shop_a, name="Keripik Purwakarta Istimewa", price=90000)
+    make_product(shop_b, name="Dodol Garut", price=15000)  # cheap, but not what was searched
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(f"{live_server.url}/cari/?q=purwakarta")
+    page.get_by_text("Saring dan urutkan").click()
+    page.get_by_label("Harga tertinggi").fill("20000")
+    page.get_by_role("button", name="Terapkan").click()
+
+    page.wait_for_url(lambda url: "max_price=20000" in url)
+    assert "q=purwakarta" in page.url
+    cards = page.locator(".card")
+    assert cards.count() == 1  # without the words, Dodol Garut would be there too
+    assert "Keripik Purwakarta" in cards.first.inner_text()
+    assert "Istimewa" not in cards.first.inner_text()

@@ -169,23 +169,41 @@ def templates_of(response):
 def test_listings_with_the_same_filters_share_one_filter_form(client, catalogue):
     client.get("/kategori/makanan-ringan/")
 
-    # Another category, another page, a shop: new listing bodies, the same filter form.
-    for url in ["/kategori/makanan-minuman/", "/kategori/makanan-ringan/?page=2", SHOP_URL]:
+    # Another category, another page, a shop, a search: new listing bodies, the same filter form.
+    for url in [
+        "/kategori/makanan-minuman/",
+        "/kategori/makanan-ringan/?page=2",
+        SHOP_URL,
+        "/cari/?q=keripik",
+    ]:
         page = client.get(url)
         assert "catalog/_listing.html" in templates_of(page), url
         assert "catalog/_filters.html" not in templates_of(page), url
         assert '<details class="filters">' in page.text
         assert 'name="min_price"' in page.text
 
-    # Other filters or another search: a form of their own, showing what was chosen.
+    # Other filters: a form of their own, showing what was chosen.
     filtered = client.get("/kategori/makanan-ringan/?province=32&sort=price_asc")
-    searched = client.get("/cari/?q=keripik")
     assert "catalog/_filters.html" in templates_of(filtered)
     assert '<details class="filters" open>' in filtered.text
     assert '<option value="32" selected>' in filtered.text
     assert '<option value="price_asc" selected>' in filtered.text
-    assert "catalog/_filters.html" in templates_of(searched)
-    assert '<input type="hidden" name="q" value="keripik">' in searched.text
+
+
+def test_a_search_shares_the_filter_form_and_sends_its_own_words_with_it(client, catalogue):
+    client.get("/cari/?q=keripik&province=32")
+
+    searched = client.get("/cari/?q=%22%3E%3Cb%3Ebakso&province=32")
+
+    assert "catalog/_filters.html" not in templates_of(searched)
+    assert '<option value="32" selected>' in searched.text
+    assert 'value="keripik"' not in searched.text  # the first search's words stay with it
+    # Outside the stored form, joined to it by its id: escaped like any text a visitor typed.
+    assert '<form method="get" class="filter-form" id="listing-filters">' in searched.text
+    assert (
+        '<input type="hidden" name="q" value="&quot;&gt;&lt;b&gt;bakso" form="listing-filters">'
+        in searched.text
+    )
 
 
 def test_a_categorys_new_listing_body_takes_its_subcategories_from_the_cache(client, catalogue):
