@@ -17,8 +17,9 @@ EAGER_CARDS = 4
 
 
 @register.simple_tag(takes_context=True)
-def product_grid(context, products):
-    """A grid of product cards, each card's HTML shared by every page that shows the product.
+def product_grid(context, products, eager=EAGER_CARDS):
+    """A grid of product cards, each card's HTML shared by every page that shows the product;
+    the first `eager` cards load their photos at once (a grid further down the page: 0).
 
     The cards of one grid are read from the cache in one round trip; only the missing ones are
     rendered. Given a listing's page (a query, or search results known by id), the grid reads
@@ -28,7 +29,7 @@ def product_grid(context, products):
     ids, cards_of = card_source(products)
     if not ids:
         return format_html('<p class="empty">{}</p>', _("No products found."))
-    parts = [(pk, number >= EAGER_CARDS) for number, pk in enumerate(ids)]
+    parts = [(pk, number >= eager) for number, pk in enumerate(ids)]
 
     def render(missing):
         by_id = {product.pk: product for product in cards_of([pk for pk, _ in missing])}

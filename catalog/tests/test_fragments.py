@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog import services, stock
 from catalog.models import Category, Review
 from catalog.tests.factories import make_product
+from catalog.tests.test_storefront import add_ready_image
 from conftest import without_tokens
 from marketplace.pagecache import CSRF_TOKEN_HOLE, new_storefront_version
 from orders.tests.factories import cart_with
@@ -160,6 +161,23 @@ def test_a_listing_whose_cards_are_cached_reads_only_its_products_ids(client, ca
         client.get(f"{listing}page=2")  # cards not seen yet
 
     assert len(card_queries(queries)) == 1
+
+
+def test_product_pages_of_one_category_share_their_related_cards(client, catalogue):
+    # Neither is among the category's best sellers: both pages show the same eight.
+    first, second = catalogue[0], catalogue[1]
+    for product in catalogue[-8:]:
+        add_ready_image(product)
+    client.get(first.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(second.get_absolute_url())
+
+    related = page.text.split("Produk terkait", 1)[1]
+    assert related.count('class="card"') == 8
+    assert catalogue[-1].name in related
+    assert related.count('loading="lazy"') == related.count("<img") == 8  # below the product: all lazy
+    assert len(card_queries(queries)) == 1  # the product's own photos; none for its related cards
 
 
 def templates_of(response):
