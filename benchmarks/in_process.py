@@ -1,18 +1,23 @@
 """Storefront pages timed in one process, through the WSGI application: no server, no network
 client, so a change of a few percent shows through the noise of a shared machine.
 
-    .venv/bin/python benchmarks/in_process.py                       # every group, both audiences
+    .venv/bin/python benchmarks/in_process.py                       # every group and audience
     .venv/bin/python benchmarks/in_process.py --groups category product --requests 5000
 
 The application is marketplace.wsgi's, as gunicorn loads it (the collector frozen after its
 warm-up). Needs PostgreSQL and Redis, like throughput.py, and uses its catalogue (10k) and its
 URL plan (the first `--urls` URLs of each group; the plan's 32 logged-in buyers with a cart).
-Two audiences, each on the production settings otherwise:
+Three audiences, each on the production settings otherwise:
 
 - anon-miss: visitors without cookies, the whole-page cache off (PAGE_CACHE_SECONDS=0), shared
   fragments on and warmed by two rounds over the URLs first: what throughput.py's anon-miss rows
   serve, without gunicorn;
-- buyer: the plan's buyers, one per request in turn, the page cache on and warmed.
+- buyer: the plan's buyers, one per request in turn, the page cache on and warmed;
+- first-view: visitors without cookies, the page cache off, every URL of the group asked for
+  once, in turn, after the storefront version moved (every fragment stale): pages nobody asked
+  for before, sharing with the pages before them in the run what real pages share (product
+  cards, filter forms, a category's heading). What most pages of a long catalogue get. Ignores
+  `--urls` and `--requests`; a group of one URL (home) is left out.
 
 Every answer must be a 200. Prints `in-process <group> <audience> median <ms> p90 <ms> cpu <ms>`
 lines (cpu: the median of the thread's CPU time per request).
@@ -34,7 +39,7 @@ import loadtools  # noqa: E402
 import throughput  # noqa: E402
 
 CATALOGUE = "10k"
-AUDIENCES = ("anon-miss", "buyer")
+AUDIENCES = ("anon-miss", "buyer", "first-view")
 
 
 def environ(path, cookie=None):
@@ -77,6 +82,15 @@ def warm(handler, paths, cookie=lambda n: None):
             request_once(handler, path, cookie(n))
 
 
+def first_views(handler, paths):
+    """Each path asked for once, after every fragment went stale (the process warmed first)."""
+    from marketplace.pagecache import new_storefront_version
+
+    warm(handler, paths[:1])
+    new_storefront_version()
+    return [timed_request(handler, path) for path in paths]
+
+
 def timed_request(handler, path, cookie=None):
     """(wall ms, CPU ms of the thread) of one request."""
     started, cpu_started = time.perf_counter(), time.thread_time()
@@ -112,7 +126,12 @@ def measure(audience, plan_path, groups, urls, requests):
     plan = json.loads(Path(plan_path).read_text())
     cookies = plan["cookies"] if audience == "buyer" else []
     for group in groups:
-        times = timings_ms(handler, plan["groups"][group][:urls], cookies, requests)
+        if audience == "first-view":
+            if len(plan["groups"][group]) < 2:
+                continue
+            times = first_views(handler, plan["groups"][group])
+        else:
+            times = timings_ms(handler, plan["groups"][group][:urls], cookies, requests)
         wall, cpu = wall_and_cpu(times)
         print(
             f"in-process {group} {audience} median {statistics.median(wall):.3f}"
@@ -135,7 +154,7 @@ def main():
     print(f"benchmarks/in_process.py {' '.join(sys.argv[1:])}: {loadtools.machine()}", flush=True)
     env, plan = prepared()
     for audience in args.audiences:
-        page_cache = "0" if audience == "anon-miss" else "3600"
+        page_cache = "3600" if audience == "buyer" else "0"
         command = [sys.executable, __file__, "--measure", audience, plan, "--groups", *args.groups]
         command += ["--urls", str(args.urls), "--requests", str(args.requests)]
         subprocess.run(command, cwd=loadtools.ROOT, env={**env, "PAGE_CACHE_SECONDS": page_cache}, check=True)
