@@ -42,11 +42,8 @@ class Filters:
 
 
 # What a product card (catalog.templatetags.catalog.product_card) reads; any other field would
-# cost a query per card.
-CARD_FIELDS = (
-    "name", "slug", "price", "stock", "sold_count", "halal_certificate",
-    "shop__name", "shop__slug", "shop__district__regency__name",
-)  # fmt: skip
+# cost a query per card. Its shop's name, slug and regency come as values (`with_card_data`).
+CARD_FIELDS = ("name", "slug", "price", "stock", "sold_count", "halal_certificate")
 
 
 def with_card_data(products):
@@ -54,17 +51,21 @@ def with_card_data(products):
 
     The rating comes from subqueries in the listing's own query rather than a query per card;
     only the card's own columns are read (a description and a search vector weigh more than
-    the rest of the card).
+    the rest of the card). The shop's name, slug and regency come as plain values
+    (`shop_name`, `shop_slug`, `regency_name`): a card needs no shop, district and regency
+    objects, which took a fifth of the time of reading 24 cards.
     """
     primary = ProductImage.objects.filter(is_primary=True).only(
         "id", "product_id", "renditions", "status", "width", "height", "alt_text", "is_primary"
     )
     reviews = Review.objects.filter(product=OuterRef("pk")).order_by().values("product")
     return (
-        products.select_related("shop__district__regency")
-        .only(*CARD_FIELDS)
+        products.only(*CARD_FIELDS)
         .prefetch_related(Prefetch("images", queryset=primary, to_attr="primary_images"))
         .annotate(
+            shop_name=F("shop__name"),
+            shop_slug=F("shop__slug"),
+            regency_name=F("shop__district__regency__name"),
             rating_average=Subquery(reviews.annotate(average=Avg("rating")).values("average")[:1]),
             rating_count=Subquery(reviews.annotate(count=Count("id")).values("count")[:1]),
         )

@@ -2,6 +2,7 @@ from django import template
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -61,13 +62,11 @@ def product_card(product, *, lazy):
     5 (its output was the same, byte for byte). It reads only `selectors.CARD_FIELDS` and the
     annotations of `selectors.with_card_data`.
     """
-    shop = product.shop
-    district = shop.district
     return format_html(
         '<li class="card">\n<a href="{}">\n{}\n<span class="card-name">{}</span></a>\n'
         '<span class="card-price">{}</span>\n<span class="card-stats">{} · {}</span>\n'
         '<span class="card-meta">{}{}</span>\n{}{}\n</li>\n',
-        product.get_absolute_url(),
+        reverse("catalog:product", args=[product.shop_slug, product.slug]),
         product_picture(
             first_or_none(product.primary_images), lazy=lazy, link_text=product.name, css_class="card-img"
         ),
@@ -75,8 +74,8 @@ def product_card(product, *, lazy):
         format_rupiah(product.price),
         card_rating(product),
         card_sales(product),
-        shop.name,
-        format_html(" · {}", district.regency.name) if district else "",
+        product.shop_name,
+        format_html(" · {}", product.regency_name) if product.regency_name else "",
         format_html('<span class="tag halal">{}</span>', _("Halal")) if product.halal_certificate else "",
         format_html('<span class="tag out">{}</span>', _("Out of stock")) if not product.stock else "",
     )
