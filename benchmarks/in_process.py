@@ -5,8 +5,9 @@ client, so a change of a few percent shows through the noise of a shared machine
     .venv/bin/python benchmarks/in_process.py --groups category product --requests 5000
 
 The application is marketplace.wsgi's, as gunicorn loads it (the collector frozen after its
-warm-up). Needs PostgreSQL and Redis, like throughput.py, and uses its catalogue (10k) and its
-URL plan (the first `--urls` URLs of each group; the plan's 32 logged-in buyers with a cart).
+warm-up). Needs PostgreSQL and Redis, like throughput.py, and uses its catalogue (10k, or
+`--catalogue 100k`) and its URL plan (the first `--urls` URLs of each group; the plan's 32
+logged-in buyers with a cart).
 Three audiences, each on the production settings otherwise:
 
 - anon-miss: visitors without cookies, the whole-page cache off (PAGE_CACHE_SECONDS=0), shared
@@ -103,17 +104,17 @@ def wall_and_cpu(times):
     return [ms for ms, _ in times], [ms for _, ms in times]
 
 
-def prepared():
+def prepared(catalogue=CATALOGUE):
     """The children's environment and the plan's path: catalogue, static files and plan ready."""
     env = loadtools.base_env(
-        DATABASE_URL=loadtools.database_url(CATALOGUE),
-        REDIS_URL=loadtools.redis_url(CATALOGUE),
+        DATABASE_URL=loadtools.database_url(catalogue),
+        REDIS_URL=loadtools.redis_url(catalogue),
         DJANGO_SETTINGS_MODULE="marketplace.settings",
     )
     loadtools.collectstatic(env)
-    loadtools.ensure_catalogue(CATALOGUE)
-    throughput.plan_for(CATALOGUE)  # the URLs and fresh buyers, kept at plan_path for the children
-    return env, str(throughput.plan_path(CATALOGUE))
+    loadtools.ensure_catalogue(catalogue)
+    throughput.plan_for(catalogue)  # the URLs and fresh buyers, kept at plan_path for the children
+    return env, str(throughput.plan_path(catalogue))
 
 
 def measure(audience, plan_path, groups, urls, requests):
@@ -146,13 +147,14 @@ def main():
     parser.add_argument("--audiences", nargs="+", default=list(AUDIENCES), choices=AUDIENCES)
     parser.add_argument("--urls", type=int, default=20, help="per group")
     parser.add_argument("--requests", type=int, default=3000, help="timed, per group and audience")
+    parser.add_argument("--catalogue", default=CATALOGUE, choices=sorted(loadtools.CATALOGUES))
     parser.add_argument("--measure", nargs=2, metavar=("AUDIENCE", "PLAN"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         measure(args.measure[0], args.measure[1], args.groups, args.urls, args.requests)
         return
     print(f"benchmarks/in_process.py {' '.join(sys.argv[1:])}: {loadtools.machine()}", flush=True)
-    env, plan = prepared()
+    env, plan = prepared(args.catalogue)
     for audience in args.audiences:
         page_cache = "3600" if audience == "buyer" else "0"
         command = [sys.executable, __file__, "--measure", audience, plan, "--groups", *args.groups]
