@@ -60,6 +60,11 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(shop__in=Shop.objects.for_member(user))
 
 
+def product_url(shop_slug, product_slug):
+    """A product page's path, for a card that has its shop's slug without the shop."""
+    return reverse("catalog:product", args=[shop_slug, product_slug])
+
+
 class Product(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -150,7 +155,7 @@ class Product(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:product", args=[self.shop.slug, self.slug])
+        return product_url(self.shop.slug, self.slug)
 
     @property
     def is_taken_down(self):

@@ -2,13 +2,13 @@ from django import template
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog import selectors
+from catalog.models import product_url
 from marketplace.money import format_rupiah
 from marketplace.pagecache import cached_fragments, shared_query
 
@@ -66,7 +66,7 @@ def product_card(product, *, lazy):
         '<li class="card">\n<a href="{}">\n{}\n<span class="card-name">{}</span></a>\n'
         '<span class="card-price">{}</span>\n<span class="card-stats">{} · {}</span>\n'
         '<span class="card-meta">{}{}</span>\n{}{}\n</li>\n',
-        reverse("catalog:product", args=[product.shop_slug, product.slug]),
+        product_url(product.shop_slug, product.slug),
         product_picture(
             first_or_none(product.primary_images), lazy=lazy, link_text=product.name, css_class="card-img"
         ),
