@@ -1,4 +1,5 @@
-"""The region filter in a real browser: a new province clears the old province's regency."""
+"""The listing filter in a real browser: a new province clears the old province's regency, and a
+search's filter form sends the search words with it."""
 
 import pytest
 
