@@ -1,5 +1,6 @@
 import uuid
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -294,13 +295,30 @@ class ProductImage(models.Model):
 
     @property
     def is_ready(self):
-        return self.status == self.Status.READY and bool(self.renditions)
+        return photo_is_ready(self.status, self.renditions)
 
     @property
     def is_stuck(self):
         """Pending for longer than any render takes: the vendor may send it again."""
         waited = timezone.now() - self.queued_at
         return self.status == self.Status.PENDING and waited > timedelta(minutes=settings.IMAGE_STUCK_MINUTES)
+
+
+def photo_is_ready(status, renditions):
+    return status == ProductImage.Status.READY and bool(renditions)
+
+
+class CardPhoto(NamedTuple):
+    """What a product card shows of the product's main photo, read as values in the card's own
+    query (`selectors.with_card_data`) rather than as a ProductImage."""
+
+    status: str
+    renditions: list
+    alt_text: str
+
+    @property
+    def is_ready(self):
+        return photo_is_ready(self.status, self.renditions)
 
 
 class Review(models.Model):

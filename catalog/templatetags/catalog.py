@@ -68,7 +68,7 @@ def product_card(product, *, lazy):
         '<span class="card-meta">{}{}</span>\n{}{}\n</li>\n',
         product_url(product.shop_slug, product.slug),
         product_picture(
-            first_or_none(product.primary_images), lazy=lazy, link_text=product.name, css_class="card-img"
+            selectors.card_photo(product), lazy=lazy, link_text=product.name, css_class="card-img"
         ),
         product.name,
         format_rupiah(product.price),
@@ -131,11 +131,6 @@ def product_picture(
 
 def alt_text(text, link_text):
     return "" if link_text and text.strip().casefold() == link_text.strip().casefold() else text
-
-
-@register.filter
-def first_or_none(items):
-    return items[0] if items else None
 
 
 @register.simple_tag

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.conf import settings
 
-from catalog.models import Product, Review
+from catalog.models import Product, ProductImage, Review
 from catalog.tests.factories import make_product, make_shop
 from catalog.tests.test_storefront import add_ready_image
 from conftest import make_user
@@ -72,3 +72,26 @@ def test_the_first_row_of_cards_loads_its_photos_at_once(client, shop_a):
     loading = re.findall(r'loading="(\w+)"', "".join(cards(client.get("/cari/?sort=newest").text)))
 
     assert loading == ["eager"] * 4 + ["lazy"] * 2
+
+
+def test_a_card_shows_the_main_photo_and_says_when_it_is_not_ready_yet(client, shop_a):
+    """The card's photo comes with the card's own query: the one photo marked as main."""
+    shown = make_product(shop_a, name="Bolu Pandan")
+    add_ready_image(shown, position=1)  # another photo, not the main one
+    main = add_ready_image(shown)
+    ProductImage.objects.filter(pk=main.pk).update(alt_text="Bolu pandan di atas piring")
+    waiting = make_product(shop_a, name="Bolu Keju")
+    add_ready_image(waiting)
+    ProductImage.objects.filter(product=waiting).update(status=ProductImage.Status.PENDING)
+    without_main = make_product(shop_a, name="Bolu Coklat")
+    add_ready_image(without_main, position=1)
+
+    html = client.get("/cari/").text
+
+    card = card_of(html, "Bolu Pandan")
+    assert f'src="/media/products/r/{shown.pk}-0/400.webp"' in card
+    assert f"/products/r/{shown.pk}-1/" not in card
+    assert 'alt="Bolu pandan di atas piring"' in card
+    assert 'aria-label="Foto sedang disiapkan"' in card_of(html, "Bolu Keju")
+    assert 'aria-label="Belum ada foto"' in card_of(html, "Bolu Coklat")
+    assert len(cards(html)) == 3  # one card per product, whatever its number of photos

@@ -116,15 +116,15 @@ def test_a_search_finds_its_candidates_once_and_reads_only_the_cards_it_shows(
     for _ in range(30):
         make_product(shop_a)
 
-    # The filter choices (provinces, communities), the ranked candidates, the page's cards and
+    # The filter choices (provinces, communities), the ranked candidates, the page's cards with
     # their photos; the count is the candidates'. Sorted, the page's ids come in the sort's order
     # first, so that a page whose cards are cached reads nothing more.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get("/cari/", {"q": "keripik"})
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get("/cari/", {"q": "keripik", "sort": "price_asc", "page": 2})
     # A near spelling is looked for only once no exact match is found.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get("/cari/", {"q": "kripik"})
 
 
