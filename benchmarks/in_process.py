@@ -14,6 +14,9 @@ Three audiences, each on the production settings otherwise:
   fragments on and warmed by two rounds over the URLs first: what throughput.py's anon-miss rows
   serve, without gunicorn;
 - buyer: the plan's buyers, one per request in turn, the page cache on and warmed;
+- header-changed: the same, each request made right after its buyer's header went stale (their
+  visitor version moved, as adding to the cart or a notification moves it): the first page
+  after such a change, whose stored copy is current but whose header is not;
 - first-view: visitors without cookies, the page cache off, every URL of the group asked for
   once, in turn, after the storefront version moved (every fragment stale): pages nobody asked
   for before, sharing with the pages before them in the run what real pages share (product
@@ -40,7 +43,7 @@ import loadtools  # noqa: E402
 import throughput  # noqa: E402
 
 CATALOGUE = "10k"
-AUDIENCES = ("anon-miss", "buyer", "first-view")
+AUDIENCES = ("anon-miss", "buyer", "header-changed", "first-view")
 
 
 def environ(path, cookie=None):
@@ -64,16 +67,29 @@ def request_once(handler, path, cookie=None):
         raise SystemExit(f"{path}: {statuses[0]}")
 
 
-def timings_ms(handler, paths, cookies, requests):
+def timings_ms(handler, paths, cookies, requests, before=lambda cookie: None):
     """Each request's (wall time, CPU time of the thread), after two untimed rounds over the
-    paths (fragments and pages warm). CPU time leaves out waiting for PostgreSQL and Redis, and
-    time the machine gave to other work."""
+    paths (fragments and pages warm); `before(cookie)` runs untimed before each. CPU time leaves
+    out waiting for PostgreSQL and Redis, and time the machine gave to other work."""
 
     def cookie(n):
         return cookies[n % len(cookies)] if cookies else None
 
     warm(handler, paths, cookie)
-    return [timed_request(handler, paths[n % len(paths)], cookie(n)) for n in range(requests)]
+    times = []
+    for n in range(requests):
+        before(cookie(n))
+        times.append(timed_request(handler, paths[n % len(paths)], cookie(n)))
+    return times
+
+
+def header_goes_stale(cookie):
+    """Move the visitor version of the buyer the cookie's hint names, as their cart's writes do."""
+    from http.cookies import SimpleCookie
+
+    from marketplace.pagecache import VISITOR_COOKIE, new_visitor_versions, visitor_version_key
+
+    new_visitor_versions([visitor_version_key(SimpleCookie(cookie)[VISITOR_COOKIE].value)])
 
 
 def warm(handler, paths, cookie=lambda n: None):
@@ -125,14 +141,15 @@ def measure(audience, plan_path, groups, urls, requests):
     from marketplace.wsgi import application as handler  # what gunicorn serves, process set-up included
 
     plan = json.loads(Path(plan_path).read_text())
-    cookies = plan["cookies"] if audience == "buyer" else []
+    cookies = plan["cookies"] if audience in ("buyer", "header-changed") else []
+    before = header_goes_stale if audience == "header-changed" else lambda cookie: None
     for group in groups:
         if audience == "first-view":
             if len(plan["groups"][group]) < 2:
                 continue
             times = first_views(handler, plan["groups"][group])
         else:
-            times = timings_ms(handler, plan["groups"][group][:urls], cookies, requests)
+            times = timings_ms(handler, plan["groups"][group][:urls], cookies, requests, before)
         wall, cpu = wall_and_cpu(times)
         print(
             f"in-process {group} {audience} median {statistics.median(wall):.3f}"
@@ -156,7 +173,7 @@ def main():
     print(f"benchmarks/in_process.py {' '.join(sys.argv[1:])}: {loadtools.machine()}", flush=True)
     env, plan = prepared(args.catalogue)
     for audience in args.audiences:
-        page_cache = "3600" if audience == "buyer" else "0"
+        page_cache = "3600" if audience in ("buyer", "header-changed") else "0"
         command = [sys.executable, __file__, "--measure", audience, plan, "--groups", *args.groups]
         command += ["--urls", str(args.urls), "--requests", str(args.requests)]
         subprocess.run(command, cwd=loadtools.ROOT, env={**env, "PAGE_CACHE_SECONDS": page_cache}, check=True)

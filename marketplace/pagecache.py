@@ -48,6 +48,11 @@ trip under the session's own name, as if there had been no hint.
 
 A stored page records the storefront version it was rendered under and is read in the same
 round trip as the current version; a page of an older version is a miss and is overwritten.
+When the page is current but the visitor's header is not (they added to their cart, a
+notification came), the page is not rendered again: the request goes down the stack as usual
+(session, user, language, CSRF), and in place of the view the header alone is rendered
+(`process_view`), stored and put into the stored page. The first page after an "add to cart"
+costs the header's queries, not the whole page's.
 
 The visitor's header is kept fresh by construction, like the pages: it is stored with the
 visitor's version, a random value that the writers replace after their commit
@@ -714,7 +719,13 @@ class AnonymousPageCacheMiddleware:
                 return self.replay(request, cached, mine["content"])
             # The page is rendered anew; its header is this one ({% personal %}).
             request._stored_personal_header = (visitor.kind, visitor.ident, mine["content"])
+        elif cached is not None and version is not None:
+            # Only the header is stale (the cart or the notifications changed): the view is not
+            # run, the header is rendered alone (process_view).
+            request._header_alone_for = visitor
         response = self.get_response(request)
+        if getattr(request, "_rendered_header_alone", False):
+            return self.with_header_rendered_alone(request, visitor, version, cached, response)
         if version is not None and is_storable(response) and served_as(request, visitor.kind, visitor.ident):
             parts = None if showed_messages(request) else personal_snapshot(request, response)
             if parts is not None:
@@ -724,6 +735,31 @@ class AnonymousPageCacheMiddleware:
                     mine = store_header(visitor, version, parts[1])
                 return compressed_as_stored(request, response, parts[0]["body"], mine["content"])
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """For a stored page whose visitor's header is stale: the header alone, once the stack
+        below knows the visitor (session, user, language, CSRF), in place of the view."""
+        visitor = getattr(request, "_header_alone_for", None)
+        if visitor is None or not served_as(request, visitor.kind, visitor.ident):
+            return None  # the view renders the whole page, as for any other miss
+        from marketplace.templatetags.pages import header_alone  # the template tags import this module
+
+        request._rendered_header_alone = True
+        return HttpResponse(header_alone(request))
+
+    def with_header_rendered_alone(self, request, visitor, version, cached, response):
+        """The stored page with the header `process_view` rendered, which is stored for the
+        visitor's next pages unless the stack below answered with a cookie of its own."""
+        part = without_csrf(response.content)[0]
+        if is_storable(response):
+            header = store_header(visitor, version, part)["content"]
+        else:
+            header = compress_page(part)
+        replayed = self.replay(request, cached, header)
+        for name, morsel in response.cookies.items():
+            if name not in replayed.cookies:
+                replayed.cookies[name] = morsel
+        return replayed
 
     def replay(self, request, cached, personal=None):
         """The stored page for this visitor, their CSRF token and header put in."""

@@ -279,6 +279,20 @@ def test_the_in_process_harness_times_real_pages_and_stops_at_any_other_answer(d
         in_process.request_once(handler, "/kategori/tidak-ada/")
 
 
+def test_the_header_changed_audience_makes_each_buyers_header_stale_as_their_cart_would(db):
+    from django.core.cache import cache
+
+    from benchmarks import in_process
+    from marketplace.pagecache import visitor_version_key
+
+    name = "user." + "a" * 32
+    cache.set(visitor_version_key(name), "before", timeout=None)
+
+    in_process.header_goes_stale(f"sessionid=abc; messages=; pengunjung={name}")
+
+    assert cache.get(visitor_version_key(name)) not in (None, "before")
+
+
 def test_the_compression_comparison_renders_real_pages_with_each_library_in_turn(db, connections_kept_open):
     from django.core.handlers.wsgi import WSGIHandler
 

@@ -2,6 +2,8 @@ from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.context import make_context
+from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
@@ -117,6 +119,16 @@ def is_nobody(request):
     if user is None or session is None:
         return False
     return not user.is_authenticated and not session.session_key
+
+
+def header_alone(request, layout="base.html"):
+    """The visitor's header (the `{% personal %}` part of the layout) rendered on its own, with
+    the context a whole page gives it: for a stored page whose only stale part is the header."""
+    template = get_template(layout).template
+    [node] = template.nodelist.get_nodes_by_type(PersonalNode)
+    context = make_context({}, request)
+    with context.bind_template(template):
+        return node.render_marked(context)
 
 
 @register.tag

@@ -290,6 +290,63 @@ def test_a_changed_password_ends_the_stored_header_of_old_sessions(
     assert buyer.email not in response.text
 
 
+# A stored page whose only stale part is the visitor's header (their cart or notifications
+# changed) is not rendered again: the header is rendered alone and put into the stored page.
+
+PAGE_TABLES = ("catalog_product", 'vendors_shop"', "catalog_category")
+
+
+@pytest.mark.parametrize("page", ["home", "category", "search", "product", "shop"])
+def test_a_stored_page_whose_header_changed_renders_only_the_header(
+    page, world, buyer, password, settings, django_capture_on_commit_callbacks
+):
+    url = storefront_urls(world)[page]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(buyer)
+    client.get(url)  # the page and the header stored
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(user=buyer, title="Pesanan dikirim")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert "1 belum dibaca" in response.text
+    assert tables_read(queries) == set(HEADER_TABLES)  # the header's own queries, and no others
+    assert not [query for query in queries if any(table in query["sql"] for table in PAGE_TABLES)]
+    settings.PAGE_CACHE_SECONDS = 0
+    assert without_tokens(response.text) == without_tokens(client.get(url).text)
+    settings.PAGE_CACHE_SECONDS = 60
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert tables_read(queries) == set()  # the header rendered alone was stored
+    assert "1 belum dibaca" in again.text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+    assert client.post(reverse("account_logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+    assert buyer.email not in client.get(url).text
+
+
+def test_a_header_rendered_alone_never_goes_to_another_buyer(
+    world, password, django_capture_on_commit_callbacks
+):
+    ana, budi = make_user("ana@example.com"), make_user("budi@example.com")
+    url = storefront_urls(world)["product"]
+    clients = {user: logged_in(user, password) for user in (ana, budi)}
+    for client in clients.values():
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(user=ana, title="Pesanan dikirim")
+        notifications.notify(user=budi, title="Pesanan dikirim")
+        notifications.notify(user=budi, title="Pesanan selesai")
+
+    for _ in range(2):
+        for user, unread in ((ana, 1), (budi, 2)):
+            response = clients[user].get(url)
+            assert response["X-Page-Cache"] == "hit"
+            assert user.email in response.text
+            assert f"{unread} belum dibaca" in response.text
+
+
 # A page rendered anew (a search nobody made before, a page whose stored copy expired) takes the
 # visitor's stored header when it is current: the header's own queries run once per change.
 
