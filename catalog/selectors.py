@@ -54,8 +54,8 @@ def with_card_data(products):
     only the card's own columns are read (a description and a search vector weigh more than
     the rest of the card). The shop's name, slug and regency come as plain values
     (`shop_name`, `shop_slug`, `regency_name`): a card needs no shop, district and regency
-    objects, which took a fifth of the time of reading 24 cards. So does the main photo
-    (`card_photo`), joined on the one image a product may mark as main: a second query for
+    objects, which took a fifth of the time of reading 24 cards. The main photo comes the same
+    way (`card_photo`), joined on the one image a product may mark as main: a second query for
     the photos took another fifth.
     """
     reviews = Review.objects.filter(product=OuterRef("pk")).order_by().values("product")
