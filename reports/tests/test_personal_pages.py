@@ -347,6 +347,28 @@ def test_a_header_rendered_alone_never_goes_to_another_buyer(
             assert f"{unread} belum dibaca" in response.text
 
 
+def test_a_guests_stored_page_takes_their_new_cart_count_without_being_rendered_again(
+    world, django_capture_on_commit_callbacks
+):
+    guest = Client()
+    add_to_cart(guest, world["product"], 3, django_capture_on_commit_callbacks)
+    url = storefront_urls(world)["category"]
+    guest.get(url)  # shows "Added to your cart."
+    guest.get(url)  # stores the page and the guest's header
+    cart = Cart.objects.get(token=guest.session["cart_token"])
+    with django_capture_on_commit_callbacks(execute=True):
+        cart.items.update(quantity=5)
+        pagecache.cart_changed(cart)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = guest.get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert cart_count(response) == 5
+    assert not [query for query in queries if any(table in query["sql"] for table in PAGE_TABLES)]
+    assert "Masuk" in response.text and "Keluar" not in response.text
+
+
 # A page rendered anew (a search nobody made before, a page whose stored copy expired) takes the
 # visitor's stored header when it is current: the header's own queries run once per change.
 
