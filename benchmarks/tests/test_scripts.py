@@ -222,6 +222,28 @@ def test_order_answers_are_classified():
     assert checkout.classify_order_answer(403, "") == "error"
 
 
+def test_a_buyer_follows_each_redirect_to_its_path_at_once_as_a_browser_does():
+    from benchmarks import checkout
+
+    class Answers:
+        def __init__(self, status):
+            self.status, self.asked = status, []
+
+        def request(self, method, path, form=None):
+            self.asked.append((method, path))
+            return self.status, "", ""
+
+    steps = []
+    browser = Answers(200)
+    assert checkout.followed(browser, lambda step, ms: steps.append(step), "cart page", "/keranjang/")
+    assert checkout.followed(
+        browser, lambda step, ms: steps.append(step), "order page", "http://127.0.0.1:8190/checkout/12/?a=1"
+    )
+    assert browser.asked == [("GET", "/keranjang/"), ("GET", "/checkout/12/?a=1")]
+    assert steps == ["cart page", "order page"]
+    assert not checkout.followed(Answers(500), lambda step, ms: None, "cart page", "/keranjang/")
+
+
 def test_a_page_without_the_checkout_form_gives_no_fields():
     assert (
         checkout.checkout_fields('<form action="/i18n/setlang/"><input name="language" value="id"></form>')
