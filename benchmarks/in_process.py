@@ -44,6 +44,8 @@ import throughput  # noqa: E402
 
 CATALOGUE = "10k"
 AUDIENCES = ("anon-miss", "buyer", "header-changed", "first-view")
+# Audiences with the plan's logged-in buyers and the page cache on.
+BUYER_AUDIENCES = ("buyer", "header-changed")
 
 
 def environ(path, cookie=None):
@@ -141,7 +143,7 @@ def measure(audience, plan_path, groups, urls, requests):
     from marketplace.wsgi import application as handler  # what gunicorn serves, process set-up included
 
     plan = json.loads(Path(plan_path).read_text())
-    cookies = plan["cookies"] if audience in ("buyer", "header-changed") else []
+    cookies = plan["cookies"] if audience in BUYER_AUDIENCES else []
     before = header_goes_stale if audience == "header-changed" else lambda cookie: None
     for group in groups:
         if audience == "first-view":
@@ -173,7 +175,7 @@ def main():
     print(f"benchmarks/in_process.py {' '.join(sys.argv[1:])}: {loadtools.machine()}", flush=True)
     env, plan = prepared(args.catalogue)
     for audience in args.audiences:
-        page_cache = "3600" if audience in ("buyer", "header-changed") else "0"
+        page_cache = "3600" if audience in BUYER_AUDIENCES else "0"
         command = [sys.executable, __file__, "--measure", audience, plan, "--groups", *args.groups]
         command += ["--urls", str(args.urls), "--requests", str(args.requests)]
         subprocess.run(command, cwd=loadtools.ROOT, env={**env, "PAGE_CACHE_SECONDS": page_cache}, check=True)

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -125,10 +127,17 @@ def header_alone(request, layout="base.html"):
     """The visitor's header (the `{% personal %}` part of the layout) rendered on its own, with
     the context a whole page gives it: for a stored page whose only stale part is the header."""
     template = get_template(layout).template
-    [node] = template.nodelist.get_nodes_by_type(PersonalNode)
     context = make_context({}, request)
     with context.bind_template(template):
-        return node.render_marked(context)
+        return personal_node_of(template).render_marked(context)
+
+
+@lru_cache(maxsize=4)
+def personal_node_of(template):
+    """The layout's one `{% personal %}` node, found once per compiled template (the cached
+    loader keeps it) rather than by walking the whole layout for every header."""
+    [node] = template.nodelist.get_nodes_by_type(PersonalNode)
+    return node
 
 
 @register.tag
