@@ -24,7 +24,7 @@ from catalog.models import Category, Review
 from catalog.tests.factories import make_product
 from catalog.tests.test_storefront import add_ready_image
 from conftest import without_tokens
-from marketplace.pagecache import CSRF_TOKEN_HOLE, new_storefront_version
+from marketplace.pagecache import CSRF_TOKEN_HOLE, new_storefront_version, shared_query_string
 from orders.tests.factories import cart_with
 
 pytestmark = pytest.mark.django_db
@@ -433,6 +433,23 @@ def test_tracking_parameters_share_the_cached_page(page_cache_on, catalogue):
         shared = Client().get(f"{SHOP_URL}?{query}")
         assert shared["X-Page-Cache"] == "hit", query
     assert "X-Page-Cache" not in Client().get(f"{SHOP_URL}?page=2")
+
+
+@pytest.mark.parametrize(
+    ("sent", "shared"),
+    [
+        ("", ""),
+        ("fbclid=IwAR0abc", ""),
+        ("sort=price_asc&utm_source=wa&page=2", "sort=price_asc&page=2"),
+        ("utm%5Fsource=wa&q=kopi+susu", "q=kopi+susu"),  # a tracking name however it is written
+        ("q=kopi&&gclid=x&", "q=kopi"),
+        ("q=kopi%20susu&province=32&province=33", "q=kopi%20susu&province=32&province=33"),
+        ("q=kopi%26susu&fbclid=1", "q=kopi%26susu"),  # an "&" inside a value stays in it
+        ("q=sambal+pédas", "q=sambal+pe%CC%81das"),  # typed unencoded, sent as UTF-8
+    ],
+)
+def test_a_links_shared_query_string_leaves_out_its_tracking_parameters_only(rf, sent, shared):
+    assert shared_query_string(rf.get(f"/cari/?{sent}")) == shared
 
 
 def test_a_page_stored_from_a_tracked_link_carries_no_tracking_parameter(page_cache_on, catalogue):

@@ -11,7 +11,7 @@ from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
 from marketplace.context_processors import site_settings
-from marketplace.pagecache import kept_header, shared_query, stored_personal_header
+from marketplace.pagecache import kept_header, shared_query_string, stored_personal_header
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def shared_path(context):
     request = context.get("request")
     if request is None:
         return ""
-    query = shared_query(request.GET).urlencode()
+    query = shared_query_string(request)
     return f"{request.path}?{query}" if query else request.path
 
 
