@@ -72,15 +72,18 @@ Anything unusual goes through the whole stack and is not stored: a POST, message
 that changed), a page without exactly one personal part, a response made for another visitor
 than the session named before the view ran.
 
-Everyone who misses the page cache gets pages put together from shared fragments (product
-cards, listing bodies, filter choices, home page blocks, a category's heading, the product
-page's own parts) stored
-under the same version, so the writes that refresh cached pages refresh those fragments too
-(`cached_fragment`, `cached_fragments`), and a product page follows the same rule for stock and
-reviews as a stored page. Like a stored page, a fragment records its version, and a page's
-first fragment read brings the current version along: a page put together from fragments costs
-one cache round trip. A fragment with forms keeps a hole where each visitor's CSRF token
-goes (`with_csrf_token`).
+Everyone who misses the page cache gets pages put together from shared fragments (product cards,
+listing bodies, filter choices, home page blocks, a category's heading, the product page's own
+parts) stored under the same version, so the writes that refresh cached pages refresh those
+fragments too (`cached_fragment`, `cached_fragments`), and a product page follows the same rule
+for stock and reviews as a stored page. Like a stored page, a fragment records its version, and
+a page's first fragment read brings the current version along: a page put together from
+fragments costs one cache round trip. A product card also records a version of its product's
+own, which a completed sale or a new review moves (`products_changed`): a card never shows an
+older sales count or rating than its writes, so cards outlive the listing bodies made of them,
+and a listing nobody asked for in the last minute is rendered around cards that other listings
+keep fresh. A fragment with forms keeps a hole where each visitor's CSRF token goes
+(`with_csrf_token`).
 
 The middleware sits near the top of MIDDLEWARE so that a hit skips the rest of the stack; what
 those middlewares add to a page (security headers, Content-Language, Vary) is stored with it.
@@ -228,6 +231,13 @@ def fragment_key(name, parts):
 def read_fragments(request, keys):
     """(the storefront version, {key: fragment} of those stored under it) in one round trip;
     the version is read along unless this request already knows it."""
+    version, found = read_versioned(request, keys)
+    return version, {key: stored[1] for key, stored in found.items() if stored[0] == version}
+
+
+def read_versioned(request, keys):
+    """(the storefront version, {key: value} as stored) in one round trip; the version is read
+    along unless this request already knows it."""
     version = getattr(request, "_storefront_version", None)
     if version is None:
         found = cache.get_many([VERSION_KEY, *keys])
@@ -236,7 +246,7 @@ def read_fragments(request, keys):
             request._storefront_version = version
     else:
         found = cache.get_many(keys)
-    return version, {key: stored[1] for key, stored in found.items() if stored[0] == version}
+    return version, found
 
 
 def prefetch_fragments(request, wanted):
@@ -269,23 +279,55 @@ def cached_fragment(request, name, parts, render):
     return value
 
 
-def cached_fragments(request, name, items, render):
+def cached_fragments(request, name, items, render, *, own_version=None, seconds=None):
     """{part: fragment} for many items at once (one cache round trip): `render(missing)` returns
-    {part: fragment} for the parts the cache did not have."""
+    {part: fragment} for the parts the cache did not have.
+
+    With `own_version(part)`, the name of a version key of the part's own (`products_changed`
+    moves them), a part is also stale once its own version moves: what such a part shows is
+    then never older than its writes, and it may live `seconds` instead of the
+    FRAGMENT_CACHE_SECONDS that bound the others.
+    """
     if settings.FRAGMENT_CACHE_SECONDS <= 0:
         return render(list(items))
     keys = {fragment_key(name, part): part for part in items}
-    version, stored = read_fragments(request, list(keys))
-    found = {keys[key]: value for key, value in stored.items()}
+    owns = {key: own_version(part) for key, part in keys.items()} if own_version else {}
+    version, stored = read_versioned(request, [*keys, *owns.values()])
+    stamps = {key: (version, stored.get(owns[key], 0)) if owns else version for key in keys}
+    found = {
+        part: stored[key][1] for key, part in keys.items() if key in stored and stored[key][0] == stamps[key]
+    }
     missing = [part for part in items if part not in found]
     if missing:
         rendered = render(missing)
         cache.set_many(
-            {fragment_key(name, part): (version, rendered[part]) for part in missing},
-            settings.FRAGMENT_CACHE_SECONDS,
+            {key: (stamps[key], rendered[part]) for key, part in keys.items() if part in rendered},
+            seconds or settings.FRAGMENT_CACHE_SECONDS,
         )
         found.update(rendered)
     return found
+
+
+def products_changed(product_ids):
+    """What these products' cards show besides what moves the storefront version (their sales
+    count, their rating) has changed: their cards are stale. Call from the service that wrote
+    it; the versions move after the commit, as the storefront version does."""
+    keys = [product_version_key(pk) for pk in sorted(set(product_ids))]
+    if keys:
+        transaction.on_commit(lambda: new_versions(keys, "a product's"))
+
+
+def product_version_key(pk):
+    return f"product:{pk}"
+
+
+def new_versions(keys, whose):
+    # A fresh random value, never a counter: a version evicted and started again can never
+    # meet a fragment stored under an old value that happened to be equal.
+    try:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    except Exception:
+        logger.warning("Could not move %s version", whose, exc_info=True)
 
 
 # What {% csrf_token %} renders in a shared fragment (`csrf_token` set to CSRF_TOKEN_HOLE in its
@@ -331,12 +373,7 @@ def cart_changed(cart):
 
 
 def new_visitor_versions(keys):
-    # A fresh random value, never a counter: a version evicted and started again can never
-    # meet a header stored under an old value that happened to be equal.
-    try:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
-    except Exception:
-        logger.warning("Could not move a visitor's header version", exc_info=True)
+    new_versions(keys, "a visitor's header")
 
 
 def visitor_name(kind, ident):

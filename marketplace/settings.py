@@ -90,9 +90,12 @@ try:
     INVITATIONS_PER_SHOP_PER_DAY = env_int("INVITATIONS_PER_SHOP_PER_DAY", 10)
     INVITATIONS_PER_USER_PER_DAY = env_int("INVITATIONS_PER_USER_PER_DAY", 20)
     PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
-    # Shared storefront fragments (cards, listing bodies, home blocks) for every visitor; writes
+    # Shared storefront fragments (listing bodies, home blocks) for every visitor; writes
     # replace them at once (a new version), so this only bounds how old sales counts may get.
     FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60)
+    # Product cards are also replaced when their own sales count or rating moves
+    # (pagecache.products_changed), so they may live longer: this only bounds their memory.
+    CARD_CACHE_SECONDS = env_int("CARD_CACHE_SECONDS", 600)
     # Every key this site puts in the cache starts with it: sites sharing a Redis never read
     # each other's pages. By default it names the site and its database.
     CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX") or cache_key_prefix(SITE_NAME, DATABASES["default"])

@@ -19,7 +19,7 @@ from catalog import stock
 from catalog.models import Product, ProductVariant, Review
 from marketplace import notifications
 from marketplace.money import format_rupiah
-from marketplace.pagecache import cart_changed
+from marketplace.pagecache import cart_changed, products_changed
 from marketplace.text import parse_id
 from orders import pricing, selectors
 from orders.models import (
@@ -515,6 +515,7 @@ def review_product(*, buyer, product_id, rating, text="") -> Review:
             review = Review.objects.create(
                 product_id=product_id, author=buyer, rating=rating, text=(text or "").strip()[:2000]
             )
+            products_changed([product_id])  # the rating on its cards
             return review
     except IntegrityError:
         raise ValidationError(_("You have already reviewed this product."), code="reviewed") from None

@@ -21,6 +21,7 @@ from catalog import stock
 from catalog.models import Product
 from marketplace import notifications
 from marketplace.celery import enqueue_on_commit
+from marketplace.pagecache import products_changed
 from orders.models import Order, OrderEvent, OrderStatus, Payment
 from orders.selectors import shop_order_url
 from shipping import tracking
@@ -189,8 +190,10 @@ def return_stock(order):
 def count_as_sold(order):
     # Counted at completion, not at checkout: a cancelled or never-paid order is not a sale,
     # and "best selling" should not be inflated by orders that never happened.
-    for item in order.items.filter(product__isnull=False).order_by("product_id"):
+    items = list(order.items.filter(product__isnull=False).order_by("product_id"))
+    for item in items:
         Product.objects.filter(pk=item.product_id).update(sold_count=F("sold_count") + item.quantity)
+    products_changed(item.product_id for item in items)
 
 
 def tell_other_side(order, to, actor, reason):

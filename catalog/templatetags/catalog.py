@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.template.defaultfilters import floatformat
@@ -10,7 +11,7 @@ from django.utils.translation import ngettext
 from catalog import selectors
 from catalog.models import product_url
 from marketplace.money import format_rupiah
-from marketplace.pagecache import cached_fragments, shared_query
+from marketplace.pagecache import cached_fragments, product_version_key, shared_query
 
 register = template.Library()
 # The first row of cards loads its photos at once, the rest lazily.
@@ -25,7 +26,10 @@ def product_grid(context, products, eager=EAGER_CARDS):
     The cards of one grid are read from the cache in one round trip; only the missing ones are
     rendered. Given a listing's page (a query, or search results known by id), the grid reads
     what the cards show for the missing cards only: where every card is cached, that is at most
-    one small query, for the page's ids.
+    one small query, for the page's ids. A card is stale once the storefront version or its
+    product's own version moves (a completed sale, a new review), so it may outlive the listing
+    bodies around it (CARD_CACHE_SECONDS): a listing nobody asked for in the last minute is
+    mostly made of cards that other listings keep fresh.
     """
     ids, cards_of = card_source(products)
     if not ids:
@@ -39,7 +43,14 @@ def product_grid(context, products, eager=EAGER_CARDS):
             part: product_card(by_id[part[0]], lazy=part[1]) if part[0] in by_id else "" for part in missing
         }
 
-    cards = cached_fragments(context.get("request"), "card", parts, render)
+    cards = cached_fragments(
+        context.get("request"),
+        "card",
+        parts,
+        render,
+        own_version=lambda part: product_version_key(part[0]),
+        seconds=settings.CARD_CACHE_SECONDS,
+    )
     return mark_safe('<ul class="grid">' + "".join(cards[part] for part in parts) + "</ul>")  # noqa: S308
 
 

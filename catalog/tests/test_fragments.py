@@ -19,13 +19,16 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _unma
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from catalog import services, stock
+from catalog import selectors, services, stock
 from catalog.models import Category, Review
 from catalog.tests.factories import make_product
 from catalog.tests.test_storefront import add_ready_image
 from conftest import without_tokens
 from marketplace.pagecache import CSRF_TOKEN_HOLE, new_storefront_version, shared_query_string
-from orders.tests.factories import cart_with
+from orders import transitions
+from orders.models import OrderStatus
+from orders.services import review_product
+from orders.tests.factories import buy, cart_with
 
 pytestmark = pytest.mark.django_db
 
@@ -404,6 +407,63 @@ def test_a_product_page_shows_the_report_form_to_members_only(buyer_with_a_cart,
 
     assert 'name="reason"' in page
     assert "Masuk untuk melaporkan" not in page
+
+
+def card_of(page, name):
+    """The listing card of the product called `name` on `page`."""
+    cards = re.findall(r'<li class="card">.*?</li>', page, re.S)
+    [card] = [card for card in cards if f'<span class="card-name">{name}</span>' in card]
+    return card
+
+
+def shipped(buyer, product, quantity):
+    order = buy(buyer, (product, quantity)).orders.get()
+    type(order).objects.filter(pk=order.pk).update(status=OrderStatus.SHIPPED)
+    return order
+
+
+def test_a_completed_sale_and_a_new_review_show_at_once_on_the_products_cards(
+    client, catalogue, buyer, django_capture_on_commit_callbacks
+):
+    product = catalogue[-1]
+    assert "0 terjual" in card_of(client.get("/kategori/makanan-ringan/").text, product.name)
+    order = shipped(buyer, product, 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        transitions.confirm_receipt(order=order, buyer=buyer)
+    # Listing bodies nobody asked for yet, made of cards: the other cards come from the cache.
+    with CaptureQueriesContext(connection) as queries:
+        sold = card_of(client.get("/kategori/makanan-ringan/?in_stock=on").text, product.name)
+    [cards_read] = card_queries(queries)  # read now: the next request empties the log
+    with django_capture_on_commit_callbacks(execute=True):
+        review_product(buyer=buyer, product_id=product.pk, rating=4)
+    rated = card_of(client.get("/kategori/makanan-ringan/?sort=newest").text, product.name)
+
+    assert "2 terjual" in sold
+    assert f"IN ({product.pk})" in cards_read  # its card alone was rendered again
+    assert '<span class="stars" aria-hidden="true">★</span> 4,0 (1 ulasan) · 2 terjual' in rated
+
+
+def test_a_card_rendered_from_rows_read_before_a_sale_is_not_kept(
+    client, catalogue, buyer, django_capture_on_commit_callbacks, monkeypatch
+):
+    product = catalogue[-1]
+    order = shipped(buyer, product, 2)
+    read_cards = selectors.cards_in_order
+
+    def read_then_sell(ids):
+        cards = read_cards(ids)  # the rows as they were before the sale
+        with django_capture_on_commit_callbacks(execute=True):
+            transitions.confirm_receipt(order=order, buyer=buyer)
+        monkeypatch.setattr(selectors, "cards_in_order", read_cards)
+        return cards
+
+    monkeypatch.setattr(selectors, "cards_in_order", read_then_sell)
+    during = card_of(client.get("/kategori/makanan-ringan/").text, product.name)
+    after = card_of(client.get("/kategori/makanan-ringan/?in_stock=on").text, product.name)
+
+    assert "0 terjual" in during
+    assert "2 terjual" in after
 
 
 def test_a_new_version_replaces_every_fragment(buyer_with_a_cart, catalogue):
