@@ -8,7 +8,7 @@ The application is marketplace.wsgi's, as gunicorn loads it (the collector froze
 warm-up). Needs PostgreSQL and Redis, like throughput.py, and uses its catalogue (10k, or
 `--catalogue 100k`) and its URL plan (the first `--urls` URLs of each group; the plan's 32
 logged-in buyers with a cart).
-Three audiences, each on the production settings otherwise:
+The audiences, each on the production settings otherwise:
 
 - anon-miss: visitors without cookies, the whole-page cache off (PAGE_CACHE_SECONDS=0), shared
   fragments on and warmed by two rounds over the URLs first: what throughput.py's anon-miss rows
@@ -22,6 +22,11 @@ Three audiences, each on the production settings otherwise:
   for before, sharing with the pages before them in the run what real pages share (product
   cards, filter forms, a category's heading). What most pages of a long catalogue get. Ignores
   `--urls` and `--requests`; a group of one URL (home) is left out.
+- new-listing: the same, but after the listing bodies and page parts expired while the product
+  cards lived on (FRAGMENT_CACHE_SECONDS against CARD_CACHE_SECONDS): each URL of the group asked
+  for once, in turn, after every URL was asked for twice and every fragment but the cards was
+  dropped. A page rendered anew around current cards: the best case of a listing nobody asked
+  for in the last minute, whose cards other listings keep fresh.
 
 Every answer must be a 200. Prints `in-process <group> <audience> median <ms> p90 <ms> cpu <ms>`
 lines (cpu: the median of the thread's CPU time per request).
@@ -43,7 +48,7 @@ import loadtools  # noqa: E402
 import throughput  # noqa: E402
 
 CATALOGUE = "10k"
-AUDIENCES = ("anon-miss", "buyer", "header-changed", "first-view")
+AUDIENCES = ("anon-miss", "buyer", "header-changed", "first-view", "new-listing")
 # Audiences with the plan's logged-in buyers and the page cache on.
 BUYER_AUDIENCES = ("buyer", "header-changed")
 
@@ -110,6 +115,22 @@ def first_views(handler, paths):
     return [timed_request(handler, path) for path in paths]
 
 
+def new_listings(handler, paths):
+    """Each path asked for once, after every fragment but the product cards expired."""
+    warm(handler, paths)
+    drop_fragments_but_cards()
+    return [timed_request(handler, path) for path in paths]
+
+
+def drop_fragments_but_cards():
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    names = [name for name in client.scan_iter(match=b"*fragment:*", count=1000) if b":card:" not in name]
+    if names:
+        client.delete(*names)
+
+
 def timed_request(handler, path, cookie=None):
     """(wall ms, CPU ms of the thread) of one request."""
     started, cpu_started = time.perf_counter(), time.thread_time()
@@ -146,10 +167,11 @@ def measure(audience, plan_path, groups, urls, requests):
     cookies = plan["cookies"] if audience in BUYER_AUDIENCES else []
     before = header_goes_stale if audience == "header-changed" else lambda cookie: None
     for group in groups:
-        if audience == "first-view":
+        if audience in ("first-view", "new-listing"):
             if len(plan["groups"][group]) < 2:
                 continue
-            times = first_views(handler, plan["groups"][group])
+            views = first_views if audience == "first-view" else new_listings
+            times = views(handler, plan["groups"][group])
         else:
             times = timings_ms(handler, plan["groups"][group][:urls], cookies, requests, before)
         wall, cpu = wall_and_cpu(times)
