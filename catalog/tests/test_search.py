@@ -147,6 +147,22 @@ def test_every_page_with_the_search_box_defers_the_suggestion_script(db, client,
     assert html.count('src="/static/js/suggest.js" data-url="/cari/saran/" defer') == 1
 
 
+@pytest.mark.parametrize(
+    ("url", "box"),
+    [
+        ("/", 'name="q" value=""'),
+        ("/cari/?q=kopi+susu", 'name="q" value="kopi susu"'),
+        ("/cari/?q=teh&q=kopi", 'name="q" value="kopi"'),  # the last, as the search reads it
+        (
+            '/cari/?q="><script>alert(1)</script>',
+            'name="q" value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"',
+        ),
+    ],
+)
+def test_the_header_search_box_keeps_the_words_searched_for_escaped(db, client, url, box):
+    assert box in client.get(url).text
+
+
 def test_typos_in_snack_and_spice_names_are_forgiven(database, client, shop_a):
     make_product(shop_a, name="Keripik Tempe Sagu")
     make_product(shop_a, name="Kerupuk Udang Sidoarjo")

@@ -27,6 +27,15 @@ def shared_path(context):
     return f"{request.path}?{query}" if query else request.path
 
 
+@register.simple_tag(takes_context=True)
+def search_words(context):
+    """The words of the search on the page, for the header's search box. `{{ request.GET.q }}`
+    on a page without a search (nearly every page) raises and catches three exceptions and lists
+    the QueryDict's attributes: 16 µs against 5."""
+    request = context.get("request")
+    return request.GET.get("q", "") if request is not None else ""
+
+
 # --- {% once %}: parts of the layout that are the same for every visitor ----------------------
 
 # Moves when a test overrides settings: links and static URLs follow the URLconf, the static
