@@ -90,6 +90,31 @@ def test_a_block_inside_once_or_personal_is_refused_when_the_template_is_read(ta
         )
 
 
+@pytest.mark.parametrize("tag", ["once", "personal"])
+def test_once_or_personal_inside_a_language_tag_is_refused_when_the_template_is_read(tag):
+    # The language they are kept under is read once per template render.
+    with pytest.raises(TemplateSyntaxError, match="cannot be inside {% language %}"):
+        engines["django"].from_string(
+            f"{{% load i18n pages %}}{{% language 'en' %}}{{% {tag} %}}x{{% end{tag} %}}{{% endlanguage %}}"
+        )
+
+
+def test_an_included_template_in_another_language_gets_its_own_words():
+    loader = {
+        "page.html": "{% load i18n pages %}{% once %}{% translate 'Log in' %}{% endonce %}|"
+        "{% language 'en' %}{% include 'part.html' %}{% endlanguage %}|"
+        "{% once %}{% translate 'Sign up' %}{% endonce %}",
+        "part.html": "{% load i18n pages %}{% once %}{% translate 'Log in' %}{% endonce %}",
+    }
+    engine = Engine(
+        loaders=[("django.template.loaders.locmem.Loader", loader)],
+        libraries={"pages": "marketplace.templatetags.pages", "i18n": "django.templatetags.i18n"},
+    )
+
+    with translation.override("id"):
+        assert engine.get_template("page.html").render(Context({})) == "Masuk|Log in|Daftar"
+
+
 def test_blocks_beside_once_and_personal_are_still_filled_by_the_page():
     parent = (
         "{% load pages %}{% once %}[{% endonce %}{% block a %}-{% endblock %}{% personal %}{% endpersonal %}]"
