@@ -229,8 +229,7 @@ def fragment_key(name, parts):
 
 
 def read_fragments(request, keys):
-    """(the storefront version, {key: fragment} of those stored under it) in one round trip;
-    the version is read along unless this request already knows it."""
+    """(the storefront version, {key: fragment} of those stored under it): `read_versioned`."""
     version, found = read_versioned(request, keys)
     return version, {key: stored[1] for key, stored in found.items() if stored[0] == version}
 
