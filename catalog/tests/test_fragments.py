@@ -23,7 +23,7 @@ from catalog import selectors, services, stock
 from catalog.models import Category, Review
 from catalog.tests.factories import make_product
 from catalog.tests.test_storefront import add_ready_image
-from conftest import without_tokens
+from conftest import make_user, without_tokens
 from marketplace.pagecache import CSRF_TOKEN_HOLE, new_storefront_version, shared_query_string
 from orders import transitions
 from orders.models import OrderStatus
@@ -422,9 +422,12 @@ def shipped(buyer, product, quantity):
     return order
 
 
+@pytest.mark.parametrize("audience", ["anonymous", "another logged-in buyer"])
 def test_a_completed_sale_and_a_new_review_show_at_once_on_the_products_cards(
-    client, catalogue, buyer, django_capture_on_commit_callbacks
+    client, catalogue, buyer, django_capture_on_commit_callbacks, audience
 ):
+    if audience != "anonymous":
+        client.force_login(make_user("sari@example.com"))
     product = catalogue[-1]
     assert "0 terjual" in card_of(client.get("/kategori/makanan-ringan/").text, product.name)
     order = shipped(buyer, product, 2)
