@@ -173,6 +173,8 @@ def broker_down(monkeypatch):
     # Forget connections and producers already made for the configured broker.
     monkeypatch.setattr(celery_app, "_pool", None)
     monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+    # Whatever an earlier test learnt about this address is not this test's.
+    monkeypatch.setattr("marketplace.celery._down_until", {})
 
 
 def wait_for(condition, timeout=10.0, interval=0.05):

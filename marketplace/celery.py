@@ -9,11 +9,13 @@ import contextlib
 import logging
 import os
 import threading
+import time
 
 from celery import Celery, Task
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
@@ -62,20 +64,39 @@ PUBLISH_TIMEOUT = 0.5
 # One such connection per thread, kept between requests: opening one (connect, channel,
 # queue declaration) costs more than the rest of a checkout's publishing.
 _publishing = threading.local()
+# After a broker did not answer, this process does not try it again for this long: a frozen
+# broker would otherwise cost each of a checkout's tasks its own timeout. What is not sent
+# meanwhile goes the way of any task the broker refused (see enqueue_on_commit).
+RETRY_AFTER_SECONDS = 5.0
+# Per broker address, shared by the threads of this process.
+_down_until = {}
 
 
 def publish(task, args, kwargs):
     if app.conf.task_always_eager:
         return task.apply_async(args=args, kwargs=kwargs)
+    broker = app.conf.broker_url
+    if time.monotonic() < _down_until.get(broker, 0):
+        raise BrokerError("the broker did not answer a moment ago")
     while True:
         connection, fresh = publishing_connection()
         try:
             return task.apply_async(args=args, kwargs=kwargs, connection=connection, retry=False)
-        except BROKER_DOWN:
+        except BROKER_DOWN as error:
             drop_publishing_connection()
-            if fresh:
+            if fresh or timed_out(error):
+                _down_until[broker] = time.monotonic() + RETRY_AFTER_SECONDS
                 raise
             # A kept connection may have died with a restarted broker: one more try, on a new one.
+
+
+def timed_out(error):
+    """Whether the broker let a timeout pass: frozen or out of reach, not restarted."""
+    while error is not None:
+        if isinstance(error, (TimeoutError, RedisTimeoutError)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def publishing_connection():

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.core import mail
 from django.db import transaction
@@ -49,6 +51,27 @@ def test_a_broker_outage_does_not_lose_a_transactional_email(transactional_db, b
         emails.send_later(to=["siti@example.com"], subject="Halo", body="-")
 
     assert [m.subject for m in mail.outbox] == ["Halo"]
+
+
+def test_after_the_broker_did_not_answer_it_is_left_alone_for_a_moment(broker_down, monkeypatch):
+    from marketplace import celery
+    from marketplace.tasks import deliver_email
+
+    opened = []
+    connect = celery.publishing_connection
+    monkeypatch.setattr(celery, "publishing_connection", lambda: opened.append(1) or connect())
+    monkeypatch.setattr(celery, "RETRY_AFTER_SECONDS", 0.5)
+    email = {"to": ["siti@example.com"], "subject": "Halo", "body": "-"}
+
+    for _ in range(3):
+        with pytest.raises(celery.BROKER_DOWN):
+            celery.publish(deliver_email, (), email)
+    assert len(opened) == 1  # the second and third did not wait for the broker again
+
+    time.sleep(0.6)
+    with pytest.raises(celery.BROKER_DOWN):
+        celery.publish(deliver_email, (), email)
+    assert len(opened) == 2
 
 
 def test_tasks_retry_with_backoff_and_serialise_as_json():

@@ -234,3 +234,21 @@ def test_a_restarted_broker_loses_no_task(site_on_private_redis):
 
     publish(deliver_email, (), mail(3))
     assert site_on_private_redis.queued() == 1
+
+
+def test_a_frozen_broker_is_waited_for_once_not_for_every_task(site_on_private_redis, monkeypatch):
+    from marketplace import celery
+    from marketplace.tasks import deliver_email
+
+    opened = []
+    connect = celery.publishing_connection
+    monkeypatch.setattr(celery, "publishing_connection", lambda: opened.append(1) or connect())
+    celery.publish(deliver_email, (), mail(1))  # a connection kept for the next tasks
+    site_on_private_redis.freeze()
+
+    for n in (2, 3, 4):  # a checkout's notifications
+        with pytest.raises(celery.BROKER_DOWN):
+            celery.publish(deliver_email, (), mail(n))
+
+    # The kept connection timed out: no new one was tried, and the next tasks did not wait.
+    assert len(opened) == 2
