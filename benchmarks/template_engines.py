@@ -58,9 +58,10 @@ def once_per_language(function):
 
 def jinja_environment(options, remember):
     import jinja2
+    from django.conf import settings
     from django.templatetags.static import static
     from django.urls import reverse
-    from django.utils.translation import gettext, ngettext
+    from django.utils.translation import get_language, gettext, ngettext
 
     from marketplace.templatetags.pages import shared_path
 
@@ -70,6 +71,9 @@ def jinja_environment(options, remember):
         static=remember(static),
         url=remember(lambda name, *args: reverse(name, args=args)),
         shared_path=lambda request: shared_path({"request": request}),
+        # As `{% get_current_language %}` and `{% get_available_languages %}`.
+        current_language=get_language,
+        available_languages=remember(lambda: [(code, gettext(name)) for code, name in settings.LANGUAGES]),
     )
     return env
 

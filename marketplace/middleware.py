@@ -31,8 +31,9 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        translation.activate(chosen_language(request))
-        request.LANGUAGE_CODE = translation.get_language()
+        language = chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
 
     def process_response(self, request, response):
         response.headers.setdefault("Content-Language", translation.get_language())

@@ -115,6 +115,7 @@ from django.utils.regex_helper import _lazy_re_compile
 from django.utils.safestring import SafeString, mark_safe
 
 from marketplace.compressed import CSRF_HOLE, PERSONAL_HOLE, compress_page, gzipped_page, has_hole, plain_page
+from marketplace.messages import built_storage
 from marketplace.middleware import chosen_language
 
 logger = logging.getLogger(__name__)
@@ -221,11 +222,12 @@ def remembered_region(request):
     return code if REGION_CODE.fullmatch(code) else ""
 
 
-def fragment_key(name, parts):
+def fragment_key(name, parts, language):
     # The storefront version is not in the key but in the stored value, so that a page's first
     # fragment read also fetches the version (`read_fragments`): one round trip, not two.
+    # `language` is translation.get_language(), which callers making many keys ask once.
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"fragment:{translation.get_language()}:{name}:{digest}"
+    return f"fragment:{language}:{name}:{digest}"
 
 
 def read_fragments(request, keys):
@@ -252,7 +254,8 @@ def prefetch_fragments(request, wanted):
     """Read the fragments a page is about to ask for, [(name, parts), ...], in one round trip."""
     if settings.FRAGMENT_CACHE_SECONDS <= 0:
         return
-    keys = [fragment_key(name, parts) for name, parts in wanted]
+    language = translation.get_language()
+    keys = [fragment_key(name, parts, language) for name, parts in wanted]
     found = read_fragments(request, keys)[1]
     request._fragments = {**getattr(request, "_fragments", {}), **{key: found.get(key) for key in keys}}
 
@@ -265,7 +268,7 @@ def cached_fragment(request, name, parts, render):
     """
     if settings.FRAGMENT_CACHE_SECONDS <= 0:
         return render()
-    key = fragment_key(name, parts)
+    key = fragment_key(name, parts, translation.get_language())
     prefetched = getattr(request, "_fragments", {})
     if key in prefetched:
         version, value = storefront_version(request), prefetched[key]
@@ -289,7 +292,8 @@ def cached_fragments(request, name, items, render, *, own_version=None, seconds=
     """
     if settings.FRAGMENT_CACHE_SECONDS <= 0:
         return render(list(items))
-    keys = {fragment_key(name, part): part for part in items}
+    language = translation.get_language()
+    keys = {fragment_key(name, part, language): part for part in items}
     owns = {key: own_version(part) for key, part in keys.items()} if own_version else {}
     version, stored = read_versioned(request, [*keys, *owns.values()])
     stamps = {key: (version, stored.get(owns[key], 0)) if owns else version for key in keys}
@@ -712,7 +716,7 @@ def masked(secret):
 
 
 def showed_messages(request):
-    storage = getattr(request, "_messages", None)
+    storage = built_storage(request)
     return storage is not None and (storage.used or bool(storage._queued_messages))
 
 

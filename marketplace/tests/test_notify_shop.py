@@ -115,6 +115,20 @@ def test_the_email_has_a_text_and_an_html_body_in_the_recipients_language(
     assert mimetype == "text/html"
     assert 'href="http://127.0.0.1:8301/dashboard/dapur/pesanan/WO-1/"' in html
     assert "Halo Ani Rahayu," in html and "Buka" in html
+    assert '<html lang="id">' in html
+
+
+def test_an_english_readers_html_email_says_it_is_in_english(owner, django_capture_on_commit_callbacks):
+    owner.language = "en"
+    owner.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(
+            user=owner, title=gettext_lazy("New order %(number)s"), params={"number": "WO-1"}
+        )
+
+    (message,) = mail.outbox
+    assert message.subject == "New order WO-1"
+    assert '<html lang="en">' in message.alternatives[0][0]
 
 
 def test_html_email_escapes_what_users_typed(owner, django_capture_on_commit_callbacks):
