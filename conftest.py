@@ -174,7 +174,7 @@ def broker_down(monkeypatch):
     monkeypatch.setattr(celery_app, "_pool", None)
     monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
     # Whatever an earlier test learnt about this address is not this test's.
-    monkeypatch.setattr("marketplace.celery._down_until", {})
+    monkeypatch.setattr("marketplace.outages._unanswered_until", {})
 
 
 def wait_for(condition, timeout=10.0, interval=0.05):

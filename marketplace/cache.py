@@ -7,7 +7,6 @@ keeps its counts in the database) and sessions live in the database too.
 """
 
 import logging
-import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.backoff import NoBackoff
@@ -15,26 +14,24 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
+from marketplace import outages
+
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 # Long enough for a healthy Redis on the local network, short enough for a page to still answer.
 DEFAULT_SOCKET_TIMEOUT = 0.25
-# After a failure the cache is not asked again for this long: a frozen Redis would otherwise
-# cost every one of a request's cache calls a full timeout (a log-in makes a dozen).
-RETRY_AFTER_SECONDS = 5.0
-# Per server, shared by the per-thread cache objects of this process.
-_unavailable_until = {}
 
 
 def _swallowing(method, fallback):
+    # After a failure the cache is not asked again for a moment (marketplace.outages).
     def wrapper(self, *args, **kwargs):
-        if time.monotonic() < _unavailable_until.get(self._server_key, 0):
+        if outages.is_resting("cache", self._server_key):
             return fallback(*args, **kwargs) if callable(fallback) else fallback
         try:
             return method(self, *args, **kwargs)
         except UNAVAILABLE as error:
-            _unavailable_until[self._server_key] = time.monotonic() + RETRY_AFTER_SECONDS
+            outages.did_not_answer("cache", self._server_key)
             logger.warning("Cache unavailable, carrying on without it (%s): %s", method.__name__, error)
             return fallback(*args, **kwargs) if callable(fallback) else fallback
 

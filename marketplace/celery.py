@@ -9,13 +9,14 @@ import contextlib
 import logging
 import os
 import threading
-import time
 
 from celery import Celery, Task
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from marketplace import outages
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
@@ -64,19 +65,16 @@ PUBLISH_TIMEOUT = 0.5
 # One such connection per thread, kept between requests: opening one (connect, channel,
 # queue declaration) costs more than the rest of a checkout's publishing.
 _publishing = threading.local()
-# After a broker did not answer, this process does not try it again for this long: a frozen
-# broker would otherwise cost each of a checkout's tasks its own timeout. What is not sent
-# meanwhile goes the way of any task the broker refused (see enqueue_on_commit).
-RETRY_AFTER_SECONDS = 5.0
-# Per broker address, shared by the threads of this process.
-_down_until = {}
 
 
 def publish(task, args, kwargs):
     if app.conf.task_always_eager:
         return task.apply_async(args=args, kwargs=kwargs)
+    # A broker that did not answer is left alone for a moment (marketplace.outages): a frozen one
+    # would otherwise cost each of a checkout's tasks its own timeout. What is not sent meanwhile
+    # goes the way of any task the broker refused (see enqueue_on_commit).
     broker = app.conf.broker_url
-    if time.monotonic() < _down_until.get(broker, 0):
+    if outages.is_resting("broker", broker):
         raise BrokerError("the broker did not answer a moment ago")
     while True:
         connection, fresh = publishing_connection()
@@ -85,7 +83,7 @@ def publish(task, args, kwargs):
         except BROKER_DOWN as error:
             drop_publishing_connection()
             if fresh or timed_out(error):
-                _down_until[broker] = time.monotonic() + RETRY_AFTER_SECONDS
+                outages.did_not_answer("broker", broker)
                 raise
             # A kept connection may have died with a restarted broker: one more try, on a new one.
 

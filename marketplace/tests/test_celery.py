@@ -60,7 +60,7 @@ def test_after_the_broker_did_not_answer_it_is_left_alone_for_a_moment(broker_do
     opened = []
     connect = celery.publishing_connection
     monkeypatch.setattr(celery, "publishing_connection", lambda: opened.append(1) or connect())
-    monkeypatch.setattr(celery, "RETRY_AFTER_SECONDS", 0.5)
+    monkeypatch.setattr("marketplace.outages.RETRY_AFTER_SECONDS", 0.5)
     email = {"to": ["siti@example.com"], "subject": "Halo", "body": "-"}
 
     for _ in range(3):
