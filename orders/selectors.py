@@ -141,6 +141,21 @@ def cart_lines(cart) -> list[CartLine]:
     return lines
 
 
+def cart_lines_again(cart, lines=None) -> list[CartLine]:
+    """The cart's lines as checkout reads them again under the cart's lock: `lines`, read earlier
+    in this request, while the cart still holds exactly those rows; a full read otherwise.
+
+    The lock keeps other tabs from changing the cart's rows, not the products: stock is taken
+    by one checked statement (catalog.stock) and prices are compared with what the buyer saw,
+    so a second full read would be no surer of them than the first.
+    """
+    if lines is None:
+        return cart_lines(cart)
+    rows = CartItem.objects.filter(cart=cart).values_list("pk", "variant_id", "quantity", "price_seen")
+    read = {(line.item.pk, line.item.variant_id, line.item.quantity, line.item.price_seen) for line in lines}
+    return lines if set(rows) == read else cart_lines(cart)
+
+
 def group_by_shop(lines) -> list[ShopGroup]:
     groups = {}
     for line in lines:

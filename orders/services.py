@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -261,6 +262,7 @@ def place_order(
     token: str,
     seen_total: int | None = None,
     priced: pricing.PricedShipping | None = None,
+    lines: list | None = None,
 ) -> Checkout:
     """Turn the cart into one checkout with one order per shop, or raise CheckoutError.
 
@@ -268,15 +270,13 @@ def place_order(
     The same `token` (one per form shown) always gives the same checkout; one cart is checked
     out once whatever the number of tabs: the cart row is locked and its lines read under it.
     `seen_total` is the grand total the page showed: if today's total differs, nothing is
-    placed (code "total_changed"). `priced` is the shipping the caller read for this cart in
-    this request (`pricing.shipping_options_for` says when it is reused).
+    placed (code "total_changed"). `priced` and `lines` are the shipping and the cart's lines the
+    caller read for this cart in this request (`pricing.shipping_options_for` and
+    `selectors.cart_lines_again` say when they are reused).
     """
     token = (token or "").strip()[:64]
     if not token:
         raise CheckoutError(_("The form has expired. Please check your order and send it again."))
-    done = Checkout.objects.filter(buyer=buyer, token=token).first()
-    if done:
-        return done
     if address.user_id != buyer.pk:
         raise CheckoutError(_("Choose one of your own addresses."), code="address")
     if cart is None:
@@ -287,15 +287,17 @@ def place_order(
             # Two tabs (two tokens) posting one cart: the second waits here, then reads the
             # lines the first left, none, instead of buying the same lines again.
             Cart.objects.select_for_update().filter(pk=cart.pk).first()
-            lines, plans = plan_checkout(cart=cart, address=address, choices=choices, priced=priced)
+            lines = selectors.cart_lines_again(cart, lines)
+            plans = plan_checkout(
+                lines=lines, buyer_id=buyer.pk, address=address, choices=choices, priced=priced
+            )
             total = pricing.checkout_total(plan.total for plan in plans)
             check_seen_total(total, seen_total)
-            # A second post of the same form waits here on the unique index until the first
-            # commits, then fails with IntegrityError: it never takes stock a second time.
+            # A second post of the same form (or the same token sent again later) waits here on
+            # the unique index until the first commits, then fails with IntegrityError: it never
+            # takes stock a second time, and the except below answers with the first checkout.
             checkout = Checkout.objects.create(buyer=buyer, token=token, total=total.total)
-            for plan in plans:
-                create_order(checkout, plan, address)
-            tell_buyer_and_shops(checkout)
+            tell_buyer_and_shops(checkout, [create_order(checkout, plan, address) for plan in plans])
             CartItem.objects.filter(pk__in=[line.item.pk for line in lines]).delete()
             cart_changed(cart)
             take_stock(lines)
@@ -333,11 +335,10 @@ def check_seen_total(total: pricing.CheckoutTotal, seen_total: int | None):
         )
 
 
-def plan_checkout(*, cart, address, choices, priced=None) -> tuple[list, list[OrderPlan]]:
-    """The cart's lines and one plan per shop, or CheckoutError saying what to change."""
-    lines = selectors.cart_lines(cart)
+def plan_checkout(*, lines, buyer_id, address, choices, priced=None) -> list[OrderPlan]:
+    """One plan per shop of the cart's lines, or CheckoutError saying what to change."""
     if not lines:
-        if cart.user_id and recently_placed(cart.user_id):
+        if recently_placed(buyer_id):
             raise AlreadyCheckedOut(ALREADY_CHECKED_OUT, code="checked_out")
         raise CheckoutError(_("Your cart is empty."), code="empty")
     problems = [line.problem for line in lines if line.problem]
@@ -347,7 +348,7 @@ def plan_checkout(*, cart, address, choices, priced=None) -> tuple[list, list[Or
     if set(choices) != {group.shop.pk for group in groups}:
         raise CheckoutError(_("Choose shipping and payment for every shop."), code="choices")
     options = pricing.shipping_options_for(groups, address, priced=priced)
-    return lines, [plan_order(group, options[group.shop.pk], choices[group.shop.pk]) for group in groups]
+    return [plan_order(group, options[group.shop.pk], choices[group.shop.pk]) for group in groups]
 
 
 def plan_order(group, options, choice: ShopChoice) -> OrderPlan:
@@ -393,7 +394,15 @@ def take_stock(lines):
         raise CheckoutError(error.messages[0], code="out_of_stock") from None
 
 
-def create_order(checkout, plan: OrderPlan, address) -> Order:
+@dataclass(frozen=True)
+class NewOrder:
+    """An order as `create_order` wrote it, with its items: what the notifications tell."""
+
+    order: Order
+    items: list[OrderItem]
+
+
+def create_order(checkout, plan: OrderPlan, address) -> NewOrder:
     now = timezone.now()
     group, shipping, total, payment = plan.group, plan.shipping, plan.total, plan.payment
     awaiting = payment in (PaymentMethod.TRANSFER, PaymentMethod.AMAN)
@@ -427,7 +436,7 @@ def create_order(checkout, plan: OrderPlan, address) -> Order:
         payment_deadline=now + timedelta(hours=settings.ORDER_PAYMENT_DEADLINE_HOURS) if awaiting else None,
     )
     save_with_unique_number(order, now)
-    OrderItem.objects.bulk_create(
+    items = OrderItem.objects.bulk_create(
         OrderItem(
             order=order,
             product_id=line.item.product_id,
@@ -441,7 +450,7 @@ def create_order(checkout, plan: OrderPlan, address) -> Order:
         for line in group.lines
     )
     OrderEvent.objects.create(order=order, actor=checkout.buyer, from_status="", to_status=status)
-    return order
+    return NewOrder(order=order, items=items)
 
 
 def save_with_unique_number(order, now, attempts=8):
@@ -457,37 +466,36 @@ def save_with_unique_number(order, now, attempts=8):
     raise IntegrityError("no free order number")
 
 
-def tell_buyer_and_shops(checkout):
-    """The buyer how to pay, each shop about its new order: from one read of the orders placed."""
-    orders = list(
-        checkout.orders.select_related("shop", "buyer")
-        .prefetch_related("items", "shop__bank_accounts")
-        .order_by("pk")
-    )
-    for order in orders:
-        tell_shop_about_new_order(order)
-    tell_buyer_how_to_pay(checkout, orders)
+def tell_buyer_and_shops(checkout, new_orders: list[NewOrder]):
+    """The buyer how to pay, each shop about its new order: from the orders as written, not read
+    back; only the bank accounts of the shops awaiting a transfer are read (one query)."""
+    awaiting_transfer = [new.order.shop for new in new_orders if new.order.needs_proof]
+    prefetch_related_objects(awaiting_transfer, "bank_accounts")
+    for new in new_orders:
+        tell_shop_about_new_order(new)
+    tell_buyer_how_to_pay(checkout, new_orders)
 
 
-def tell_buyer_how_to_pay(checkout, orders):
+def tell_buyer_how_to_pay(checkout, new_orders):
     """What was ordered, how much to pay to which account and by when: in the inbox and by e-mail."""
     notifications.notify(
         user=checkout.buyer,
         title=gettext_lazy("Your order is placed: how to pay %(total)s"),
         body=lambda: render_to_string(
-            "emails/_payment_instructions.txt", {"checkout": checkout, "orders": orders}
+            "emails/_payment_instructions.txt", {"checkout": checkout, "new_orders": new_orders}
         ),
         url=reverse("orders:checkout_done", args=[checkout.pk]),
         params={"total": format_rupiah(checkout.total)},
     )
 
 
-def tell_shop_about_new_order(order):
+def tell_shop_about_new_order(new: NewOrder):
+    order = new.order
     notifications.notify_shop(
         shop=order.shop,
         roles=notifications.ORDERS,
         title=gettext_lazy("New order %(number)s"),
-        body=lambda: render_to_string("emails/_new_order_for_shop.txt", {"order": order}),
+        body=lambda: render_to_string("emails/_new_order_for_shop.txt", {"order": order, "items": new.items}),
         url=selectors.shop_order_url(order),
         params={"number": order.number},
     )

@@ -128,7 +128,7 @@ def checkout(request):
     else:
         form = build(request.POST)
         if form.is_valid():
-            if placed := place(request, form, cart_, priced):
+            if placed := place(request, form, cart_, lines, priced):
                 return placed
             # The total moved since the page was shown: ask again with everything the buyer typed.
             form = build(initial=kept_choices(request.POST, options))
@@ -165,7 +165,7 @@ def shipping_list(field, options) -> ShippingList:
     return ShippingList(field=field, options=options, chosen=str(field.value() or ""), notes=notes)
 
 
-def place(request, form, cart_, priced):
+def place(request, form, cart_, lines, priced):
     """Place the form's orders and redirect, or None when the buyer must look at a new total."""
     try:
         checkout_ = services.place_order(
@@ -176,6 +176,7 @@ def place(request, form, cart_, priced):
             token=form.cleaned_data["token"],
             seen_total=form.cleaned_data["seen_total"],
             priced=priced,
+            lines=lines,
         )
     except services.AlreadyCheckedOut as error:
         messages.info(request, error.messages[0])

@@ -5,7 +5,7 @@ from django.utils import translation
 from catalog import stock
 from catalog.tests.factories import leave
 from marketplace.models import Notification
-from orders import services
+from orders import selectors, services
 from orders.models import Checkout, Order, OrderEvent, OrderItem, OrderStatus
 from orders.services import CheckoutError, ShopChoice
 from orders.tests.factories import BATAM, buy, cart_with, make_address, make_product
@@ -125,6 +125,51 @@ def test_stock_taken_at_checkout_is_refused_when_another_buyer_took_it_first(buy
         )
 
     assert Order.objects.count() == 0
+
+
+def test_lines_read_earlier_in_the_request_are_reused_while_the_cart_holds_them(
+    buyer, product_a, product_b, django_assert_num_queries
+):
+    cart = cart_with(buyer, (product_a, 2), (product_b, 1))
+    lines = selectors.cart_lines(cart)
+
+    with django_assert_num_queries(1):  # the cart's rows, not the products, shops and variants
+        assert selectors.cart_lines_again(cart, lines) is lines
+
+
+@pytest.mark.parametrize("change", ["quantity", "removed", "added", "price accepted"])
+def test_a_cart_changed_in_another_tab_after_the_form_read_it_is_ordered_as_it_is_now(
+    buyer, address, product_a, product_b, change
+):
+    cart = cart_with(buyer, (product_a, 2))
+    read_by_the_form = selectors.cart_lines(cart)
+    item = cart.items.get()
+    if change == "quantity":
+        services.update_cart_item(cart=cart, item_id=item.pk, quantity=3)
+    elif change == "removed":
+        cart_with(buyer, (product_b, 1))
+        read_by_the_form = selectors.cart_lines(cart)
+        services.remove_cart_item(cart=cart, item_id=item.pk)
+    elif change == "added":
+        cart_with(buyer, (product_b, 1))
+    else:
+        item.price_seen = 1
+        item.save()
+        read_by_the_form = selectors.cart_lines(cart)  # says the price moved
+        services.update_cart_item(cart=cart, item_id=item.pk, quantity=2)  # "Update" accepts it
+
+    now = selectors.cart_lines(cart)
+    checkout = services.place_order(
+        buyer=buyer,
+        cart=cart,
+        address=address,
+        choices={line.item.product.shop_id: ShopChoice("pickup", "transfer") for line in now},
+        token="t",
+        lines=read_by_the_form,
+    )
+
+    ordered = dict(OrderItem.objects.filter(order__checkout=checkout).values_list("product_id", "quantity"))
+    assert ordered == {line.item.product_id: line.item.quantity for line in now}
 
 
 def test_the_same_token_gives_the_same_checkout(buyer, address, product_a):
