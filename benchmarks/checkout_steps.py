@@ -7,12 +7,16 @@ without a server, a load generator or a queue in the way. One buyer of `checkout
 (same database, same Redis db as cache and broker; its stock raised so that nothing sells out)
 goes through the same six steps with Django's test client, in one long-lived process, for
 --rounds purchases. Each step prints its median CPU milliseconds (the process's own CPU time,
-quartiles beside) and its queries. The first rounds warm the process and are not counted.
+quartiles beside) and its queries; `--show STEP` prints that step's SQL and a profile of it (the
+profiled rounds count more CPU). The first rounds warm the process and are not counted.
 Tasks are published to the broker as in production; no worker runs, and they are purged at the
 end.
 """
 
 import argparse
+import cProfile
+import pstats
+import re
 import statistics
 import sys
 import time
@@ -42,6 +46,9 @@ def purchase(client, product, record):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument(
+        "--show", choices=checkout.STEPS, help="also print this step's queries and its profile (cProfile)"
+    )
     args = parser.parse_args()
     print(f"benchmarks/checkout_steps.py {' '.join(sys.argv[1:])}: {loadtools.machine()}", flush=True)
     loadtools.collectstatic(
@@ -65,13 +72,18 @@ def main():
     client = Client()
     for name, value in buyers[0][1].items():
         client.cookies[name] = value  # the buyer's session, as checkout.py's buyers send it
-    cpu, queries = {}, {}
+    cpu, queries, last_queries = {}, {}, []
+
+    profile = cProfile.Profile()
 
     def measured(step, call):
+        shown = step == args.show
         with CaptureQueriesContext(connection) as captured:
             started = time.process_time()
-            answer = call()
+            answer = profile.runcall(call) if shown else call()
             used = time.process_time() - started
+        if shown:
+            last_queries[:] = [query["sql"] for query in captured.captured_queries]
         if answer.status_code >= 400:
             sys.exit(f"{step}: {answer.status_code}")
         cpu.setdefault(step, []).append(used * 1000)
@@ -88,6 +100,12 @@ def main():
     for step in checkout.STEPS:
         q1, median, q3 = statistics.quantiles(cpu[step], n=4)
         print(f"| {step} | {median:.1f} | {q1:.1f}–{q3:.1f} | {statistics.median(queries[step]):.0f} |")
+    if args.show:
+        print(f"\n{args.show}: its queries in the last round, then where its CPU went (profiled)")
+        for number, sql in enumerate(last_queries, 1):
+            print(f"{number:3} {sql[:160]}")
+        ours = re.escape(str(loadtools.ROOT)) + r"/(?!\.venv)"  # the project's code, not its packages
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(ours, 40)
     total = sum(statistics.median(cpu[step]) for step in checkout.STEPS)
     print(f"checkout steps CPU ms per order {total:.1f}")
     print(f"{args.rounds} purchases; {loadtools.machine()}")
