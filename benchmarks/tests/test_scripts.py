@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from benchmarks import checkout, loadtools, throughput
+from benchmarks import checkout, checkout_steps, loadtools, throughput
 from orders.models import Checkout
 from orders.tests.factories import buy, cart_with, make_address, make_product, make_shop
 
@@ -195,6 +195,25 @@ def test_the_checkout_form_read_from_the_page_places_the_order(client, django_us
     } <= set(fields)
     assert checkout.classify_order_answer(response.status_code, response["Location"]) == "placed"
     assert Checkout.objects.filter(buyer=buyer).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_steps_script_buys_through_the_six_steps_of_the_load_test(client, django_user_model):
+    product = shop_with_product(django_user_model, stock=5)
+    buyer = django_user_model.objects.create_user(email="budi@example.com")
+    make_address(buyer)
+    client.force_login(buyer)
+    steps = []
+
+    def record(step, call):
+        steps.append(step)
+        return call()
+
+    checkout_steps.purchase(client, product, record)
+
+    assert tuple(steps) == checkout.STEPS
+    order = Checkout.objects.get(buyer=buyer).orders.get()
+    assert list(order.items.values_list("product_id", "quantity")) == [(product.pk, 1)]
 
 
 @pytest.mark.django_db
