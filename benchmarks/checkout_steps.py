@@ -16,6 +16,7 @@ end.
 import argparse
 import cProfile
 import pstats
+import random
 import re
 import statistics
 import sys
@@ -55,8 +56,6 @@ def main():
         loadtools.base_env(DATABASE_URL=checkout.DATABASE_URL, REDIS_URL=checkout.REDIS_URL)
     )
     checkout.setup_django()
-    import random
-
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
