@@ -22,7 +22,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -48,13 +47,13 @@ def serve(plan_path, audience, urls):
     print("ready", flush=True)
     for line in sys.stdin:
         group, requests = line.split()
-        cpu = []
-        for n in range(int(requests)):
-            started = time.thread_time()
-            in_process.request_once(
+        times = [
+            in_process.timed_request(
                 application, paths[group][n % len(paths[group])], cookies[n % len(cookies)]
             )
-            cpu.append((time.thread_time() - started) * 1000)
+            for n in range(int(requests))
+        ]
+        _wall, cpu = in_process.wall_and_cpu(times)
         print(statistics.median(cpu), flush=True)
 
 
