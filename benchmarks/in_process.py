@@ -18,10 +18,14 @@ The audiences, each on the production settings otherwise:
   visitor version moved, as adding to the cart or a notification moves it): the first page
   after such a change, whose stored copy is current but whose header is not;
 - first-view: visitors without cookies, the page cache off, every URL of the group asked for
-  once, in turn, after the storefront version moved (every fragment stale): pages nobody asked
-  for before, sharing with the pages before them in the run what real pages share (product
+  once, in turn, after the storefront version and every card's moved (every fragment stale):
+  pages nobody asked for before, sharing with the pages before them in the run what real pages share (product
   cards, filter forms, a category's heading). What most pages of a long catalogue get. Ignores
   `--urls` and `--requests`; a group of one URL (home) is left out.
+- after-edit: the same, but right after a vendor changed one product's price on the bulk page
+  (`catalog.services.set_prices_and_stock`), every URL asked for twice before: what most pages
+  of a busy marketplace get, whose vendors edit their products many times a minute. The edit
+  makes every page and listing body stale, and that product's card.
 - new-listing: the same, but after the listing bodies and page parts expired while the product
   cards lived on (FRAGMENT_CACHE_SECONDS against CARD_CACHE_SECONDS): each URL of the group asked
   for once, in turn, after every URL was asked for twice and every fragment but the cards was
@@ -48,7 +52,7 @@ import loadtools  # noqa: E402
 import throughput  # noqa: E402
 
 CATALOGUE = "10k"
-AUDIENCES = ("anon-miss", "buyer", "header-changed", "first-view", "new-listing")
+AUDIENCES = ("anon-miss", "buyer", "header-changed", "first-view", "after-edit", "new-listing")
 # Audiences with the plan's logged-in buyers and the page cache on.
 BUYER_AUDIENCES = ("buyer", "header-changed")
 
@@ -108,10 +112,25 @@ def warm(handler, paths, cookie=lambda n: None):
 
 def first_views(handler, paths):
     """Each path asked for once, after every fragment went stale (the process warmed first)."""
-    from marketplace.pagecache import new_storefront_version
+    from marketplace.pagecache import every_card_changed, new_storefront_version
 
     warm(handler, paths[:1])
     new_storefront_version()
+    every_card_changed()
+    return [timed_request(handler, path) for path in paths]
+
+
+def after_an_edit(handler, paths):
+    """Each path asked for once, right after a vendor changed one product's price on the bulk
+    page (every path asked for twice before)."""
+    from catalog import services
+    from catalog.models import ProductVariant
+
+    warm(handler, paths)
+    variant = ProductVariant.objects.select_related("product__shop").order_by("pk").first()
+    price = variant.price + (1 if variant.price % 2 == 0 else -1)  # back and forth, run after run
+    change = services.VariantChange(variant.pk, price=price, stock=variant.stock, stock_shown=variant.stock)
+    services.set_prices_and_stock(shop=variant.product.shop, changes=[change])
     return [timed_request(handler, path) for path in paths]
 
 
@@ -143,6 +162,10 @@ def wall_and_cpu(times):
     return [ms for ms, _ in times], [ms for _, ms in times]
 
 
+# Audiences asking for each URL of a group once, after something made pages stale.
+ONCE_EACH = {"first-view": first_views, "after-edit": after_an_edit, "new-listing": new_listings}
+
+
 def prepared(catalogue=CATALOGUE):
     """The children's environment and the plan's path: catalogue, static files and plan ready."""
     env = loadtools.base_env(
@@ -167,11 +190,10 @@ def measure(audience, plan_path, groups, urls, requests):
     cookies = plan["cookies"] if audience in BUYER_AUDIENCES else []
     before = header_goes_stale if audience == "header-changed" else lambda cookie: None
     for group in groups:
-        if audience in ("first-view", "new-listing"):
+        if audience in ONCE_EACH:
             if len(plan["groups"][group]) < 2:
                 continue
-            views = first_views if audience == "first-view" else new_listings
-            times = views(handler, plan["groups"][group])
+            times = ONCE_EACH[audience](handler, plan["groups"][group])
         else:
             times = timings_ms(handler, plan["groups"][group][:urls], cookies, requests, before)
         wall, cpu = wall_and_cpu(times)

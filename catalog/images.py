@@ -65,7 +65,7 @@ def render_renditions(*, image):
         status=ProductImage.Status.READY,
         failure_reason="",
     )
-    storefront_changed()  # the placeholder on public pages becomes the photo
+    storefront_changed([image.product_id])  # the placeholder on public pages becomes the photo
     image.refresh_from_db()
     return image
 

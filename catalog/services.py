@@ -112,7 +112,7 @@ def create_product(*, shop, price=None, stock=0, sku="", variants=None, **fields
         stock_module.add_variant(product=product, position=position, **variant)
     reread_listing_figures(product)
     refresh_search_vectors(product_ids=[product.pk])
-    storefront_changed()
+    storefront_changed([product.pk])
     return product
 
 
@@ -144,7 +144,7 @@ def save_product_form(*, form, variant_formset=None, photos=(), actor=None) -> P
         add_image(product=product, upload=upload)
     reread_listing_figures(product)
     refresh_search_vectors(product_ids=[product.pk])
-    storefront_changed()
+    storefront_changed([product.pk])
     return product
 
 
@@ -265,7 +265,7 @@ def set_prices_and_stock(*, shop, changes: list[VariantChange]) -> int:
             ]
         )
         stock_module.refresh_listing(product_ids)
-    storefront_changed()
+    storefront_changed(product_ids)
     return touched
 
 
@@ -307,7 +307,7 @@ def delete_image(*, image):
         successor = ProductImage.objects.filter(product=product).order_by("position", "id").first()
         if successor is not None:
             ProductImage.objects.filter(pk=successor.pk).update(is_primary=True)
-    storefront_changed()
+    storefront_changed([product.pk])
 
 
 @transaction.atomic
@@ -317,7 +317,7 @@ def make_primary(*, image):
     ProductImage.objects.filter(product_id=image.product_id).exclude(pk=image.pk).update(
         position=F("position") + 1
     )
-    storefront_changed()
+    storefront_changed([image.product_id])
 
 
 def retry_image(*, image):

@@ -123,7 +123,7 @@ def take(units) -> None:
     refresh_listing(product_ids)
     if Product.objects.filter(pk__in=product_ids, stock=0).exists():
         # Sold out: listings and the "in stock" filter change, so cached pages must too.
-        storefront_changed()
+        storefront_changed(product_ids)
 
 
 @transaction.atomic
@@ -141,7 +141,7 @@ def give_back(units) -> None:
         # A product or option that had sold out is back on the shelves of cached pages. Units
         # back on a shelf that was never empty change no page beyond the count it shows, as a
         # sale does not: every expired unpaid order would otherwise renew every stored page.
-        storefront_changed()
+        storefront_changed(product_ids)
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ def change_status(*, product, to, actor, reason="") -> Product:
             product=locked, actor=actor, from_status=source, to_status=to, reason=reason
         )
         record_dinas_decision(locked, source, to, actor, reason)
-        storefront_changed()
+        storefront_changed([locked.pk])
     for field in MOVED_FIELDS:  # the caller's copy says what is now true, as after a save
         setattr(product, field, getattr(locked, field))
     return locked

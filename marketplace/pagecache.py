@@ -78,11 +78,14 @@ parts) stored under the same version, so the writes that refresh cached pages re
 fragments too (`cached_fragment`, `cached_fragments`), and a product page follows the same rule
 for stock and reviews as a stored page. Like a stored page, a fragment records its version, and
 a page's first fragment read brings the current version along: a page put together from
-fragments costs one cache round trip. A product card also records a version of its product's
-own, which a completed sale or a new review moves (`products_changed`): a card never shows an
-older sales count or rating than its writes, so cards outlive the listing bodies made of them,
-and a listing nobody asked for in the last minute is rendered around cards that other listings
-keep fresh. A fragment with forms keeps a hole where each visitor's CSRF token goes
+fragments costs one cache round trip. A product card records a version of its product's own
+instead, which the writes about that product move (`storefront_changed(product_ids)`: an edit,
+a photo, a sell-out) as do a completed sale and a new review (`products_changed`), and a
+version of every card, which the writes that may show on any card move (a shop renamed, an
+admin's edit): a card never shows an older sales count or rating than its writes, one vendor's
+edit leaves every other card in place, so cards outlive the listing bodies made of them, and a
+listing nobody asked for in the last minute is rendered around cards that other listings keep
+fresh. A fragment with forms keeps a hole where each visitor's CSRF token goes
 (`with_csrf_token`).
 
 The middleware sits near the top of MIDDLEWARE so that a hit skips the rest of the stack; what
@@ -121,6 +124,8 @@ from marketplace.middleware import chosen_language
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "storefront:version"
+# Product cards are stamped with this and their product's own version, not with VERSION_KEY.
+CARDS_VERSION_KEY = "storefront:cards"
 # The region a buyer last filtered by ("32" or "32.14"), remembered for the home page.
 REGION_COOKIE = "wilayah"
 REGION_CODE = re.compile(r"\d{2}(\.\d{2})?")
@@ -153,12 +158,23 @@ PERSONAL_PART = re.compile(rb"<!--personal-->.*?<!--/personal-->", re.S)
 PERSONAL_PLACEHOLDER = PERSONAL_HOLE
 
 
-def storefront_changed():
+def storefront_changed(product_ids=None):
     """Every cached storefront page is stale: call from the service that writes what buyers see.
 
-    The stock module calls it when a product sells out or comes back. The version moves after
+    `product_ids` names the products whose cards the write changed: only their cards are
+    stale, and every other card lives on. A vendor's edit, a photo made ready or a sell-out
+    would otherwise throw away every card of the catalogue, many times a minute on a busy
+    marketplace. Without it (a shop renamed, an admin's edit), every card is stale too.
+
+    The stock module calls it when a product sells out or comes back. The versions move after
     the commit: earlier, a page rendered from the old rows could be stored under the new version.
+    The cards' versions move first: a listing rendered between the two moves, under the new
+    storefront version, must not be made of the old cards.
     """
+    if product_ids is None:
+        transaction.on_commit(every_card_changed)
+    else:
+        products_changed(product_ids)
     transaction.on_commit(new_storefront_version)
 
 
@@ -172,6 +188,10 @@ def new_storefront_version():
         # Runs after the commit: the write is saved, so a cache that is away must not turn it
         # into an error page. Pages cached before expire by themselves (PAGE_CACHE_SECONDS).
         logger.warning("Could not move the storefront cache version", exc_info=True)
+
+
+def every_card_changed():
+    new_versions([CARDS_VERSION_KEY], "the cards'")
 
 
 def storefront_version(request=None):
@@ -286,17 +306,21 @@ def cached_fragments(request, name, items, render, *, own_version=None, seconds=
     {part: fragment} for the parts the cache did not have.
 
     With `own_version(part)`, the name of a version key of the part's own (`products_changed`
-    moves them), a part is also stale once its own version moves: what such a part shows is
-    then never older than its writes, and it may live `seconds` instead of the
-    FRAGMENT_CACHE_SECONDS that bound the others.
+    moves them), a part is stale once its own version or CARDS_VERSION_KEY moves, and not when
+    the storefront version does: what such a part shows is then never older than its writes,
+    and it may live `seconds` instead of the FRAGMENT_CACHE_SECONDS that bound the others.
     """
     if settings.FRAGMENT_CACHE_SECONDS <= 0:
         return render(list(items))
     language = translation.get_language()
     keys = {fragment_key(name, part, language): part for part in items}
     owns = {key: own_version(part) for key, part in keys.items()} if own_version else {}
-    version, stored = read_versioned(request, [*keys, *owns.values()])
-    stamps = {key: (version, stored.get(owns[key], 0)) if owns else version for key in keys}
+    shared = [CARDS_VERSION_KEY] if owns else []
+    version, stored = read_versioned(request, [*keys, *shared, *owns.values()])
+    if owns:
+        stamps = {key: (stored.get(CARDS_VERSION_KEY, 0), stored.get(owns[key], 0)) for key in keys}
+    else:
+        stamps = dict.fromkeys(keys, version)
     found = {
         part: stored[key][1] for key, part in keys.items() if key in stored and stored[key][0] == stamps[key]
     }

@@ -320,6 +320,26 @@ def test_the_in_process_harness_times_real_pages_and_stops_at_any_other_answer(d
         in_process.request_once(handler, "/kategori/tidak-ada/")
 
 
+def test_the_after_edit_audience_changes_one_price_through_the_bulk_page_back_and_forth(
+    django_user_model, connections_kept_open, django_capture_on_commit_callbacks
+):
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from benchmarks import in_process
+
+    product = shop_with_product(django_user_model, stock=5)
+    start = product.variants.get().price
+    handler = WSGIHandler()
+    prices = []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            times = in_process.after_an_edit(handler, ["/", product.get_absolute_url()])
+        prices.append(product.variants.get().price)
+
+    assert len(times) == 2 and all(wall > 0 and cpu > 0 for wall, cpu in times)
+    assert abs(prices[0] - start) == 1 and prices[1] == start  # one rupiah away, then back
+
+
 def test_the_header_changed_audience_makes_each_buyers_header_stale_as_their_cart_would(db):
     from django.core.cache import cache
 

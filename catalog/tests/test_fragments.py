@@ -24,11 +24,12 @@ from catalog.models import Category, Review
 from catalog.tests.factories import make_product
 from catalog.tests.test_storefront import add_ready_image
 from conftest import make_user, without_tokens
-from marketplace.pagecache import CSRF_TOKEN_HOLE, new_storefront_version, shared_query_string
+from marketplace.pagecache import CSRF_TOKEN_HOLE, shared_query_string, storefront_changed
 from orders import transitions
 from orders.models import OrderStatus
 from orders.services import review_product
 from orders.tests.factories import buy, cart_with
+from vendors.services import update_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -469,16 +470,74 @@ def test_a_card_rendered_from_rows_read_before_a_sale_is_not_kept(
     assert "2 terjual" in after
 
 
-def test_a_new_version_replaces_every_fragment(buyer_with_a_cart, catalogue):
+def test_a_write_that_names_no_product_replaces_every_fragment(
+    buyer_with_a_cart, catalogue, django_capture_on_commit_callbacks
+):
     product = catalogue[-1]
     buyer_with_a_cart.get("/kategori/makanan-ringan/")
     product.variants.update(price=99_000)  # behind the services' back: nothing moves
     type(product).objects.filter(pk=product.pk).update(price=99_000, name="Keripik Diam-diam")
     assert "Keripik Diam-diam" not in buyer_with_a_cart.get("/kategori/makanan-ringan/").text
 
-    new_storefront_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        storefront_changed()  # an admin's edit: it may show on any card
 
     assert "Keripik Diam-diam" in buyer_with_a_cart.get("/kategori/makanan-ringan/").text
+
+
+def test_a_renamed_shop_shows_on_every_card_of_its_products(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    product = catalogue[-1]
+    client.get("/kategori/makanan-ringan/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_profile(shop=product.shop, name="Batik Bu Sari")
+
+    assert "Batik Bu Sari" in card_of(client.get("/kategori/makanan-ringan/").text, product.name)
+
+
+def new_price(product):
+    variant = product.variants.get()
+    change = services.VariantChange(variant.pk, price=18_500, stock=variant.stock, stock_shown=variant.stock)
+    services.set_prices_and_stock(shop=product.shop, changes=[change])
+    return "Rp18.500"
+
+
+def new_name(product):
+    services.save_product_form(form=renamed(product, "Kue Bingke Pandan"))
+    return "Kue Bingke Pandan"
+
+
+def sold_out(product):
+    variant = product.variants.get()
+    stock.take([stock.Units(variant.pk, variant.stock)])  # the last units, at a checkout
+    return 'class="tag out"'
+
+
+def second_photo_made_main(product):
+    services.make_primary(image=product.images.get(position=1))
+    return f"products/r/{product.pk}-1/"
+
+
+@pytest.mark.parametrize("write", [new_price, new_name, sold_out, second_photo_made_main])
+def test_a_write_about_one_product_replaces_its_card_and_keeps_every_other(
+    client, catalogue, write, django_capture_on_commit_callbacks
+):
+    product, other = catalogue[-1], catalogue[-2]
+    add_ready_image(product), add_ready_image(product, position=1)
+    client.get("/kategori/makanan-ringan/")
+    type(other).objects.filter(pk=other.pk).update(name="Keripik Diam-diam")  # behind the services' back
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shown = write(product)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/kategori/makanan-ringan/").text
+
+    [cards_read] = card_queries(queries)
+    assert f"IN ({product.pk})" in cards_read  # its card alone was rendered again
+    assert shown in re.findall(r'<li class="card">.*?</li>', page, re.S)[0]
+    assert "Keripik Diam-diam" not in page  # every other card kept
 
 
 # --- Keys that real links share -----------------------------------------------------------
