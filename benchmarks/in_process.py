@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import loadtools  # noqa: E402
 import throughput  # noqa: E402
+import vendor_edits  # noqa: E402
 
 CATALOGUE = "10k"
 AUDIENCES = ("anon-miss", "buyer", "header-changed", "first-view", "after-edit", "new-listing")
@@ -123,14 +124,8 @@ def first_views(handler, paths):
 def after_an_edit(handler, paths):
     """Each path asked for once, right after a vendor changed one product's price on the bulk
     page (every path asked for twice before)."""
-    from catalog import services
-    from catalog.models import ProductVariant
-
     warm(handler, paths)
-    variant = ProductVariant.objects.select_related("product__shop").order_by("pk").first()
-    price = variant.price + (1 if variant.price % 2 == 0 else -1)  # back and forth, run after run
-    change = services.VariantChange(variant.pk, price=price, stock=variant.stock, stock_shown=variant.stock)
-    services.set_prices_and_stock(shop=variant.product.shop, changes=[change])
+    vendor_edits.change_one_price()
     return [timed_request(handler, path) for path in paths]
 
 

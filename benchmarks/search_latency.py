@@ -13,6 +13,9 @@ and sorts. Three rows:
 - anonymous: shared fragments on (a listing body already rendered for the same query is reused),
   20 of the URLs asked for before, so the run starts with about 200 searches nobody made before;
 - anonymous-repeat: the same right after, every search made before (as a popular query is);
+- anonymous-edits: the same again while a vendor changes one price every second
+  (vendor_edits.py, through the bulk page's service): every edit makes every listing body
+  stale, so each search is rendered again once a second, around the cards that outlived it;
 - buyer: the same for logged-in buyers with a cart;
 - every-query: anonymous visitors with the fragment cache off as well, so every request runs the
   search queries against the 100,000 products and renders every card.
@@ -31,6 +34,8 @@ Ends with `search <audience> p50 <ms> p95 <ms>` lines.
 """
 
 import argparse
+import contextlib
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -78,13 +83,15 @@ def main():
         runs = (
             ("anonymous", site, ()),
             ("anonymous-repeat", site, ()),
+            ("anonymous-edits", site, ()),
             ("buyer", site, plan["cookies"]),
             ("every-query", uncached, ()),
         )
         for audience, server, cookies in runs:
-            result = loadtools.run_wrk(
-                server, paths, seconds=seconds, connections=args.connections, cookies=cookies
-            )
+            with vendor_edits_running(env) if audience == "anonymous-edits" else contextlib.nullcontext():
+                result = loadtools.run_wrk(
+                    server, paths, seconds=seconds, connections=args.connections, cookies=cookies
+                )
             print(
                 f"| {audience} | {len(paths)} | {result.requests} | {result.rate:.0f} | {result.p50_ms:.0f} "
                 f"| {result.p95_ms:.0f} | {result.p99_ms:.0f} | {result.errors} | {result.server_ms_per_request:.1f} "
@@ -101,6 +108,18 @@ def main():
     )
     for line in lines:
         print(line)
+
+
+@contextlib.contextmanager
+def vendor_edits_running(env):
+    """vendor_edits.py in its own process, on the marketplace's database and cache."""
+    script = Path(__file__).resolve().parent / "vendor_edits.py"
+    edits = subprocess.Popen([sys.executable, str(script), "--every", "1"], cwd=loadtools.ROOT, env=env)
+    try:
+        yield
+    finally:
+        edits.terminate()
+        edits.wait()
 
 
 if __name__ == "__main__":
