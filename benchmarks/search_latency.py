@@ -8,7 +8,7 @@ see throughput.py), starts the marketplace under gunicorn (loadtools.GUNICORN: `
 --threads 4 --worker-class gthread --reuse-port`) with the whole-page cache off, so every request
 runs the search view and its template, and loads it with wrk (2 threads, 32 connections) over the search URLs of throughput.py: whole
 words, several words, short words (`ker`, `ik`), typos (`kripik`, `kopi robsta`), second pages
-and sorts. Three rows:
+and sorts. The rows:
 
 - anonymous: shared fragments on (a listing body already rendered for the same query is reused),
   20 of the URLs asked for before, so the run starts with about 200 searches nobody made before;
@@ -16,7 +16,12 @@ and sorts. Three rows:
 - anonymous-edits: the same again while a vendor changes one price every second
   (vendor_edits.py, through the bulk page's service): every edit makes every listing body
   stale, so each search is rendered again once a second, around the cards that outlived it;
-- buyer: the same for logged-in buyers with a cart;
+- buyer: logged-in buyers with a cart, on a server with the production settings (the page cache
+  on, as deployed): each URL carries a parameter no listing reads (`&n=<random>`), so no stored
+  page is found and each search is put together from the shared fragments around the buyer's
+  stored header, as a buyer's search that nobody's stored page answers is. (Until 2026-12-07
+  this row ran with the page cache off, which also turns off the stored headers: every page
+  ran the header's four queries, which no deployment does but after the header changed.)
 - every-query: anonymous visitors with the fragment cache off as well, so every request runs the
   search queries against the 100,000 products and renders every card.
 
@@ -62,19 +67,23 @@ def main():
     loadtools.ensure_catalogue(args.catalogue)
     plan = throughput.plan_for(args.catalogue)
     paths = plan["groups"]["search"]
-    env = loadtools.base_env(
-        DATABASE_URL=loadtools.database_url(args.catalogue),
-        REDIS_URL=loadtools.redis_url(args.catalogue),
-        PAGE_CACHE_SECONDS=0,
+    deployed = loadtools.base_env(
+        DATABASE_URL=loadtools.database_url(args.catalogue), REDIS_URL=loadtools.redis_url(args.catalogue)
     )
+    env = {**deployed, "PAGE_CACHE_SECONDS": "0"}
     site = loadtools.Server("marketplace.wsgi:application", PORT, env, health="/healthz").start()
     uncached = loadtools.Server(
         "marketplace.wsgi:application", PORT + 1, {**env, "FRAGMENT_CACHE_SECONDS": "0"}, health="/healthz"
     ).start()
+    production = loadtools.Server(
+        "marketplace.wsgi:application", PORT + 2, deployed, health="/healthz"
+    ).start()
+    unstored = [f"{path}&n={{rand}}" for path in paths]
     lines = []
     try:
         loadtools.warm(site, paths[:20])
         loadtools.warm(uncached, paths[:20])
+        loadtools.warm(production, unstored[:64], plan["cookies"])  # every buyer's header stored
         print(
             "| audience | URLs | requests | req/s | p50 ms | p95 ms | p99 ms | errors | web CPU ms/req | wrk CPU "
             "| connections per worker |"
@@ -84,13 +93,17 @@ def main():
             ("anonymous", site, ()),
             ("anonymous-repeat", site, ()),
             ("anonymous-edits", site, ()),
-            ("buyer", site, plan["cookies"]),
+            ("buyer", production, plan["cookies"]),
             ("every-query", uncached, ()),
         )
         for audience, server, cookies in runs:
             with vendor_edits_running(env) if audience == "anonymous-edits" else contextlib.nullcontext():
                 result = loadtools.run_wrk(
-                    server, paths, seconds=seconds, connections=args.connections, cookies=cookies
+                    server,
+                    unstored if server is production else paths,
+                    seconds=seconds,
+                    connections=args.connections,
+                    cookies=cookies,
                 )
             print(
                 f"| {audience} | {len(paths)} | {result.requests} | {result.rate:.0f} | {result.p50_ms:.0f} "
@@ -103,6 +116,7 @@ def main():
     finally:
         site.stop()
         uncached.stop()
+        production.stop()
     print(
         f"{args.catalogue} products, {args.connections} connections, {seconds} s each; {loadtools.machine()}"
     )
