@@ -18,10 +18,10 @@ The audiences, each on the production settings otherwise:
   visitor version moved, as adding to the cart or a notification moves it): the first page
   after such a change, whose stored copy is current but whose header is not;
 - first-view: visitors without cookies, the page cache off, every URL of the group asked for
-  once, in turn, after the storefront version and every card's moved (every fragment stale):
-  pages nobody asked for before, sharing with the pages before them in the run what real pages share (product
-  cards, filter forms, a category's heading). What most pages of a long catalogue get. Ignores
-  `--urls` and `--requests`; a group of one URL (home) is left out.
+  once, in turn, after the storefront version and the cards' version moved (every fragment
+  stale): pages nobody asked for before, sharing with the pages before them in the run what
+  real pages share (product cards, filter forms, a category's heading). What most pages of a
+  long catalogue get. Ignores `--urls` and `--requests`; a group of one URL (home) is left out.
 - after-edit: the same, but right after a vendor changed one product's price on the bulk page
   (`catalog.services.set_prices_and_stock`), every URL asked for twice before: what most pages
   of a busy marketplace get, whose vendors edit their products many times a minute. The edit

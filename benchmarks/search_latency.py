@@ -33,7 +33,9 @@ wrk keeps its 32 connections open and a gthread worker keeps every connection it
 without it one worker often took all 32 (until 2026-12-06).
 
 The first row's p95 comes from its first searches: their fragments are gone after
-FRAGMENT_CACHE_SECONDS (60 s), so each of them runs the search and renders all 24 cards again.
+FRAGMENT_CACHE_SECONDS (60 s), so each of them runs the search and renders its cards again
+(those that no other page showed in the last CARD_CACHE_SECONDS). A run started within a minute
+of another finds the fragments of the first still there, and its first row is a repeat.
 
 Ends with `search <audience> p50 <ms> p95 <ms>` lines.
 """

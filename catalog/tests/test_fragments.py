@@ -524,8 +524,9 @@ def second_photo_made_main(product):
 def test_a_write_about_one_product_replaces_its_card_and_keeps_every_other(
     client, catalogue, write, django_capture_on_commit_callbacks
 ):
-    product, other = catalogue[-1], catalogue[-2]
-    add_ready_image(product), add_ready_image(product, position=1)
+    product, other = catalogue[-1], catalogue[-2]  # the newest product's card comes first
+    add_ready_image(product)
+    add_ready_image(product, position=1)
     client.get("/kategori/makanan-ringan/")
     type(other).objects.filter(pk=other.pk).update(name="Keripik Diam-diam")  # behind the services' back
 
@@ -536,7 +537,8 @@ def test_a_write_about_one_product_replaces_its_card_and_keeps_every_other(
 
     [cards_read] = card_queries(queries)
     assert f"IN ({product.pk})" in cards_read  # its card alone was rendered again
-    assert shown in re.findall(r'<li class="card">.*?</li>', page, re.S)[0]
+    first_card = re.findall(r'<li class="card">.*?</li>', page, re.S)[0]
+    assert shown in first_card
     assert "Keripik Diam-diam" not in page  # every other card kept
 
 
