@@ -19,16 +19,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def change_one_price(rng=random):
+def change_one_price():
     from catalog import services
     from catalog.models import ProductVariant
 
     variants = ProductVariant.objects.order_by("pk")
-    variant = variants.select_related("product__shop")[rng.randrange(variants.count())]
+    variant = variants.select_related("product__shop")[random.randrange(variants.count())]
     price = variant.price + (1 if variant.price % 2 == 0 else -1)
     change = services.VariantChange(variant.pk, price=price, stock=variant.stock, stock_shown=variant.stock)
     services.set_prices_and_stock(shop=variant.product.shop, changes=[change])
-    return variant.product_id
 
 
 def main():
