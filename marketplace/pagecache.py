@@ -315,12 +315,11 @@ def cached_fragments(request, name, items, render, *, own_version=None, seconds=
     language = translation.get_language()
     keys = {fragment_key(name, part, language): part for part in items}
     owns = {key: own_version(part) for key, part in keys.items()} if own_version else {}
-    shared = [CARDS_VERSION_KEY] if owns else []
-    version, stored = read_versioned(request, [*keys, *shared, *owns.values()])
-    if owns:
-        stamps = {key: (stored.get(CARDS_VERSION_KEY, 0), stored.get(owns[key], 0)) for key in keys}
-    else:
-        stamps = dict.fromkeys(keys, version)
+    versions = [CARDS_VERSION_KEY, *owns.values()] if owns else []
+    version, stored = read_versioned(request, [*keys, *versions])
+    stamps = {
+        key: (stored.get(CARDS_VERSION_KEY, 0), stored.get(owns[key], 0)) if owns else version for key in keys
+    }
     found = {
         part: stored[key][1] for key, part in keys.items() if key in stored and stored[key][0] == stamps[key]
     }
