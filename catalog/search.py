@@ -1,10 +1,11 @@
 """Typo-tolerant product search on SQLite (the embedded default), from FTS5's trigram tokenizer.
 
-PostgreSQL keeps a weighted tsvector per product and a pg_trgm index (catalog.services,
-catalog.selectors); SQLite keeps one row per product in the FTS5 table below, written by the
-same `catalog.services.refresh_search_vectors`. The two answer the same questions the same way:
-every word as a substring first ("kerip", "bu ani"), and only when that finds nothing, names
-that share most of the query's trigrams ("kripik" for "Keripik", "Padan" for "Pandan").
+PostgreSQL keeps a weighted tsvector per product and the words of product names under a pg_trgm
+index (catalog.services, catalog.selectors); SQLite keeps one row per product in the FTS5 table
+below. Both are written by the same `catalog.services.refresh_search_vectors`, and both answer
+the same questions the same way: every word as a substring first ("kerip", "bu ani"), and only
+when that finds nothing, names with a word close to each typed word ("kripik" for "Keripik",
+"Padan" for "Pandan").
 """
 
 from django.db import connection

@@ -4,7 +4,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Avg, Count, F, FilteredRelation, OuterRef, Q, Subquery
@@ -145,17 +145,55 @@ def matching(products, words, *, rank=True):
     """Products with every word as a prefix in the stored vector; failing that, near spellings.
 
     Full-text search runs first because it is exact and cheap on its GIN index; only when it
-    finds nothing does the trigram index look for names close to the query ("kripik" for
-    "keripik"). Returns the matches and the ids of their candidates (see `candidates`).
+    finds nothing are the words of product names close to each typed word looked up ("keripik"
+    for "kripik"), and the names searched for them. Returns the matches and the ids of their
+    candidates (see `candidates`).
     """
-    tsquery = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
-    exact = products.filter(search_vector=tsquery)
-    found = candidates(exact, SearchRank(F("search_vector"), tsquery) if rank else None)
+    exact, found = ranked_matches(products, " & ".join(f"{w}:*" for w in words), rank)
     if found:
         return exact, found
-    text = " ".join(words)
-    near = products.filter(name__trigram_word_similar=text)
-    return near, candidates(near, TrigramWordSimilarity(text, "name") if rank else None)
+    near = near_words(words)
+    if not all(near):
+        return products.none(), []
+    # ":A": the names' words only, as on SQLite; each typed word as a prefix or one of its near words.
+    groups = [
+        " | ".join([f"{word}:*A", *(f"{known}:A" for known in known_words)])
+        for word, known_words in zip(words, near, strict=True)
+    ]
+    return ranked_matches(products, " & ".join(f"({group})" for group in groups), rank)
+
+
+def ranked_matches(products, raw_tsquery, rank):
+    tsquery = SearchQuery(raw_tsquery, search_type="raw", config="simple")
+    matches = products.filter(search_vector=tsquery)
+    return matches, candidates(matches, SearchRank(F("search_vector"), tsquery) if rank else None)
+
+
+NEAR_WORDS = 3  # per typed word
+NEAR_WORDS_SQL = f"""
+SELECT typed.n, known.word
+FROM unnest(%s::text[]) WITH ORDINALITY AS typed (word, n)
+CROSS JOIN LATERAL (
+    SELECT word FROM catalog_search_word
+    WHERE typed.word <%% word
+    ORDER BY word_similarity(typed.word, word) DESC, word
+    LIMIT {NEAR_WORDS}
+) AS known
+"""
+
+
+def near_words(words) -> list[list[str]]:
+    """For each word, the few words of product names that hold most of its trigrams (pg_trgm's
+    word similarity, at the connection's threshold), the closest first: one query on the
+    names' words (catalog.services.SEARCH_WORDS_SQL), a few thousand rows, not 100,000 names."""
+    with connection.cursor() as cursor:
+        cursor.execute(NEAR_WORDS_SQL, [list(words)])
+        rows = cursor.fetchall()
+    near = [[] for _ in words]
+    for n, word in rows:
+        if WORD.fullmatch(word):  # safe in a raw tsquery, like the typed words
+            near[n - 1].append(word)
+    return near
 
 
 def candidates(matches, relevance=None):

@@ -40,28 +40,41 @@ FROM catalog_category AS c
 LEFT JOIN catalog_category AS pc ON pc.id = c.parent_id, vendors_shop AS s
 WHERE c.id = p.category_id AND s.id = p.shop_id
 """
+# The words of the names just indexed, for the typo pass (catalog.selectors.near_words), in one
+# order so that two writers adding the same new words wait for each other instead of deadlocking.
+# Words no name has any more stay until every product is indexed again (no ids, no shop).
+SEARCH_WORDS_SQL = """
+INSERT INTO catalog_search_word (word)
+SELECT DISTINCT lexeme FROM catalog_product AS p, unnest(p.search_vector)
+WHERE 'A' = ANY(weights){where}
+ORDER BY lexeme
+ON CONFLICT DO NOTHING
+"""
 
 
 def refresh_search_vectors(*, product_ids=None, shop_id=None):
     """Reindex products for search: some, one shop's, or all (None).
 
-    The one writer of the search index on both databases: the stored tsvector on PostgreSQL,
-    the FTS5 row on SQLite (catalog.search).
+    The one writer of the search index on both databases: the stored tsvector and the words of
+    the names on PostgreSQL, the FTS5 row on SQLite (catalog.search).
     """
     if connection.vendor == "sqlite":
         search.reindex(product_ids=product_ids, shop_id=shop_id)
         return
     if connection.vendor != "postgresql":
         return
-    sql, params = SEARCH_VECTOR_SQL, []
+    where, params = "", []
     if product_ids is not None:
-        sql += " AND p.id = ANY(%s)"
+        where += " AND p.id = ANY(%s)"
         params.append(list(product_ids))
     if shop_id is not None:
-        sql += " AND p.shop_id = %s"
+        where += " AND p.shop_id = %s"
         params.append(shop_id)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(SEARCH_VECTOR_SQL + where, params)
+        if not where:
+            cursor.execute("DELETE FROM catalog_search_word")  # every name again: only theirs stay
+        cursor.execute(SEARCH_WORDS_SQL.format(where=where), params)
 
 
 def unique_product_slug(*, shop, name, exclude_pk=None):

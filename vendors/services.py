@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog.services import refresh_search_vectors
 from marketplace import emails, notifications
 from marketplace.pagecache import storefront_changed, visitor_changed
 from vendors.models import BankAccount, Shop, ShopInvitation, ShopMember, ShopStatusEvent
@@ -92,6 +93,7 @@ def _advance_onboarding(shop, completed_step):
 @transaction.atomic
 def update_profile(*, shop, slug=None, categories=None, completed_step=None, **details) -> Shop:
     """Change what buyers read about the shop; its address only while it is not yet public."""
+    renamed = "name" in details and details["name"].strip() != shop.name
     for field, value in details.items():
         setattr(shop, field, value)
     if "name" in details:
@@ -111,6 +113,8 @@ def update_profile(*, shop, slug=None, categories=None, completed_step=None, **d
     shop.save(update_fields=[*details, "name", "slug", "onboarding_step", "updated_at"])
     if categories is not None:
         shop.categories.set(categories)
+    if renamed:
+        refresh_search_vectors(shop_id=shop.pk)  # its products are found by the shop's name
     storefront_changed()
     return shop
 

@@ -1,7 +1,10 @@
 """Search, the same specification on SQLite (FTS5 trigrams) and PostgreSQL (tsvector, pg_trgm):
 every test asking for `database` runs on both (see conftest.pytest_generate_tests)."""
 
+import threading
+
 import pytest
+from django.db import connection
 
 from catalog.models import Product
 from catalog.tests.factories import category, make_product
@@ -85,6 +88,16 @@ def test_a_shop_renamed_is_found_by_its_new_name_after_refreshing_vectors(databa
     assert found(client, "wanayasa") == ["Opak Bakar"]
 
 
+def test_a_shop_renamed_in_its_profile_is_found_by_its_new_name(database, client, shop_a):
+    from vendors.services import update_profile
+
+    make_product(shop_a, name="Opak Bakar")
+    update_profile(shop=shop_a, name="Sentra Oleh-oleh Wanayasa", description="Oleh-oleh khas.")
+
+    assert found(client, "wanayasa") == ["Opak Bakar"]
+    assert found(client, "bu ani") == []
+
+
 def test_listings_say_more_than_when_the_count_is_capped(db, client, shop_a, monkeypatch):
     from catalog.selectors import CappedPaginator
 
@@ -123,8 +136,9 @@ def test_a_search_finds_its_candidates_once_and_reads_only_the_cards_it_shows(
         client.get("/cari/", {"q": "keripik"})
     with django_assert_num_queries(5):
         client.get("/cari/", {"q": "keripik", "sort": "price_asc", "page": 2})
-    # A near spelling is looked for only once no exact match is found.
-    with django_assert_num_queries(5):
+    # Near spellings are looked for only once no exact match is found: the names' words close to
+    # the typed ones, then the products with them.
+    with django_assert_num_queries(6):
         client.get("/cari/", {"q": "kripik"})
 
 
@@ -175,6 +189,83 @@ def test_typos_in_snack_and_spice_names_are_forgiven(database, client, shop_a):
     assert found(client, "sambel") == ["Sambal Bawang Kemasan"]
     assert found(client, "robsta") == ["Kopi Robusta Bubuk"]
     assert found(client, "Padan") == ["Tikar Pandan Lipat"]
+
+
+def test_each_word_of_a_query_with_a_typo_must_be_close_to_a_word_of_the_name(database, client, shop_a):
+    make_product(shop_a, name="Kopi Robusta Bubuk", category=category("kopi-teh"))
+    make_product(shop_a, name="Kopi Luwak Asli", category=category("kopi-teh"))
+    make_product(shop_a, name="Gula Aren Robusta")
+
+    assert found(client, "kopi robsta") == ["Kopi Robusta Bubuk"]
+    assert found(client, "kopii luwk") == ["Kopi Luwak Asli"]
+    assert found(client, "kopi qwzx") == []  # one word close to nothing: nothing, not every kopi
+
+
+def test_a_typo_of_a_word_new_to_the_catalogue_is_forgiven_once_a_product_has_it(
+    database, client, shop_a_owner, shop_a, password
+):
+    assert found(client, "kastangel") == []
+    make_product(shop_a, name="Kastengel Keju Edam")
+    assert found(client, "kastangel") == ["Kastengel Keju Edam"]
+
+    product = make_product(shop_a, name="Nastar Nanas", stock=5)
+    variant = product.variants.get()
+    client.login(email=shop_a_owner.email, password=password)
+    data = {
+        "name": "Putri Salju Mede", "category": product.category_id, "description": "", "sku": "",
+        "weight_grams": "200", "min_order_quantity": "1", "condition": "new",
+        "halal_certificate": "", "pirt_number": "", "status": "active",
+        "variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "1", "variants-0-id": str(variant.pk),
+        "variants-0-name": "", "variants-0-price": "25000", "variants-0-stock": "5", "variants-0-stock_shown": "5",
+    }  # fmt: skip
+    client.post(f"/dashboard/{shop_a.slug}/produk/{product.pk}/", data)
+    client.logout()
+
+    assert found(client, "putri saljo") == ["Putri Salju Mede"]
+    assert found(client, "nastr") == []  # the old name's words no longer find it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_vendors_saving_names_with_the_same_new_words_at_once_both_save(postgres, client, shop_a, shop_b):
+    barrier, errors = threading.Barrier(2), []
+
+    def add(shop, name):
+        try:
+            barrier.wait(timeout=10)
+            make_product(shop, name=name)  # the second waits for the first's words, then adds none
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=add, args=(shop_a, "Wajik Ketan Kinca")),
+        threading.Thread(target=add, args=(shop_b, "Kinca Wajik Ketan")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert sorted(found(client, "wajk kinca")) == ["Kinca Wajik Ketan", "Wajik Ketan Kinca"]
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("kripik:*", ["Keripik Tempe Sagu"]),
+        ("'kripik'", ["Keripik Tempe Sagu"]),
+        ("kripik\\", ["Keripik Tempe Sagu"]),
+        ("kripik | batik", []),  # both words, as typed: no name has both
+        ("kripik & !tempe", ["Keripik Tempe Sagu"]),  # "!" is not read: both words are wanted
+    ],
+)
+def test_search_words_cannot_write_the_full_text_query(database, client, shop_a, query, names):
+    make_product(shop_a, name="Keripik Tempe Sagu")
+    make_product(shop_a, name="Batik Tulis")
+
+    assert found(client, query) == names
 
 
 def test_exact_matches_rank_before_near_spellings_and_descriptions(database, client, shop_a):
