@@ -82,6 +82,7 @@ bench-templates: setup-dev
 
 bench-search: setup
 	$(PY) benchmarks/search_latency.py
+	$(PY) benchmarks/search_queries.py
 
 # Needs GNU gettext (a translator's tool, not needed to run or test).
 messages: setup

@@ -367,3 +367,18 @@ def test_the_compression_comparison_renders_real_pages_with_each_library_in_turn
     assert {name: len(times) for name, times in timings.items()} == {"zlib": 3, "zlib-ng": 3}
     assert compressed.zlib is compression.LIBRARIES["zlib-ng"]  # put back as it was
     assert page.startswith(b"<!DOCTYPE html>") and compression.compress_us(compressed.zlib, page, 1, 3) > 0
+
+
+def test_the_search_queries_script_tells_typos_from_exact_searches_by_their_queries(
+    postgres, django_user_model
+):
+    from benchmarks import search_queries
+
+    shop_with_product(django_user_model, stock=5)  # "Keripik ..."
+
+    exact_ms, exact_queries = search_queries.timed_search("keripik", rounds=3)
+    typo_ms, typo_queries = search_queries.timed_search("kripik", rounds=3)
+
+    assert exact_ms > 0 and exact_queries == 1
+    assert typo_ms > 0 and typo_queries > 1
+    assert search_queries.summary("typo", [10.0, 30.0]) == "search-queries typo mean 20.0 max 30.0"
