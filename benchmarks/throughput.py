@@ -25,7 +25,9 @@ typos), filtered listings, and links shared with tracking parameters (`?fbclid=`
 value per request). Each audience sees several hundred distinct URLs. The bare page is measured
 before and after each audience's block, in rounds, and each figure is divided by the higher of
 those two bare rates, so a busy machine slows both sides of a ratio and a bare run that something
-else slowed does not flatter the pages beside it.
+else slowed does not flatter the pages beside it. Within a block the pages run in the order above,
+and the other way round every other round (until 2026-12-08 always in that order, so shared links
+always came last, after the longest stretch of load).
 
 The table gives req/s, p50 and p99, errors (any answer but 200, connection errors, timeouts),
 the share of page-cache hits, SQL queries and HTML bytes per page (one request per URL of the
@@ -308,7 +310,9 @@ def measure_catalogue(catalogue, bare, plan, args, ports):
                 server = uncached if audience == "anon-miss" else site
                 cookies = plan["cookies"] if audience == "buyer" else ()
                 block = []
-                for group in GROUPS:
+                # Every other round the other way round: the last group of a block meets the
+                # machine after the longest stretch of load, and that must not always be the same one.
+                for group in GROUPS if round_ % 2 == 0 else reversed(GROUPS):
                     result = loadtools.run_wrk(
                         server, plan["groups"][group], seconds=args.seconds, cookies=cookies
                     )
