@@ -34,21 +34,25 @@ def test_search_tolerates_typos(database, client, shop_a):
     assert found(client, "batikk") == ["Batik Tulis Sekar Jagad"]
 
 
+def rename_in_the_product_form(client, owner, password, product, name):
+    """The shop owner renames a product (5 in stock, 25,000) through its form in the dashboard."""
+    client.login(email=owner.email, password=password)
+    data = {
+        "name": name, "category": product.category_id, "description": "", "sku": "",
+        "weight_grams": "200", "min_order_quantity": "1", "condition": "new",
+        "halal_certificate": "", "pirt_number": "", "status": "active",
+        "variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "1", "variants-0-id": str(product.variants.get().pk),
+        "variants-0-name": "", "variants-0-price": "25000", "variants-0-stock": "5", "variants-0-stock_shown": "5",
+    }  # fmt: skip
+    client.post(f"/dashboard/{product.shop.slug}/produk/{product.pk}/", data)
+    client.logout()
+
+
 def test_the_search_vector_follows_edits_made_through_the_service(
     database, client, shop_a_owner, shop_a, password
 ):
     product = make_product(shop_a, name="Sambal Roa", stock=5)
-    variant = product.variants.get()
-    client.login(email=shop_a_owner.email, password=password)
-    data = {
-        "name": "Sambal Cumi Pedas", "category": product.category_id, "description": "", "sku": "",
-        "weight_grams": "200", "min_order_quantity": "1", "condition": "new",
-        "halal_certificate": "", "pirt_number": "", "status": "active",
-        "variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "1", "variants-0-id": str(variant.pk),
-        "variants-0-name": "", "variants-0-price": "25000", "variants-0-stock": "5", "variants-0-stock_shown": "5",
-    }  # fmt: skip
-    client.post(f"/dashboard/{shop_a.slug}/produk/{product.pk}/", data)
-    client.logout()
+    rename_in_the_product_form(client, shop_a_owner, password, product, "Sambal Cumi Pedas")
 
     assert found(client, "cumi") == ["Sambal Cumi Pedas"]
     assert found(client, "roa") == []
@@ -209,17 +213,7 @@ def test_a_typo_of_a_word_new_to_the_catalogue_is_forgiven_once_a_product_has_it
     assert found(client, "kastangel") == ["Kastengel Keju Edam"]
 
     product = make_product(shop_a, name="Nastar Nanas", stock=5)
-    variant = product.variants.get()
-    client.login(email=shop_a_owner.email, password=password)
-    data = {
-        "name": "Putri Salju Mede", "category": product.category_id, "description": "", "sku": "",
-        "weight_grams": "200", "min_order_quantity": "1", "condition": "new",
-        "halal_certificate": "", "pirt_number": "", "status": "active",
-        "variants-TOTAL_FORMS": "1", "variants-INITIAL_FORMS": "1", "variants-0-id": str(variant.pk),
-        "variants-0-name": "", "variants-0-price": "25000", "variants-0-stock": "5", "variants-0-stock_shown": "5",
-    }  # fmt: skip
-    client.post(f"/dashboard/{shop_a.slug}/produk/{product.pk}/", data)
-    client.logout()
+    rename_in_the_product_form(client, shop_a_owner, password, product, "Putri Salju Mede")
 
     assert found(client, "putri saljo") == ["Putri Salju Mede"]
     assert found(client, "nastr") == []  # the old name's words no longer find it
