@@ -1,6 +1,8 @@
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from catalog.migrations._statements import run_on
+
 # GIN indexes exist on PostgreSQL only; SQLite (a newcomer's laptop) searches without them.
 CREATE_INDEXES = [
     "CREATE INDEX IF NOT EXISTS product_search_vector ON catalog_product USING gin (search_vector)",
@@ -12,19 +14,10 @@ DROP_INDEXES = [
 ]
 
 
-def run_on_postgres(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("catalog", "0001_products")]
 
     operations = [
         TrigramExtension(),  # does nothing outside PostgreSQL
-        migrations.RunPython(run_on_postgres(CREATE_INDEXES), run_on_postgres(DROP_INDEXES)),
+        migrations.RunPython(run_on("postgresql", CREATE_INDEXES), run_on("postgresql", DROP_INDEXES)),
     ]

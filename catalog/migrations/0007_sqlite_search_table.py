@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from catalog.migrations._statements import run_on
+
 # SQLite only: PostgreSQL searches the stored tsvector and pg_trgm indexes (0002). The FTS5
 # table holds one row per product (rowid = product id), written by
 # catalog.services.refresh_search_vectors; this fills it for products that already exist.
@@ -16,16 +18,7 @@ CREATE = [
 DROP = ["DROP TABLE IF EXISTS catalog_product_search"]
 
 
-def run_on_sqlite(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "sqlite":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("catalog", "0006_product_dimensions_variant_weight")]
 
-    operations = [migrations.RunPython(run_on_sqlite(CREATE), run_on_sqlite(DROP))]
+    operations = [migrations.RunPython(run_on("sqlite", CREATE), run_on("sqlite", DROP))]

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from catalog.migrations._statements import run_on
+
 # PostgreSQL only: the words of product names, each once, with a trigram index. A typo is looked
 # up among these few thousand words instead of among every product's name (catalog.selectors.
 # near_words); refresh_search_vectors adds the words of every product it indexes.
@@ -14,16 +16,7 @@ CREATE = [
 DROP = ["DROP TABLE IF EXISTS catalog_search_word"]
 
 
-def run_on_postgres(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("catalog", "0010_product_status_table")]
 
-    operations = [migrations.RunPython(run_on_postgres(CREATE), run_on_postgres(DROP))]
+    operations = [migrations.RunPython(run_on("postgresql", CREATE), run_on("postgresql", DROP))]
